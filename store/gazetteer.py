@@ -216,3 +216,8 @@ def strip_parent_prefix(printed: str) -> tuple[str, str | None]:
         if tail and len(tail) >= 2:
             return tail, head + "市"
     return printed, None
+
+
+def prefecture_names() -> list[str]:
+    """Official names of every province- and prefecture-level division."""
+    return sorted(name for code, name in _divisions().items() if code.endswith("00") and name not in ("市辖区", "县"))

@@ -279,7 +279,8 @@ class _Parser:
             for m in re.finditer(r"(华南|华东|东北|西北|西南|华北|华中)(?:地区)?[^，。；]{0,6}?得分率分别为\s*([\d.]+%)\s*和\s*([\d.]+%)", s):
                 pass  # pairs are taken below with their order
             return
-        for m in re.finditer(r"(华东|华南|华北|东北|华中|西北|西南)地区[^，。；,;]{0,14}?平均(?:分数|得分|成绩|分)(?:达到|为|是)?\s*" + NUM + r"\s*分?", s):
+        other = r"(?:(?!华东|华南|华北|东北|华中|西北|西南)[^。；;]){0,16}?"
+        for m in re.finditer(r"(华东|华南|华北|东北|华中|西北|西南)地区" + other + r"平均(?:分数|得分|成绩|分)(?:达到|为|是)?\s*" + NUM + r"\s*分?", s):
             stats.append(Stat("region:" + m[1], ind, "mean", m[2], s, lineno))
         m = re.search(r"直辖市及计划单列市[^。；;]{0,12}?平均得分分别为\s*" + NUM + r"\s*分和\s*" + NUM, s)
         if m:

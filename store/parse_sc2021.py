@@ -28,7 +28,7 @@ def parse(text: str) -> ParsedReport:
         entity_count=0,
         source_file=FILE,
         subject="智慧城市",
-        synonyms={"发展水平指数": ["智慧城市指数", "发展指数", "总分", "指数"]},
+        synonyms={"发展水平指数": ["智慧城市指数", "智慧城市发展指数", "发展指数"]},
     )
     lines = text.splitlines()
     report.indicators.append(Indicator("发展水平指数", 0, max_score="1", order=0))

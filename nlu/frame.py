@@ -1,0 +1,53 @@
+"""The parsed question: intent and slots, the only thing nlu hands to bot."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+INTENTS = ("rank", "lookup", "compare", "region_avg", "top", "filter", "profile", "trend", "tier", "meta", "unknown")
+
+
+@dataclass
+class Mention:
+    """A name found in the question and what it may mean."""
+
+    surface: str
+    start: int
+    end: int
+    candidates: list[str]  # entity ids; more than one = ambiguous
+    how: str = "exact"  # exact | nickname | pinyin | typo
+
+
+@dataclass
+class Frame:
+    text: str  # as typed
+    norm: str = ""  # normalised
+    intent: str | None = None
+    mentions: list[Mention] = field(default_factory=list)
+    unknown_places: list[str] = field(default_factory=list)  # names no report holds (纽约, 喀什地区)
+    years: list[int] = field(default_factory=list)
+    report_keys: list[str] = field(default_factory=list)  # named by keyword: gw2020, de2020, sc2021, smart
+    indicators: list[tuple[str, list[str]]] = field(default_factory=list)  # (surface, candidate names)
+    total: bool = False  # asked for the overall score / rank
+    groups: list[tuple[str, str]] = field(default_factory=list)  # (group_type, name)
+    n: int | None = None  # top-N size
+    position: int | None = None  # "第4名", "倒数第二"
+    bottom: bool = False
+    low: float | None = None  # filter bounds
+    high: float | None = None
+    low_inclusive: bool = True
+    high_inclusive: bool = True
+    difference: bool = False  # "差多少", "高多少"
+    meta: str | None = None  # count | indicators | contains | rename | tiers | cities | reports | weight
+    follow_up: bool = False  # "那杭州呢", "它的…", "…呢"
+    pronoun: bool = False  # 它 / 该市 with nothing named
+    leftover: str = ""  # words not understood (for "上海房价多少")
+    problem: str | None = None  # empty | too_long | garbage
+    weak_intent: bool = False  # intent guessed from slots alone (a follow-up may keep the previous one)
+
+    @property
+    def entity_ids(self) -> list[str]:
+        return [m.candidates[0] for m in self.mentions if len(m.candidates) == 1]
+
+    @property
+    def ambiguous(self) -> list[Mention]:
+        return [m for m in self.mentions if len(m.candidates) > 1]

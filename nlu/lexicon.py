@@ -1,0 +1,164 @@
+"""The vocabulary the parser matches, generated once from the store.
+
+Surface form → senses: an entity (every printed name, official name and short
+stem the store knows, plus well-known nicknames), an indicator (every indicator
+of every report, its synonyms and common short forms), a group (regions, admin
+levels, tiers, clusters, provinces), a report keyword, or a known place that no
+report evaluates.  jieba gets every surface as a user word, so tokenisation keeps
+names whole.  A toneless-pinyin index of entity names serves typo correction.
+"""
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from dataclasses import dataclass
+from functools import lru_cache
+
+import jieba
+from pypinyin import lazy_pinyin
+
+from store import gazetteer
+from store.query import Store
+
+jieba.setLogLevel(logging.WARNING)
+
+NICKNAMES = {
+    "魔都": ["上海"], "申城": ["上海"], "沪": ["上海"], "帝都": ["北京"], "首都": ["北京"], "京城": ["北京"],
+    "羊城": ["广州"], "花城": ["广州"], "穗": ["广州"], "鹏城": ["深圳"], "蓉城": ["成都"], "泉城": ["济南"],
+    "春城": ["昆明"], "江城": ["武汉"], "星城": ["长沙"], "龙城": ["太原", "常州", "柳州"], "绿城": ["郑州", "南宁"],
+    "山城": ["重庆"], "雾都": ["重庆"], "渝": ["重庆"], "津门": ["天津"], "金陵": ["南京"], "姑苏": ["苏州"],
+    "锡城": ["无锡"], "甬城": ["宁波"], "榕城": ["福州"], "鹭岛": ["厦门"], "冰城": ["哈尔滨"], "岛城": ["青岛"],
+    "邕城": ["南宁"], "洪城": ["南昌"], "庐州": ["合肥"], "杭城": ["杭州"], "筑城": ["贵阳"], "林城": ["贵阳"],
+    "日光城": ["拉萨"], "椰城": ["海口"], "鹿城": ["温州", "包头", "三亚"], "莞城": ["东莞"], "禅城": [],
+}
+# Short forms people type → indicator names (any report that has the name).
+INDICATOR_FORMS = {
+    "基础设施": ["智慧基础设施"], "管理": ["智慧管理"], "治理": ["智慧治理"], "民生": ["智慧民生"],
+    "人群": ["智慧人群"], "保障": ["保障体系"], "加分": ["加分项"], "减分": ["减分项"], "扣分": ["减分项"],
+    "基础网络": ["基础网络建设水平"], "网络建设": ["基础网络建设水平"],
+    "信息资源": ["基础信息资源建设与共享"], "基础信息资源": ["基础信息资源建设与共享"],
+    "云平台": ["城市云平台应用情况"], "政府在线服务": ["政府在线服务水平"], "在线服务": ["政府在线服务水平"],
+    "公共资源交易": ["公共资源交易平台"], "社会化媒体": ["社会化媒体参与度"], "社交媒体": ["社会化媒体参与度"],
+    "民生服务": ["社会化民生服务水平"], "社会化民生服务": ["社会化民生服务水平"],
+    "数据开放": ["数据开放服务水平", "数据开放指数"], "创新创业": ["城市创新创业水平"],
+    "能耗": ["经济产出能耗水平"], "经济产出": ["经济产出能耗水平"], "互联网产业": ["互联网产业发展水平"],
+    "信息服务业": ["信息服务业从业人员情况"], "从业人员": ["信息服务业从业人员情况"],
+    "网络化": ["市民生活网络化水平"], "市民生活": ["市民生活网络化水平"], "发展规划": ["发展规划制定情况"],
+    "规划": ["发展规划制定情况"], "宣传培训": ["市民信息化宣传培训"], "培训": ["市民信息化宣传培训"],
+    "绩效考核": ["绩效考核情况"], "考核": ["绩效考核情况"],
+    "信息发布": ["信息发布指数"], "解读回应": ["解读回应指数"], "办事服务": ["办事服务指数"],
+    "互动交流": ["互动交流指数"], "管理保障": ["管理保障指数"], "功能推广": ["功能推广指数"],
+    "创新案例": ["创新案例指数"], "数字经济指数": ["数字经济指数"], "发展水平指数": ["发展水平指数"],
+}
+TOTAL_FORMS = ["总分", "综合", "总排名", "综合排名", "总得分", "总成绩", "总评分", "总体", "整体", "总指数",
+               "智慧城市排名", "智慧城市指数", "智慧城市发展水平", "发展水平"]
+REPORT_FORMS = {
+    "政府网站": "gw2020", "网站": "gw2020", "门户网站": "gw2020", "政务网站": "gw2020", "网站绩效": "gw2020",
+    "数字经济": "de2020", "白皮书": "de2020", "新华三": "de2020", "城市画像": "de2020",
+    "梯队": "sc2021", "调查评估": "sc2021", "智慧城市": "smart", "国脉": "smart",
+}
+GROUP_FORMS = {
+    "华东": ("region", "华东"), "华南": ("region", "华南"), "华北": ("region", "华北"), "东北": ("region", "东北"),
+    "华中": ("region", "华中"), "西北": ("region", "西北"), "西南": ("region", "西南"),
+    "华北与东北": ("region", "华北与东北"), "华北和东北": ("region", "华北与东北"), "华北东北": ("region", "华北与东北"),
+    "西北与西南": ("region", "西北与西南"), "西北和西南": ("region", "西北与西南"), "西北西南": ("region", "西北与西南"),
+    "直辖市及计划单列市": ("admin_level", "直辖市及计划单列市"), "直辖市": ("admin_level", "直辖市"),
+    "计划单列市": ("admin_level", "计划单列市"), "省会城市": ("admin_level", "省会城市"), "省会": ("admin_level", "省会城市"),
+    "地级市": ("admin_level", "地级市"), "地市": ("admin_level", "地级市"), "地市级": ("admin_level", "地级市"),
+    "副省级城市": ("admin_level", "副省级城市"), "副省级": ("admin_level", "副省级城市"),
+    "省级": ("admin_level", "省/自治区"), "省份": ("admin_level", "省/自治区"), "各省": ("admin_level", "省/自治区"),
+    "区县": ("admin_level", "区县"), "市辖区": ("admin_level", "市辖区"), "县市": ("admin_level", "县市"),
+    "县域": ("admin_level", "县市"), "县级市": ("admin_level", "县市"),
+    "一线": ("tier", "一线"), "新一线": ("tier", "新一线"), "二线": ("tier", "二线"), "三线": ("tier", "三线"),
+    "四线": ("tier", "四线"), "领军": ("tier", "领军"), "先锋": ("tier", "先锋"), "探索": ("tier", "探索"),
+    "长三角": ("cluster", "长三角"), "京津冀": ("cluster", "京津冀"), "粤港澳大湾区": ("cluster", "粤港澳大湾区"),
+    "粤港澳": ("cluster", "粤港澳大湾区"), "大湾区": ("cluster", "粤港澳大湾区"), "成渝": ("cluster", "成渝"),
+    "珠三角": ("cluster", "珠三角"),
+}
+
+
+@dataclass(frozen=True)
+class Sense:
+    kind: str  # entity | indicator | total | group | report | place
+    value: object  # entity id, indicator name, (group_type, name), report key, place name
+
+
+def toneless(text: str) -> str:
+    return "".join(lazy_pinyin(text))
+
+
+class Lexicon:
+    """Surface forms and their senses, built from the store."""
+
+    def __init__(self, store: Store):
+        self.store = store
+        self.surfaces: dict[str, list[Sense]] = defaultdict(list)
+        self.report_indicators: dict[str, set[str]] = defaultdict(set)
+        self._entities(store)
+        self._indicators(store)
+        for form, key in REPORT_FORMS.items():
+            self._add(form, Sense("report", key))
+        for form, group in GROUP_FORMS.items():
+            self._add(form, Sense("group", group))
+        for form in TOTAL_FORMS:
+            self._add(form, Sense("total", "total"))
+        for surface in list(self.surfaces):  # 政府网站得分, 数字经济指数, 智慧城市排名 also name their report
+            for form, key in REPORT_FORMS.items():
+                if form in surface and form != surface and not any(x.kind == "entity" for x in self.surfaces[surface]):
+                    self._add(surface, Sense("report", key))
+        self.pinyin: dict[str, list[tuple[str, str]]] = defaultdict(list)
+        for alias, senses in self.surfaces.items():
+            for s in senses:
+                if s.kind == "entity" and len(alias) >= 2:
+                    self.pinyin[toneless(alias)].append((alias, s.value))
+        self.max_len = max(len(s) for s in self.surfaces)
+        for surface in self.surfaces:
+            jieba.add_word(surface, freq=20000)
+
+    def _add(self, surface: str, sense: Sense) -> None:
+        if sense not in self.surfaces[surface]:
+            self.surfaces[surface].append(sense)
+
+    def _entities(self, store: Store) -> None:
+        by_name: dict[str, list[str]] = defaultdict(list)
+        for alias, entity_id, _source in store.aliases():
+            self._add(alias, Sense("entity", entity_id))
+            by_name[alias].append(entity_id)
+        for e in store.entities():
+            if e.kind in ("city", "municipality", "prefecture"):
+                by_name.setdefault(e.name, []).append(e.id)
+        for nick, names in NICKNAMES.items():
+            for name in names:
+                for entity_id in by_name.get(name, []):
+                    if store.entity(entity_id).kind in ("city", "municipality"):
+                        self._add(nick, Sense("entity", entity_id))
+        known = set(self.surfaces)
+        for name in gazetteer.prefecture_names():
+            short = gazetteer.stem(name)
+            for form in (name, short):
+                if len(form) >= 2 and form not in known:
+                    self._add(form, Sense("place", name))
+
+    def _indicators(self, store: Store) -> None:
+        for rep in store.reports():
+            for ind in store.indicators(rep.key):
+                self.report_indicators[rep.key].add(ind.name)
+                self._add(ind.name, Sense("indicator", ind.name))
+                for suffix in ("指数", "水平", "情况"):
+                    if ind.name.endswith(suffix) and len(ind.name) - len(suffix) >= 4:
+                        self._add(ind.name[: -len(suffix)], Sense("indicator", ind.name))
+        for report, synonym, indicator in store.indicator_synonyms():
+            if synonym in ("总分",):
+                continue
+            self._add(synonym, Sense("indicator", indicator))
+        for form, names in INDICATOR_FORMS.items():
+            for name in names:
+                self._add(form, Sense("indicator", name))
+
+    def senses(self, surface: str) -> list[Sense]:
+        return self.surfaces.get(surface, [])
+
+
+@lru_cache(maxsize=4)
+def lexicon_for(store: Store) -> Lexicon:
+    return Lexicon(store)

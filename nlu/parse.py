@@ -1,0 +1,242 @@
+"""Question → Frame: find names (longest match, no word boundaries), years,
+numbers and the intent, by rules.  No model, no network.
+
+Order matters: names are matched first and masked, so numeral conversion never
+touches a place name (六安, 十堰, 七台河) and intent keywords are never read
+inside one.  Words left over after that go to typo correction by pinyin.
+"""
+from __future__ import annotations
+
+import re
+
+import jieba
+
+from nlu.frame import Frame, Mention
+from nlu.lexicon import Lexicon, toneless
+from nlu.normalize import MAX_CHARS, basic, cn_to_int, find_years, mask
+
+MASK = "□"
+CN = r"[一二三四五六七八九十两百]+"
+NUM = rf"(\d+(?:\.\d+)?|{CN})"
+FILLER = set("的了吗呢啊吧呀哦嘛么在是和与跟及同比那它该其这个里中请问帮我查看下想知道一有没都还又再给告诉说下")
+STOPWORDS = {
+    "排名", "排第几", "第几", "名次", "多少", "多少分", "得分", "分数", "评分", "指数", "情况", "怎么样", "如何",
+    "请问", "帮我", "查询", "一下", "看看", "告诉", "知道", "城市", "哪些", "哪个", "什么", "对比", "比较", "之间",
+    "平均", "平均分", "平均值", "第一", "第一名", "倒数", "前十", "前五", "最高", "最低", "今年", "现在", "是否",
+    "属于", "几线", "梯队", "评估", "报告", "结果", "数据", "水平", "发展", "分析", "表现", "成绩", "排行", "位列",
+    "有没有", "还是", "以及", "以上", "以下", "超过", "高于", "低于", "变化", "历届", "各项", "画像", "得分率",
+    "排名第", "排在", "哪里", "怎样", "全国", "中国", "地区", "名单", "一共", "共有", "总共", "多少个", "个",
+}
+PRONOUN_RE = re.compile(r"它|该市|这个城市|这座城市|该城市|其(?!他)")
+FOLLOW_RE = re.compile(r"^(那|那么|那个|换成|再看看?|还有|和|跟|与|同)|呢$|呢\s|它")
+
+
+def _scan(norm: str, lex: Lexicon) -> list[tuple[int, int, str]]:
+    """Longest dictionary matches, left to right, no overlaps."""
+    found = []
+    i = 0
+    n = len(norm)
+    while i < n:
+        for length in range(min(lex.max_len, n - i), 1, -1):
+            piece = norm[i : i + length]
+            if piece in lex.surfaces:
+                found.append((i, i + length, piece))
+                i += length
+                break
+        else:
+            i += 1
+    return found
+
+
+def _numbers(frame: Frame, text: str) -> None:
+    """Top-N, positions and filter bounds, read from text with names and years masked."""
+    t = text
+    m = re.search(rf"(?:前|top|top\s|头)\s*{NUM}\s*(?:名|位|强|个)?", t)
+    if m:
+        frame.n = int(cn_to_int(m[1]) or 0) or None
+    m = re.search(rf"倒数\s*第?\s*{NUM}?\s*(?:名|位)?", t)
+    if m:
+        frame.bottom = True
+        frame.position = int(cn_to_int(m[1])) if m[1] else 1
+    else:
+        m = re.search(rf"(?:第|no\.?|#)\s*{NUM}\s*(?:名|位)?", t)
+        if m and not re.search(rf"第\s*{NUM}\s*届", t[m.start():m.end() + 1]):
+            frame.position = int(cn_to_int(m[1]) or 0) or None
+    if re.search(r"最高|最好|榜首|冠军|排名最前|最强|头名|状元", t) and frame.position is None and frame.n is None:
+        frame.position = 1
+    if re.search(r"最低|最差|垫底|最后一名|最弱|最末", t) and frame.n is None:
+        frame.bottom, frame.position = True, 1
+    m = re.search(rf"{NUM}\s*(?:分|%)?\s*(?:到|至|-|~|～)\s*{NUM}\s*(?:分|%)?\s*(?:之间)?", t)
+    between = re.search(rf"介于\s*{NUM}\s*(?:分)?\s*(?:和|与|到|至)\s*{NUM}", t)
+    m = between or (m if m and "之间" in t else None)
+    if m:
+        a, b = sorted((float(_num(m[1])), float(_num(m[2]))))
+        frame.low, frame.high = a, b
+        return
+    for pattern, side, inclusive in (
+        (rf"{NUM}\s*(?:分|%)?\s*(?:以上|之上|及以上)", "low", True),
+        (rf"(?:不低于|不少于|至少|大于等于|>=|≥)\s*{NUM}", "low", True),
+        (rf"(?:超过|高于|大于|多于|>)\s*{NUM}", "low", False),
+        (rf"{NUM}\s*(?:分|%)?\s*(?:以下|之下|及以下)", "high", True),
+        (rf"(?:不高于|不超过|至多|小于等于|<=|≤)\s*{NUM}", "high", True),
+        (rf"(?:低于|小于|少于|<|不到)\s*{NUM}", "high", False),
+    ):
+        m = re.search(pattern, t)
+        if m:
+            if side == "low":
+                frame.low, frame.low_inclusive = float(_num(m[1])), inclusive
+            else:
+                frame.high, frame.high_inclusive = float(_num(m[1])), inclusive
+
+
+def _num(word: str) -> float:
+    return float(word) if re.fullmatch(r"\d+(?:\.\d+)?", word) else float(cn_to_int(word) or 0)
+
+
+META_RES = [
+    ("rename", r"叫什么|改名|更名|改称|名称变|对应.{0,4}指标|现在叫"),
+    ("tiers", r"分几类|分为几类|几个梯队|几类|分几个|哪几类|哪几个梯队|分哪些"),
+    ("weight", r"权重|占比多少|占多少"),
+    ("count", r"(?:评估|评|参评|入评|覆盖|包括|包含)了?(?:多少|几)个?(?:城市|个)|多少个城市|几个城市|多少城市"),
+    ("cities", r"(?:评估|评|选取|选)了?哪些城市|哪些城市(?:参评|入选|被评估)|评估对象|评估范围"),
+    ("contains", r"(?:包括|包含|含有|由|分为|下设)哪些|有哪些(?:二级|三级)(?:指标)?|包含什么|包括什么|是什么意思|指什么|什么意思|考察什么|考察哪些"),
+    ("indicators", r"(?:有|都有)?哪些(?:评估)?(?:指标|指数|维度|方面)|什么指标|几个指标|指标体系|评估指标有"),
+    ("reports", r"哪些报告|什么报告|几份报告|报告有哪些|有哪些报告|数据来源|数据从哪|资料来源|你能回答|能问什么|你会什么"),
+]
+
+
+def _intent(frame: Frame, t: str) -> str | None:
+    has_entity = bool(frame.mentions) or frame.pronoun
+    for kind, pattern in META_RES:
+        if re.search(pattern, t):
+            if kind in ("contains", "indicators") and has_entity and not frame.indicators:
+                continue
+            frame.meta = kind
+            return "meta"
+    if re.search(r"几线|梯队|哪一?线|什么线|线城市|第几线", t) or (
+            any(g[0] == "tier" for g in frame.groups) and (has_entity or re.search(r"哪些|有谁|名单|都有|包括|是不是|是否|吗", t))):
+        return "tier"
+    distinct_years = sorted(set(frame.years))
+    if re.search(r"历届|历年|变化|趋势|走势|各届|逐年|进步|退步|升降|涨跌|这几年", t) or (
+            len(distinct_years) >= 2 and has_entity and len(frame.mentions) <= 1):
+        return "trend"
+    if frame.low is not None or frame.high is not None:
+        return "filter"
+    if re.search(r"平均|均值|均分|平均数", t):
+        return "region_avg"
+    if len(frame.mentions) >= 2 or re.search(r"对比|比较|vs|哪个(?:更)?(?:强|高|好|低|差|弱)|谁(?:更)?(?:高|强|好|低|差|领先|靠前)|差多少|差距|相差|高多少|低多少|差几|比.{0,6}(?:高|低|强|弱|好|差)|和.{1,8}比", t):
+        if len(frame.mentions) >= 2 or frame.follow_up:
+            return "compare"
+    if re.search(r"各项|各个指标|全部指标|所有指标|各指标|情况|画像|详情|详细|明细|概况|表现如何|怎么样|如何", t) and has_entity:
+        return "profile"
+    if frame.groups and not has_entity and frame.position is None and frame.n is None and not re.search(r"排名|第几|哪些|有谁|前|名单", t):
+        return "region_avg"
+    if not has_entity and frame.leftover and not frame.groups and re.search(r"排名|排第|第几|名次|得分|多少|评分|指数|几线|梯队", t):
+        frame.unknown_places = frame.unknown_places or frame.leftover.split()[:1]
+    if frame.unknown_places and not has_entity:
+        return "tier" if re.search(r"几线|梯队", t) else ("lookup" if re.search(r"多少|得分|评分|指数", t) else "rank")
+    rank_words = re.search(r"排名|排第|第几|名次|排行|位列|排多少|几名|排位|第\s*\d+|第[一二三四五六七八九十]+名|前\s*\d|前[一二三四五六七八九十]|top|倒数|最高|最低|第一|冠军|榜首|垫底|谁|哪个城市|哪些城市|有哪些", t)
+    if not has_entity and (frame.n or frame.position or rank_words):
+        return "top"
+    if has_entity and not re.search(r"排名|排第|第几|名次|排行|位列|几名", t) and (
+            frame.indicators or frame.total or re.search(r"多少分|得分|分数|评分|几分|多少|指数|分值|得了", t)):
+        frame.weak_intent = not re.search(r"多少|得分|分数|评分|几分|分值|得了", t)
+        return "lookup"
+    if has_entity and (rank_words or frame.indicators or frame.total or frame.report_keys or frame.years):
+        frame.weak_intent = not rank_words
+        return "rank"
+    if has_entity and not re.sub(r"[□\s\d年的呢吗]", "", t):
+        frame.weak_intent = True
+        return "rank"
+    return None
+
+
+def _fuzzy(frame: Frame, masked: str, lex: Lexicon) -> str:
+    """Typos and homophones of entity names among the words nothing else matched; returns the leftover."""
+    leftover = []
+    for piece in re.split(rf"[{MASK}\s\d.%]+", masked):
+        if not piece:
+            continue
+        for tok in jieba.lcut(piece):
+            word = "".join(ch for ch in tok if ch not in FILLER) if len(tok) > 2 else tok
+            if len(word) < 2 or word in STOPWORDS or not re.fullmatch(r"[\u4e00-\u9fff]+", word):
+                continue
+            cands = []
+            for alias, entity_id in lex.pinyin.get(toneless(word), []):
+                if len(alias) == len(word) and any(a == b for a, b in zip(alias, word)):
+                    same = sum(a == b for a, b in zip(alias, word))
+                    cands.append((same, alias, entity_id))
+            if cands:
+                best = max(c[0] for c in cands)
+                ids = sorted({c[2] for c in cands if c[0] == best})
+                start = frame.norm.find(word)
+                frame.mentions.append(Mention(word, start, start + len(word), ids, "pinyin"))
+            else:
+                leftover.append(word)
+    return " ".join(leftover)
+
+
+def parse(text: str, lex: Lexicon) -> Frame:
+    """Read one question."""
+    frame = Frame(text=text if isinstance(text, str) else "")
+    raw = frame.text
+    if len(raw) > MAX_CHARS:
+        frame.problem = "too_long"
+        return frame
+    norm = basic(raw)
+    frame.norm = norm
+    if not norm or not re.search(r"[\u4e00-\u9fff\w]", norm):
+        frame.problem = "empty"
+        return frame
+    spans, name_spans = [], []
+    for start, end, surface in _scan(norm, lex):
+        senses = lex.senses(surface)
+        kinds = {s.kind for s in senses}
+        spans.append((start, end))
+        if kinds & {"entity", "place"}:
+            name_spans.append((start, end))
+        if "entity" in kinds:
+            ids = [s.value for s in senses if s.kind == "entity"]
+            how = "exact"
+            frame.mentions.append(Mention(surface, start, end, ids, how))
+        elif "place" in kinds:
+            frame.unknown_places.append(next(s.value for s in senses if s.kind == "place"))
+        for s in senses:
+            if s.kind == "indicator":
+                if not frame.indicators or frame.indicators[-1][0] != surface:
+                    frame.indicators.append((surface, []))
+                frame.indicators[-1][1].append(s.value)
+            elif s.kind == "total":
+                frame.total = True
+            elif s.kind == "group" and "entity" not in kinds:
+                frame.groups.append(s.value)
+            elif s.kind == "report" and s.value not in frame.report_keys:
+                frame.report_keys.append(s.value)
+    _merge_parent_child(frame, lex)
+    masked = mask(norm, spans, MASK)
+    years = find_years(masked)
+    frame.years = [y for y, _, _ in years]
+    year_spans = [(s, e) for _, s, e in years]
+    masked = mask(masked, year_spans, MASK)
+    words = mask(mask(norm, name_spans, MASK), year_spans, MASK)  # names and years hidden, keywords kept
+    frame.pronoun = bool(PRONOUN_RE.search(masked)) and not frame.mentions
+    frame.follow_up = bool(FOLLOW_RE.search(masked.strip())) or frame.pronoun
+    _numbers(frame, masked)
+    frame.leftover = _fuzzy(frame, masked, lex)
+    frame.difference = bool(re.search(r"差多少|差距|相差|高多少|低多少|差几|多几分|少几分|多多少|少多少|高出|低出", words))
+    frame.intent = _intent(frame, words)
+    return frame
+
+
+def _merge_parent_child(frame: Frame, lex: Lexicon) -> None:
+    """深圳市南山区 → one mention of 南山区 (the one in 深圳); 福州鼓楼区 likewise."""
+    merged: list[Mention] = []
+    for m in frame.mentions:
+        if merged and merged[-1].end == m.start and len(merged[-1].candidates) == 1:
+            parent = merged[-1].candidates[0]
+            under = [c for c in m.candidates if lex.store.entity(c).parent_id == parent]
+            if under:
+                merged[-1] = Mention(merged[-1].surface + m.surface, merged[-1].start, m.end, under, m.how)
+                continue
+        merged.append(m)
+    frame.mentions = merged
