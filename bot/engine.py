@@ -223,7 +223,7 @@ class Engine:
         return "" if v.scope in ("全部", "附件1") else f"{v.scope}中"
 
     def _tier_line(self, report: str, entity_id: str) -> str | None:
-        for rep, gtype, gname, _ in self.store.memberships(entity_id, report):
+        for _rep, gtype, gname, _ in self.store.memberships(entity_id, report):
             if gtype == "tier":
                 rng = self.store.stats(report, "tier:" + gname, kind="range")
                 if report == "sc2021":
@@ -600,7 +600,6 @@ class Engine:
             entity_id = f.entity_ids[0]
             tier = self._tier_line(report, entity_id)
             if not tier:
-                rep = self.store.report(report)
                 count = sum(len(self.store.members(report, "tier", g)) for _, g in self.store.groups(report, "tier"))
                 return Reply(f"{self._name(entity_id)}不在{LABEL[report]}的 {count} 个城市中，没有梯队/画像。",
                              "no_data", "tier", facts=[self._name(entity_id), str(count)], context=self._context(f))
@@ -641,7 +640,7 @@ class Engine:
             lines = [f"• {LABEL[r.key]}：{r.title}，{r.publisher}，评估对象 {r.entity_count} 个" for r in self.store.reports()]
             return Reply("我能回答这五份报告里的数据：\n" + "\n".join(lines), "ok", "meta")
         if kind == "rename":
-            for surface, cands in f.indicators:
+            for _surface, cands in f.indicators:
                 for key in [k for k in keys if k in ("sc2016", "sc2015")] or ["sc2016", "sc2015"]:
                     for c in cands:
                         other = self._indicator_in(key, c)

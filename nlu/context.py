@@ -52,6 +52,10 @@ def apply(frame: Frame, ctx: Context | None) -> Frame:
     if ctx is None or frame.problem:
         return frame
     has_names = bool(frame.mentions) or bool(frame.unknown_places)
+    has_slots = has_names or frame.years or frame.indicators or frame.total or frame.groups or frame.report_keys \
+        or frame.n or frame.position or frame.pronoun
+    if not has_slots:  # "hello", "谢谢": nothing to carry over
+        return frame
     missing_entity = not has_names and (frame.pronoun or frame.intent in NEEDS_ENTITY)
     follow = frame.follow_up or missing_entity or frame.intent is None
     if not follow:

@@ -12,12 +12,12 @@ import re
 import unicodedata
 from functools import lru_cache
 
-import cn2an
 from opencc import OpenCC
 
 MAX_CHARS = 500
 EDITIONS = {"第一届": 2011, "第二届": 2012, "第三届": 2013, "第四届": 2014, "第五届": 2015, "第六届": 2016}
-CN_DIGITS = "〇零一二三四五六七八九两"
+CN_DIGITS = {"〇": "0", "零": "0", "o": "0", "一": "1", "二": "2", "两": "2", "三": "3", "四": "4", "五": "5",
+             "六": "6", "七": "7", "八": "8", "九": "9"}
 CN_NUM = "[〇零一二三四五六七八九十百两]"
 _PUNCT_RE = re.compile(r"[^\w\s.%<>=≥≤+\-~～]", re.UNICODE)
 _KEEP = set("·")
@@ -41,6 +41,8 @@ def cn_to_int(word: str) -> int | None:
     """一 → 1, 十 → 10, 二十三 → 23, 两 → 2; digits pass through."""
     if word.isdigit():
         return int(word)
+    import cn2an  # loaded on the first Chinese numeral only
+
     try:
         return int(cn2an.cn2an(word.replace("两", "二"), "smart"))
     except (ValueError, KeyError, TypeError):
@@ -49,7 +51,7 @@ def cn_to_int(word: str) -> int | None:
 
 def _year_digits(word: str) -> int | None:
     """二〇一五 / 二零一六 / 一五 → 2015 / 2016 / 2015."""
-    digits = "".join(str(CN_DIGITS.index(c) % 10) if c in CN_DIGITS else c for c in word)
+    digits = "".join(CN_DIGITS.get(c, c) for c in word)
     if not digits.isdigit():
         return None
     if len(digits) == 4:

@@ -9,24 +9,15 @@ from __future__ import annotations
 
 import re
 
-import jieba
-
 from nlu.frame import Frame, Mention
-from nlu.lexicon import Lexicon, toneless
+from nlu.lexicon import FUNCTION_WORDS, Lexicon, toneless
 from nlu.normalize import MAX_CHARS, basic, cn_to_int, find_years, mask
 
 MASK = "□"
 CN = r"[一二三四五六七八九十两百]+"
 NUM = rf"(\d+(?:\.\d+)?|{CN})"
 FILLER = set("的了吗呢啊吧呀哦嘛么在是和与跟及同比那它该其这个里中请问帮我查看下想知道一有没都还又再给告诉说下")
-STOPWORDS = {
-    "排名", "排第几", "第几", "名次", "多少", "多少分", "得分", "分数", "评分", "指数", "情况", "怎么样", "如何",
-    "请问", "帮我", "查询", "一下", "看看", "告诉", "知道", "城市", "哪些", "哪个", "什么", "对比", "比较", "之间",
-    "平均", "平均分", "平均值", "第一", "第一名", "倒数", "前十", "前五", "最高", "最低", "今年", "现在", "是否",
-    "属于", "几线", "梯队", "评估", "报告", "结果", "数据", "水平", "发展", "分析", "表现", "成绩", "排行", "位列",
-    "有没有", "还是", "以及", "以上", "以下", "超过", "高于", "低于", "变化", "历届", "各项", "画像", "得分率",
-    "排名第", "排在", "哪里", "怎样", "全国", "中国", "地区", "名单", "一共", "共有", "总共", "多少个", "个",
-}
+STOPWORDS = FUNCTION_WORDS | {"梯队", "排名第", "个"}
 PRONOUN_RE = re.compile(r"它|该市|这个城市|这座城市|该城市|其(?!他)")
 FOLLOW_RE = re.compile(r"^(那|那么|那个|换成|再看看?|还有|和|跟|与|同)|呢$|呢\s|它")
 
@@ -76,13 +67,13 @@ def _numbers(frame: Frame, text: str) -> None:
     for pattern, side, inclusive in (
         (rf"{NUM}\s*(?:分|%)?\s*(?:以上|之上|及以上)", "low", True),
         (rf"(?:不低于|不少于|至少|大于等于|>=|≥)\s*{NUM}", "low", True),
-        (rf"(?:超过|高于|大于|多于|>)\s*{NUM}", "low", False),
+        (rf"(?<!不)(?:超过|高于|大于|多于|>)\s*{NUM}", "low", False),
         (rf"{NUM}\s*(?:分|%)?\s*(?:以下|之下|及以下)", "high", True),
         (rf"(?:不高于|不超过|至多|小于等于|<=|≤)\s*{NUM}", "high", True),
-        (rf"(?:低于|小于|少于|<|不到)\s*{NUM}", "high", False),
+        (rf"(?<!不)(?:低于|小于|少于|<|不到)\s*{NUM}", "high", False),
     ):
         m = re.search(pattern, t)
-        if m:
+        if m and getattr(frame, side) is None:
             if side == "low":
                 frame.low, frame.low_inclusive = float(_num(m[1])), inclusive
             else:
@@ -157,7 +148,7 @@ def _fuzzy(frame: Frame, masked: str, lex: Lexicon) -> str:
     for piece in re.split(rf"[{MASK}\s\d.%]+", masked):
         if not piece:
             continue
-        for tok in jieba.lcut(piece):
+        for tok in lex.tokenizer.lcut(piece):
             word = "".join(ch for ch in tok if ch not in FILLER) if len(tok) > 2 else tok
             if len(word) < 2 or word in STOPWORDS or not re.fullmatch(r"[\u4e00-\u9fff]+", word):
                 continue

@@ -15,11 +15,11 @@ from pathlib import Path
 import sqlite_utils
 
 from store import gazetteer, parse_de2020, parse_gw2020, parse_sc2015, parse_sc2016, parse_sc2021, schema
-from store.records import ParsedReport
+from store.records import Anomaly, ParsedReport, Score
 
 ROOT = Path(__file__).resolve().parent.parent
 RAW_DIR = ROOT / "data" / "raw"
-DEFAULT_DB = ROOT / "data" / "scores.db"
+DEFAULT_DB = ROOT / "data" / "scores.db"  # the same path as store.query.DEFAULT_DB
 PARSERS = [parse_sc2015, parse_sc2016, parse_gw2020, parse_de2020, parse_sc2021]
 
 
@@ -84,6 +84,25 @@ def _computed_ranks(rows: list[dict]) -> None:
             r["rank_kind"] = "computed"
 
 
+def rank_order_anomalies(report: ParsedReport) -> list[Anomaly]:
+    """Where a printed ranking contradicts its own scores: a tie with different scores,
+    or a lower rank with a higher score."""
+    tables: dict[tuple, list[Score]] = defaultdict(list)
+    for s in report.scores:
+        if s.rank_text and s.rank_text.isdigit() and _number(s.value_text) is not None:
+            tables[(s.table, s.scope, s.indicator, s.year, s.measure)].append(s)
+    found = []
+    for (table, *_key), scores in tables.items():
+        ranked = sorted(scores, key=lambda s: (int(s.rank_text), -_number(s.value_text)))
+        for a, b in zip(ranked, ranked[1:]):
+            va, vb = _number(a.value_text), _number(b.value_text)
+            if a.rank_text == b.rank_text and va != vb:
+                found.append(Anomaly(b.line, f"{table}：{a.entity} {a.value_text} 与 {b.entity} {b.value_text} 分数不同却同列第{a.rank_text}名"))
+            elif vb > va:
+                found.append(Anomaly(b.line, f"{table}：第{b.rank_text}名 {b.entity} {b.value_text} 高于第{a.rank_text}名 {a.entity} {a.value_text}"))
+    return found
+
+
 def _rows(reports: list[ParsedReport]) -> dict[str, list[dict]]:
     ents = _Entities()
     out: dict[str, list[dict]] = defaultdict(list)
@@ -115,7 +134,7 @@ def _rows(reports: list[ParsedReport]) -> dict[str, list[dict]]:
             out["stats"].append({"report": rep.key, "subject": st.subject, "indicator": st.indicator, "kind": st.kind,
                                  "value": _number(st.value_text), "value_text": st.value_text,
                                  "sentence": st.sentence, "source_line": st.line})
-        for a in rep.anomalies:
+        for a in rep.anomalies + rank_order_anomalies(rep):
             out["anomalies"].append({"report": rep.key, "source_file": rep.source_file, "line": a.line, "what": a.what})
     _computed_ranks(out["scores"])
     out["entities"], out["aliases"] = ents.rows()

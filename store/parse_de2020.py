@@ -57,7 +57,9 @@ def _report() -> ParsedReport:
 
 
 def _main_table(lines: list[str], report: ParsedReport) -> None:
-    start = next(i for i, s in enumerate(lines) if s.strip().startswith("排名 城市 评分"))
+    start = next((i for i, s in enumerate(lines) if s.strip().startswith("排名 城市 评分")), None)
+    if start is None:
+        raise ValueError(f"{FILE}: the 148-city table header (排名 城市 评分) is missing")
     end = next(i for i in range(start, len(lines)) if lines[i].strip() == "数据及信息化基础设施")
     runs: list[tuple[str, list[tuple[int, str]]]] = []
 
@@ -83,7 +85,7 @@ def _main_table(lines: list[str], report: ParsedReport) -> None:
         if (k1, k2, k3) != ("rank", "name", "score") or not len(ranks) == len(names) == len(scores):
             raise ValueError(f"{FILE}: scrambled block at line {ranks[0][0] + 1} does not zip")
         report.anomalies.append(Anomaly(ranks[0][0] + 1, f"排名 {ranks[0][1]} 起的 {len(ranks)} 行被拆成排名、城市、评分三段打印，且排名次序打乱；按顺序拼回"))
-        for (li, rank), (ln, name), (ls, score) in zip(ranks, names, scores):
+        for (_, rank), (ln, name), (_, score) in zip(ranks, names, scores):
             report.scores.append(Score(name, "数字经济指数", score, MAIN_TABLE, ln + 1, rank_text=rank, level="city"))
 
 

@@ -81,6 +81,7 @@ class _Parser:
         self.weights: dict[str, str] = {}
 
     def add(self, **kw) -> None:
+        kw.setdefault("level", "city")  # every entity this report scores is a city
         self.report.scores.append(Score(**kw))
 
     def run(self) -> None:
@@ -147,7 +148,7 @@ class _Parser:
 
     # --- rows -----------------------------------------------------------------
     def _check_subheader(self, cells: list[str], lineno: int) -> None:
-        printed = [c.strip().removesuffix("得分") for c in cells if c.strip()]
+        printed = [re.sub(r"\s+", "", c).removesuffix("得分") for c in cells if c.strip()]
         l1 = self._caption_indicator()
         if printed != LEVEL1[l1] and (l1, "subheader") not in self.seen:
             self.seen[(l1, "subheader")] = lineno
@@ -181,7 +182,7 @@ class _Parser:
 
     def _row_province(self, cells: list[str], lineno: int) -> None:
         rank, province, count, mean = [c.strip() for c in cells[:4]]
-        sentence = f"{self._caption_title()}：第{rank}名 {province} 入评城市 {count} 个，参考平均分 {mean}"
+        sentence = f"{self.caption}：第{rank}名 {province}，入评城市 {count} 个，参考平均分 {mean}"
         self.report.stats.append(Stat("province:" + province, "总分", "mean", mean, sentence, lineno))
         self.report.stats.append(Stat("province:" + province, "总分", "count", count, sentence, lineno))
         self.report.stats.append(Stat("province:" + province, "总分", "rank", rank, sentence, lineno))
@@ -276,8 +277,6 @@ class _Parser:
                 subject = "admin_level:" + ADMIN_TEXT[m[2]]
                 stats.append(Stat(subject, "总分", "mean", m[3], s, lineno))
                 stats.append(Stat(subject, "总分", "count", m[1], s, lineno))
-            for m in re.finditer(r"(华南|华东|东北|西北|西南|华北|华中)(?:地区)?[^，。；]{0,6}?得分率分别为\s*([\d.]+%)\s*和\s*([\d.]+%)", s):
-                pass  # pairs are taken below with their order
             return
         other = r"(?:(?!华东|华南|华北|东北|华中|西北|西南)[^。；;]){0,16}?"
         for m in re.finditer(r"(华东|华南|华北|东北|华中|西北|西南)地区" + other + r"平均(?:分数|得分|成绩|分)(?:达到|为|是)?\s*" + NUM + r"\s*分?", s):

@@ -43,6 +43,6 @@ def parse(text: str) -> ParsedReport:
         count += 1
         city = cells[1]
         for name, value in zip(header[2:], cells[2:]):
-            report.scores.append(Score(city, name, value, TABLE, lineno))
+            report.scores.append(Score(city, name, value, TABLE, lineno, level="city"))
     report.entity_count = count
     return report

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from store.build import DEFAULT_DB, build
+DEFAULT_DB = Path(__file__).resolve().parent.parent / "data" / "scores.db"
 
 
 class StoreError(Exception):
@@ -103,6 +103,22 @@ class GroupMean:
     members: list[Value]
 
 
+def _memo(method):
+    """Cache a query method per store: the database is read-only, so answers never change."""
+    cache_name = "_memo_" + method.__name__
+
+    def wrapper(self, *args, **kwargs):
+        cache = self.__dict__.setdefault(cache_name, {})
+        key = (args, tuple(sorted(kwargs.items())))
+        if key not in cache:
+            cache[key] = method(self, *args, **kwargs)
+        return cache[key]
+
+    wrapper.__name__ = method.__name__
+    wrapper.__doc__ = method.__doc__
+    return wrapper
+
+
 class Store:
     """A read-only connection to the score store."""
 
@@ -129,14 +145,17 @@ class Store:
     def report(self, key: str) -> Report:
         return self._reports[key]
 
+    @_memo
     def indicators(self, report: str) -> list[Indicator]:
         rows = self._q("select * from indicators where report = ? order by ord", (report,))
         return [Indicator(**dict(r)) for r in rows]
 
+    @_memo
     def indicator(self, report: str, name: str) -> Indicator | None:
         rows = self._q("select * from indicators where report = ? and name = ?", (report, name))
         return Indicator(**dict(rows[0])) if rows else None
 
+    @_memo
     def indicator_synonyms(self) -> list[tuple[str, str, str]]:
         """(report, synonym, indicator) for names a report's indicator is also known by."""
         return [tuple(r) for r in self._q("select report, synonym, indicator from indicator_synonyms")]
@@ -151,6 +170,7 @@ class Store:
         """(alias, entity_id, source) for every name an entity is printed or known by."""
         return [tuple(r) for r in self._q("select alias, entity_id, source from aliases")]
 
+    @_memo
     def reports_with(self, entity_id: str) -> list[str]:
         """Keys of the reports that hold any number or membership for the entity, most recent first."""
         rows = self._q("select distinct report from scores where entity_id = ? union "
@@ -158,6 +178,7 @@ class Store:
         keys = {r["report"] for r in rows}
         return [k for k in self._reports if k in keys]
 
+    @_memo
     def scopes(self, report: str, entity_id: str, indicator: str) -> list[str]:
         """Ranking scopes in which the report ranks the entity on the indicator (全部 first)."""
         rows = self._q("select distinct scope from scores where report = ? and entity_id = ? and indicator = ? "
@@ -308,6 +329,7 @@ class Store:
         return [(r["group_type"], r["group_name"]) for r in self._q(sql + " order by min(id) over "
                                                                         "(partition by group_type, group_name)", params)]
 
+    @_memo
     def members(self, report: str, group_type: str, group_name: str) -> list[Member]:
         rows = self._q("select entity_id, position, source_line from members where report = ? and group_type = ? "
                        "and group_name = ? order by id", (report, group_type, group_name))
@@ -318,6 +340,7 @@ class Store:
                 out.append(Member(r["entity_id"], self._entities[r["entity_id"]].name, r["position"], r["source_line"]))
         return out
 
+    @_memo
     def memberships(self, entity_id: str, report: str | None = None) -> list[tuple[str, str, str, int | None]]:
         """(report, group_type, group_name, position) for every group the entity is listed in."""
         sql = "select report, group_type, group_name, position from members where entity_id = ?"
@@ -327,6 +350,7 @@ class Store:
             params += (report,)
         return [tuple(r) for r in self._q(sql + " order by id", params)]
 
+    @_memo
     def stats(self, report: str, subject: str | None = None, indicator: str | None = None,
               kind: str | None = None) -> list[Stat]:
         """Figures the report prints in its text, with the sentence they come from."""
@@ -382,6 +406,8 @@ def open_store(path: str | None = None, build_if_missing: bool = True) -> Store:
     if not db.exists():
         if not build_if_missing:
             raise StoreError(f"no score database at {db}; run: python -m store build")
+        from store.build import build  # the build needs sqlite-utils and cpca; answering does not
+
         try:
             build(db)
         except Exception as exc:  # a broken raw file must not become a traceback for the user

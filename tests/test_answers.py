@@ -1,0 +1,134 @@
+"""The answer engine, per intent: what a user is told, and that it never invents numbers."""
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from bot.engine import Engine
+
+ROOT = Path(__file__).resolve().parent.parent
+DEV = ROOT.parent / "shared" / "eval" / "dev_questions.jsonl"
+STATUSES = {"ok", "no_data", "clarify", "out_of_scope"}
+
+
+@pytest.mark.parametrize("question, intent, must", [
+    ("无锡2015智慧管理排名", "rank", ["第3", "15.73", "并列", "合肥", "图表 40"]),
+    ("2016年鞍山排第几", "rank", ["第161", "36.01", "按分值排出"]),
+    ("深圳政府网站排名", "rank", ["副省级城市", "第2", "95.1", "成都"]),
+    ("鼓楼区政府网站排名", "rank", ["福州", "第18", "84.1"]),
+    ("常州2015数据开放服务水平得分", "lookup", ["2.00"]),
+    ("2016年福州的智慧服务得分", "lookup", ["4.25", "智慧民生"]),
+    ("2015年常州和镇江总分差多少", "compare", ["46.99", "36.67", "10.32"]),
+    ("无锡和苏州政府网站谁高", "compare", ["91.5", "并列"]),
+    ("2015年华东地区平均分", "region_avg", ["45.2", "45.18", "57"]),
+    ("2016年江苏城市平均总分", "region_avg", ["52.51", "未印"]),
+    ("长三角城市群数字经济得分", "region_avg", ["70.6", "加权", "57.32"]),
+    ("2015年前十名", "top", ["无锡", "广州", "61.45"]),
+    ("数字经济倒数第二", "top", ["舟山", "35.8"]),
+    ("2013年第一名", "top", ["无锡"]),
+    ("2015年总分70分以上的城市", "filter", ["6 个", "深圳 74.32"]),
+    ("上海2015年智慧城市各项得分", "profile", ["80.05", "17.08", "4.80"]),
+    ("北京历届排名", "trend", ["2011", "第9名", "2014", "第3名"]),
+    ("无锡智慧基础设施2014和2015对比", "trend", ["81.8%", "93.50%"]),
+    ("保定数字经济属于几线城市", "tier", ["三线"]),
+    ("2021年先锋城市有哪些", "tier", ["17 个", "东莞"]),
+    ("数字经济白皮书评了多少城市", "meta", ["148"]),
+    ("2015年智慧管理在2016年叫什么", "meta", ["智慧治理"]),
+])
+def test_answers_by_intent(engine, question, intent, must):
+    reply = engine.answer(question)
+    assert (reply.intent, reply.status) == (intent, "ok"), reply.text
+    for piece in must:
+        assert piece in reply.text, (piece, reply.text)
+
+
+def test_question_without_report_answers_every_report_most_recent_first(engine):
+    text = engine.answer("无锡排名").text
+    order = [text.index(k) for k in ("2021", "2020", "2016", "2015")]
+    assert order == sorted(order)
+    assert "第7" in text and "第5" in text and "第1" in text
+
+
+@pytest.mark.parametrize("question, status, must", [
+    ("纽约的排名", "no_data", "纽约"),
+    ("2019年智慧城市排名", "no_data", "2019"),
+    ("三亚数字经济评分", "no_data", "三亚"),
+    ("桂林2021年梯队", "no_data", "桂林"),
+    ("南京2021年智慧城市指数多少", "no_data", "先锋"),
+    ("吉林排名", "clarify", "吉林省"),
+    ("海南排名", "clarify", "海南藏族自治州"),
+    ("龙城数字经济排名", "clarify", "柳州"),
+    ("今天天气", "out_of_scope", "可以这样问"),
+    ("", "out_of_scope", "没看懂"),
+    ("无锡" * 400, "out_of_scope", "太长"),
+])
+def test_no_data_clarify_out_of_scope(engine, question, status, must):
+    reply = engine.answer(question)
+    assert reply.status == status and must in reply.text, reply.text
+
+
+def test_ambiguity_is_resolved_by_the_report(engine):
+    reply = engine.answer("吉林2016年总分")
+    assert reply.status == "ok" and "吉林" in reply.text
+
+
+def test_clarify_offers_candidates_with_ids(engine, store):
+    reply = engine.answer("海南排名")
+    assert {store.entity(i).name for i, _ in reply.candidates} == {"海南省", "海南藏族自治州"}
+
+
+def test_charts_come_with_compare_top_and_profile(engine):
+    for q in ("2015年泉州 福州 厦门 智慧基础设施对比", "2015年前十名", "上海2015年智慧城市各项得分"):
+        chart = engine.answer(q).chart
+        assert chart and len(chart["labels"]) == len(chart["values"]) >= 3
+
+
+def _allowed_numbers(store) -> set[float]:
+    allowed = set()
+    import sqlite3
+
+    conn = sqlite3.connect(store.path)
+    for (text,) in conn.execute("select value_text from scores union select rate_text from scores union "
+                                "select value_text from stats union select sentence from stats union "
+                                "select cast(rank as text) from scores union select cast(entity_count as text) from reports "
+                                "union select cast(year as text) from scores union select cast(year as text) from reports "
+                                "union select group_name from members "
+                                "union select max_score from indicators"):
+        for n in re.findall(r"-?\d+(?:\.\d+)?", text or ""):
+            allowed.add(round(float(n), 2))
+    return allowed
+
+
+def test_every_number_in_dev_answers_comes_from_the_store(engine, store):
+    allowed = _allowed_numbers(store)
+    ctx_by_chat = {}
+    for line in DEV.read_text(encoding="utf-8").splitlines():
+        item = json.loads(line)
+        reply = engine.answer(item["q"], ctx_by_chat.get(item["chat"]))
+        ctx_by_chat[item["chat"]] = reply.context
+        facts = {round(float(n), 2) for f in reply.facts for n in re.findall(r"-?\d+(?:\.\d+)?", str(f))}
+        text = re.sub(r"(图表|附件|第)\s*\d+|\d+\s*(个|年|项|类|名)|top\s*\d+|前\s*\d+", " ", reply.text, flags=re.I)
+        for n in re.findall(r"-?\d+(?:\.\d+)?", text.replace("%", " ")):
+            value = round(float(n), 2)
+            assert value in allowed or value in facts, (item["q"], n, reply.text)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.text(max_size=4000))
+def test_any_text_gets_a_valid_reply(engine: Engine, text):
+    reply = engine.answer(text)
+    assert reply.status in STATUSES and isinstance(reply.text, str) and reply.text
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.sampled_from(["无锡", "2015", "排名", "前十", "平均", "和", "呢", "它", "数字经济", "吉林", "倒数",
+                                 "第", "三", "以上", "70", "几线", "梯队", "政府网站", "各项", "历届", "华东"]),
+                max_size=8))
+def test_any_mix_of_keywords_gets_a_valid_reply(engine: Engine, words):
+    reply = engine.answer("".join(words))
+    assert reply.status in STATUSES and reply.text
