@@ -63,6 +63,6 @@ def console(engine: Engine, stdin: TextIO = sys.stdin, out: TextIO = sys.stdout)
         ctx = reply.context
         print(reply.text, file=out)
         if reply.suggestions:
-            print("  可以接着问：" + " / ".join(reply.suggestions), file=out)
+            print("  可以接着问：" + " / ".join(q for _, q in reply.suggestions), file=out)
         out.flush()
     return 0

@@ -39,8 +39,9 @@ class Reply:
     status: str  # ok | no_data | clarify | out_of_scope
     intent: str
     facts: list[str] = field(default_factory=list)
-    suggestions: list[str] = field(default_factory=list)
+    suggestions: list[tuple[str, str]] = field(default_factory=list)  # (button label, follow-up question)
     candidates: list[tuple[str, str]] = field(default_factory=list)  # (entity id, label) for clarify
+    ambiguous: str | None = None  # the name the candidates are for
     chart: dict | None = None  # {"title", "labels", "values", "unit"}
     context: Context | None = None
 
@@ -183,7 +184,7 @@ class Engine:
             options = inside or m.candidates
             labels = [(c, self._candidate_label(c)) for c in options]
             text = f"「{m.surface}」可能指：" + "、".join(lbl for _, lbl in labels) + "。请问是哪一个？"
-            return Reply(text, "clarify", f.intent or "unknown", candidates=labels,
+            return Reply(text, "clarify", f.intent or "unknown", candidates=labels, ambiguous=m.surface,
                          context=self._context(f))
         return None
 
@@ -280,18 +281,28 @@ class Engine:
             return Reply(lines[0], "no_data", intent, facts=facts, context=self._context(f))
         head = "" if len(lines) == 1 else f"{self._name(entity_id)}在 {len(lines)} 项评估中的结果（新的在前）：\n"
         text = head + "\n".join(("• " if len(lines) > 1 else "") + line for line in lines)
-        sugg = self._suggest(f, entity_id, holding[0])
+        sugg = self._suggest(f, entity_id, holding[0], first)
         return Reply(text, "ok", intent, facts=facts, suggestions=sugg, context=self._context(f))
 
-    def _suggest(self, f: Frame, entity_id: str, report: str) -> list[str]:
+    def _suggest(self, f: Frame, entity_id: str, report: str, value: Value | None) -> list[tuple[str, str]]:
+        """Follow-up buttons: another year, this indicator's top ten, the one ranked just above."""
         name = self.store.entity(entity_id).name
+        year = self.store.report(report).year
+        kw = {"de2020": "数字经济", "gw2020": "政府网站"}.get(report, "")
+        indicator = value.indicator if value else self._total(report)
+        shown = "" if indicator in ("总分", "数字经济指数") else indicator
         out = []
-        other = [k for k in self.store.reports_with(entity_id) if k != report]
-        if other:
-            out.append(f"{name}{self.store.report(other[0]).year}年{'数字经济' if other[0] == 'de2020' else '政府网站' if other[0] == 'gw2020' else ''}排名")
-        indicator, _ = self._indicator(f, report)
-        out.append(f"{self.store.report(report).year}年{'数字经济' if report == 'de2020' else '政府网站' if report == 'gw2020' else ''}{indicator if indicator not in ('总分', '数字经济指数') else ''}前十")
-        out.append(f"{name}{self.store.report(report).year}年{'数字经济' if report == 'de2020' else '政府网站' if report == 'gw2020' else ''}各项得分")
+        other = {"sc2015": "sc2016", "sc2016": "sc2015"}.get(report)
+        if other and other in self.store.reports_with(entity_id):
+            out.append(("另一年份", f"{name}{self.store.report(other).year}年{shown}排名"))
+        elif len(self.store.reports_with(entity_id)) > 1:
+            out.append(("其他报告", f"{name}排名"))
+        out.append(("该指标前十", f"{year}年{kw}{shown}前十"))
+        if value and value.rank and value.rank > 1:
+            above = [v for v in self.store.table(report, indicator, value.scope) if v.rank is not None and v.rank < value.rank]
+            if above:
+                prev = self.store.entity(above[-1].entity_id).name
+                out.append(("与上一名对比", f"{year}年{name}和{prev}{kw}{shown}对比"))
         return out
 
     def _rank(self, f: Frame) -> Reply:
@@ -353,7 +364,7 @@ class Engine:
                 diff = _fmt(round(top.value - second.value, 2))
                 verdict = f"{self._name(top.entity_id)}更高，比{self._name(second.entity_id)}高 {diff} 分"
                 facts.append(diff)
-            lines.append(f"{LABEL[key]}·{indicator}{note}：" + " > ".join(parts).replace(" > ", "，") + f"。{verdict}。来源：{vals[0].table}")
+            lines.append(f"{self._what(key, indicator)}{note}：" + "，".join(parts) + f"。{verdict}。来源：{vals[0].table}")
             if chart is None:
                 chart = {"title": f"{LABEL[key]} {indicator}", "labels": [self._name(v.entity_id) for v in vals],
                          "values": [v.value for v in vals], "unit": ""}

@@ -1,0 +1,68 @@
+"""Reply → what Telegram shows: escaped HTML in pieces under the 4096-character limit,
+and inline keyboards whose callback data fits in 64 bytes (ids, never names)."""
+from __future__ import annotations
+
+import html
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot.engine import Reply
+
+TELEGRAM_LIMIT = 4096
+CALLBACK_LIMIT = 64
+
+
+def to_html(reply: Reply) -> str:
+    """The reply text, HTML-escaped; the source line in italics."""
+    lines = []
+    for line in reply.text.split("\n"):
+        if "来源：" in line:
+            head, _, src = line.partition("来源：")
+            line = html.escape(head) + ("\n" if head.strip() else "") + f"<i>来源：{html.escape(src)}</i>"
+        else:
+            line = html.escape(line)
+        lines.append(line)
+    return "\n".join(lines)
+
+
+def split(text: str, limit: int = TELEGRAM_LIMIT) -> list[str]:
+    """Pieces of at most `limit` characters, cut at line ends where possible, never inside a tag."""
+    pieces, current = [], ""
+    for line in text.split("\n"):
+        while len(line) > limit:  # one very long line: cut between characters outside tags
+            cut = limit - len(current) - 1 if current else limit
+            if cut <= 0:
+                pieces.append(current)
+                current = ""
+                continue
+            head, line = line[:cut], line[cut:]
+            if "<" in head and head.rfind("<") > head.rfind(">"):
+                line = head[head.rfind("<"):] + line
+                head = head[: head.rfind("<")]
+            pieces.append((current + "\n" + head) if current else head)
+            current = ""
+        candidate = f"{current}\n{line}" if current else line
+        if len(candidate) > limit:
+            pieces.append(current)
+            current = line
+        else:
+            current = candidate
+    if current:
+        pieces.append(current)
+    return pieces or [""]
+
+
+def callback(*parts: str) -> str:
+    data = "|".join(parts)
+    if len(data.encode("utf-8")) > CALLBACK_LIMIT:
+        raise ValueError(f"callback data over {CALLBACK_LIMIT} bytes: {data!r}")
+    return data
+
+
+def keyboard(rows: list[list[tuple[str, str]]]) -> InlineKeyboardMarkup | None:
+    """[[(label, callback data)]] → an inline keyboard (None when empty)."""
+    rows = [r for r in rows if r]
+    if not rows:
+        return None
+    return InlineKeyboardMarkup([[InlineKeyboardButton(label[:40], callback_data=data) for label, data in row]
+                                 for row in rows])

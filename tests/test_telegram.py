@@ -1,0 +1,201 @@
+"""The Telegram front end: rendering, settings, charts, and the real Application
+end to end against a fake Bot API server on 127.0.0.1."""
+from __future__ import annotations
+
+import asyncio
+import json
+import warnings
+
+import pytest
+
+from bot import charts, render
+from bot.engine import Reply
+from bot.settings import Settings, SettingsError, load
+from bot.telegram_app import build_application
+from tests.fake_telegram import FakeTelegram
+
+TOKEN = "123456:" + "A" * 35
+
+
+# --- rendering ------------------------------------------------------------------------
+def test_html_is_escaped_and_source_in_italics():
+    html = render.to_html(Reply("a<b>&c 排名第1。来源：图表 6 <总排名表>", "ok", "rank"))
+    assert "a&lt;b&gt;&amp;c" in html and "<i>来源：图表 6 &lt;总排名表&gt;</i>" in html
+
+
+@pytest.mark.parametrize("text", ["短", "一行\n" * 3000, "长" * 9000, "<i>" + "斜" * 5000 + "</i>"])
+def test_split_keeps_every_piece_under_the_limit(text):
+    pieces = render.split(text)
+    assert all(len(p) <= render.TELEGRAM_LIMIT for p in pieces)
+    assert "".join(pieces).replace("\n", "") == text.replace("\n", "")
+
+
+def test_callback_data_over_64_bytes_is_refused():
+    assert render.callback("pick", "12", "x440300坪山区")
+    with pytest.raises(ValueError):
+        render.callback("pick", "1", "名" * 30)
+
+
+def test_every_clarify_and_suggestion_button_fits(engine):
+    from bot.telegram_app import _buttons
+
+    chat_data: dict = {}
+    for q in ("吉林排名", "海南排名", "龙城数字经济排名", "无锡2015智慧管理排名", "南山区数字经济排名"):
+        for row in _buttons(engine.answer(q), chat_data, q):
+            for _, data in row:
+                assert len(data.encode("utf-8")) <= 64
+
+
+# --- settings -----------------------------------------------------------------------------
+@pytest.mark.parametrize("env, message", [
+    ({}, "not set"), ({"TELEGRAM_BOT_TOKEN": "abc"}, "malformed"), ({"TELEGRAM_BOT_TOKEN": "12:short"}, "malformed"),
+    ({"TELEGRAM_BOT_TOKEN": TOKEN, "WEBHOOK_PORT": "x"}, "not a number"),
+])
+def test_bad_settings(env, message):
+    with pytest.raises(SettingsError, match=message):
+        load(env)
+
+
+def test_settings_from_file_and_environment(tmp_path):
+    f = tmp_path / "bot.env"
+    f.write_text(f"TELEGRAM_BOT_TOKEN={TOKEN}\nWEBHOOK_URL=https://example.org/hook\nWEBHOOK_PORT=9000\n")
+    s = load({"CITYQ_ENV_FILE": str(f), "WEBHOOK_PORT": "9100", "TELEGRAM_BASE_URL": "http://127.0.0.1:8081/bot"})
+    assert (s.token, s.webhook_url, s.webhook_port) == (TOKEN, "https://example.org/hook", 9100)
+    assert s.base_file_url == "http://127.0.0.1:8081/file/bot"
+
+
+def test_malformed_token_is_one_line_and_nonzero(tmp_path):
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    proc = subprocess.run([sys.executable, "-m", "bot"], cwd=root, capture_output=True, text=True, timeout=60,
+                          env={"PATH": "/usr/bin:/bin", "TELEGRAM_BOT_TOKEN": "not-a-token"})
+    assert proc.returncode == 2 and "malformed" in proc.stderr and "Traceback" not in proc.stderr
+
+
+# --- charts ---------------------------------------------------------------------------------
+def test_chart_font_covers_every_character_a_label_can_contain(store, engine):
+    from bot.engine import LABEL
+
+    text = "".join(e.name + e.full_name for e in store.entities())
+    text += "".join(i.name for r in store.reports() for i in store.indicators(r.key))
+    text += "".join(LABEL.values()) + "0123456789.-%（）()·前名倒数"
+    missing = {ch for ch in set(text) if not ch.isspace()} - charts.covered_characters()
+    assert not missing
+
+
+def test_chart_renders_chinese_without_missing_glyphs(engine):
+    chart = engine.answer("2015年泉州 福州 厦门 智慧基础设施对比").chart
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # matplotlib warns "Glyph … missing from font(s)"
+        png = charts.render(chart)
+    assert png.startswith(b"\x89PNG") and len(png) > 5000
+
+
+# --- end to end ------------------------------------------------------------------------------
+def _markup(params: dict) -> list[list[dict]]:
+    return json.loads(params.get("reply_markup") or '{"inline_keyboard": []}')["inline_keyboard"]
+
+
+async def _wait(tg: FakeTelegram, predicate):
+    return await asyncio.to_thread(tg.wait_for, predicate)
+
+
+async def _run(tg, settings, engine, script):
+    app = build_application(settings, engine)
+    async with app:
+        await app.post_init(app)
+        await app.start()
+        await app.updater.start_polling(poll_interval=0.0, timeout=1)
+        try:
+            await script(app)
+        finally:
+            await app.updater.stop()
+            await app.stop()
+
+
+async def test_end_to_end_conversation(tmp_path, engine):
+    with FakeTelegram() as tg:
+        settings = Settings(token=TOKEN, base_url=tg.base_url, base_file_url=tg.base_url.replace("/bot", "/file/bot"),
+                            state_file=tmp_path / "state.pickle")
+
+        async def script(app):
+            await _wait(tg, lambda calls: any(m == "setMyCommands" for m, _ in calls))
+
+            mark = len(tg.calls)
+            tg.text("/start")
+            (greeting,) = await _wait(tg, lambda c: tg.sent_after(mark, "sendMessage"))
+            assert "你好" in greeting["text"] and len(_markup(greeting)) == 3
+
+            mark = len(tg.calls)
+            tg.text("无锡2015智慧管理排名")
+            (answer,) = await _wait(tg, lambda c: tg.sent_after(mark, "sendMessage"))
+            assert "15.73" in answer["text"] and answer["parse_mode"] == "HTML"
+            labels = [b["text"] for row in _markup(answer) for b in row]
+            assert "另一年份" in labels and "该指标前十" in labels
+
+            mark = len(tg.calls)
+            tg.text("那杭州呢")
+            (follow,) = await _wait(tg, lambda c: tg.sent_after(mark, "sendMessage"))
+            assert "16.83" in follow["text"]
+
+            mark = len(tg.calls)
+            tg.text("吉林排名")
+            (ask,) = await _wait(tg, lambda c: tg.sent_after(mark, "sendMessage"))
+            buttons = {b["text"]: b["callback_data"] for row in _markup(ask) for b in row}
+            assert set(buttons) == {"吉林市", "吉林省"}
+            assert all(len(d.encode()) <= 64 for d in buttons.values())
+
+            mark = len(tg.calls)
+            tg.push(callback_query={"id": "cb1", "from": {"id": 7, "is_bot": False, "first_name": "测试"},
+                                    "chat_instance": "ci", "data": buttons["吉林省"],
+                                    "message": {"message_id": 1, "date": 0, "chat": {"id": 7, "type": "private"},
+                                                "text": ask["text"]}})
+            picked = await _wait(tg, lambda c: tg.sent_after(mark, "sendMessage"))
+            assert "吉林省" in picked[0]["text"] and "政府网站" in picked[0]["text"]
+            assert tg.sent_after(mark, "answerCallbackQuery") and tg.sent_after(mark, "editMessageText")
+
+            mark = len(tg.calls)
+            tg.push(callback_query={"id": "cb2", "from": {"id": 7, "is_bot": False, "first_name": "测试"},
+                                    "chat_instance": "ci", "data": "pick|999|220000",
+                                    "message": {"message_id": 1, "date": 0, "chat": {"id": 7, "type": "private"}}})
+            (stale,) = await _wait(tg, lambda c: tg.sent_after(mark, "answerCallbackQuery"))
+            assert "过期" in stale["text"]
+
+            mark = len(tg.calls)
+            tg.push(inline_query={"id": "iq1", "from": {"id": 7, "is_bot": False, "first_name": "测试"},
+                                  "query": "无锡2015排名", "offset": ""})
+            (inline,) = await _wait(tg, lambda c: tg.sent_after(mark, "answerInlineQuery"))
+            assert "80.20" in inline["results"]
+
+            mark = len(tg.calls)
+            tg.text("2015年前十名")
+            (photo,) = await _wait(tg, lambda c: tg.sent_after(mark, "sendPhoto"))
+            assert photo["photo"].startswith(b"\x89PNG")
+
+            mark = len(tg.calls)
+            tg.text("无锡数字经济排名", chat_id=-100, user_id=8)  # a group message not for the bot
+            tg.text("@cityq_test_bot 无锡数字经济排名", chat_id=-100, user_id=8)
+            (group,) = await _wait(tg, lambda c: tg.sent_after(mark, "sendMessage"))
+            assert group["chat_id"] == "-100" and "80.6" in group["text"]
+
+            mark = len(tg.calls)
+            tg.text("无" * 600)
+            (refusal,) = await _wait(tg, lambda c: tg.sent_after(mark, "sendMessage"))
+            assert "太长" in refusal["text"]
+
+            mark = len(tg.calls)
+            tg.text("无锡2015智慧管理排名", chat_id=9, user_id=9)
+            await _wait(tg, lambda c: tg.sent_after(mark, "sendMessage"))
+
+        await _run(tg, settings, engine, script)
+
+        async def after_restart(app):  # chat 9's context was persisted to the state file
+            mark = len(tg.calls)
+            tg.text("那杭州呢", chat_id=9, user_id=9)
+            (again,) = await _wait(tg, lambda c: tg.sent_after(mark, "sendMessage"))
+            assert "16.83" in again["text"]
+
+        await _run(tg, settings, engine, after_restart)
