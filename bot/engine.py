@@ -110,6 +110,9 @@ class Engine:
                 have = "、".join(f"{r.year} 年{r.subject}" for r in sorted(self.store.reports(), key=lambda r: r.year))
                 return [], f"没有 {'、'.join(map(str, sorted(set(f.years))))} 年的评估数据。现有报告：{have}。"
             keys = [k for k in keys if k in wanted]
+        scoped = [k for k in keys if any((k, name) in SCOPE for _, name in f.groups if _ == "admin_level")]
+        if scoped and not f.report_keys:
+            keys = scoped
         named = [k for k in f.report_keys if k != "smart"]
         if named:
             keys = [k for k in keys if k in named] or ([] if f.years else named)
@@ -402,7 +405,8 @@ class Engine:
         if mean.printed is None and gtype == "all" and not mean.members:
             mean.printed = next(iter(self.store.stats(report, "全部", indicator, "mean")), None)
         facts, parts = [], []
-        what = f"{LABEL[report]}·{label}{indicator}{note}"
+        label += "城市" if gtype == "tier" else ""
+        what = f"{LABEL[report]}·{label}" + ("" if indicator == "数字经济指数" else f" {indicator}") + note
         if mean.printed:
             kind = "GDP 加权得分" if mean.printed.kind == "weighted_mean" else "平均"
             parts.append(f"报告所印{kind}为 {mean.printed.value_text}")
@@ -459,7 +463,7 @@ class Engine:
                     lines.append(f"{where}只有 {len(self.store.table(report, indicator, table_scope))} 个名次。")
                     continue
                 pos = f"倒数第{f.position}" if f.bottom else f"第{f.position}名"
-                body = "、".join(f"{self._name(v.entity_id)}（{v.value_text}" + (f"，第{v.rank}名" if f.bottom else "") + "）" for v in rows)
+                body = "、".join(f"{self._name(v.entity_id)} {v.value_text}" + (f"（第{v.rank}名）" if f.bottom else "") for v in rows)
                 tie = "（并列）" if len(rows) > 1 else ""
                 lines.append(f"{where}{pos}{tie}：{body}。来源：{rows[0].table}")
                 facts += [v.value_text for v in rows] + [str(rows[0].rank)]
@@ -660,6 +664,11 @@ class Engine:
                             return Reply(f"「{c}」在 {y} 年报告中称为「{other}」。", "ok", "meta", facts=[other])
             return Reply("这个指标在各届报告中名称没有变化。", "ok", "meta")
         report = keys[0]
+        if kind == "maxscore":
+            rep = self.store.report(report)
+            if rep.max_score:
+                return Reply(f"{LABEL[report]}：{rep.scale}。", "ok", "meta", facts=[rep.max_score])
+            return Reply(f"{LABEL[report]}没有给出满分（{rep.scale}）。", "no_data", "meta")
         if kind == "tiers":
             report = "sc2021" if "sc2021" in f.report_keys or 2021 in f.years else ("de2020" if "de2020" in keys else report)
             return self._meta_tiers(report, f)

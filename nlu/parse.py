@@ -91,7 +91,8 @@ META_RES = [
     ("count", r"(?:评估|评|参评|入评|覆盖|包括|包含)了?(?:多少|几)个?(?:城市|个)|多少个城市|几个城市|多少城市"),
     ("cities", r"(?:评估|评|选取|选)了?哪些城市|哪些城市(?:参评|入选|被评估)|评估对象|评估范围"),
     ("contains", r"(?:包括|包含|含有|由|分为|下设)哪些|有哪些(?:二级|三级)(?:指标)?|包含什么|包括什么|是什么意思|指什么|什么意思|考察什么|考察哪些"),
-    ("indicators", r"(?:有|都有)?哪些(?:评估)?(?:指标|指数|维度|方面)|什么指标|几个指标|指标体系|评估指标有"),
+    ("indicators", r"(?:有|都有)?哪些(?:评估)?(?:一级|二级|三级)?(?:指标|指数|维度|方面)|什么指标|几个(?:一级|二级|三级)?指标|指标体系|评估指标有"),
+    ("maxscore", r"满分|总分多少分制|几分制|最高(?:能|可以)?(?:得|拿)?多少分"),
     ("reports", r"哪些报告|什么报告|几份报告|报告有哪些|有哪些报告|数据来源|数据从哪|资料来源|你能回答|能问什么|你会什么"),
 ]
 
@@ -104,6 +105,8 @@ def _intent(frame: Frame, t: str) -> str | None:
                 continue
             frame.meta = kind
             return "meta"
+    if re.search(r"平均|均值|均分|平均数", t) and not re.search(r"几线|梯队|什么线", t):
+        return "region_avg"
     if re.search(r"几线|梯队|哪一?线|什么线|线城市|第几线", t) or (
             any(g[0] == "tier" for g in frame.groups) and (has_entity or re.search(r"哪些|有谁|名单|都有|包括|是不是|是否|吗", t))):
         return "tier"
@@ -118,7 +121,9 @@ def _intent(frame: Frame, t: str) -> str | None:
     if len(frame.mentions) >= 2 or re.search(r"对比|比较|vs|哪个(?:更)?(?:强|高|好|低|差|弱)|谁(?:更)?(?:高|强|好|低|差|领先|靠前)|差多少|差距|相差|高多少|低多少|差几|比.{0,6}(?:高|低|强|弱|好|差)|和.{1,8}比", t):
         if len(frame.mentions) >= 2 or frame.follow_up:
             return "compare"
-    if re.search(r"各项|各个指标|全部指标|所有指标|各指标|情况|画像|详情|详细|明细|概况|表现如何|怎么样|如何", t) and has_entity:
+    rank_asked = re.search(r"排名|排第|第几|名次|排行|位列|几名", t)
+    if has_entity and (re.search(r"各项|各个指标|全部指标|所有指标|各指标|画像|详情|详细|明细|概况|得分情况|指标情况", t) or (
+            re.search(r"情况|表现|怎么样|如何", t) and not rank_asked)):
         return "profile"
     if frame.groups and not has_entity and frame.position is None and frame.n is None and not re.search(r"排名|第几|哪些|有谁|前|名单", t):
         return "region_avg"
@@ -140,6 +145,20 @@ def _intent(frame: Frame, t: str) -> str | None:
         frame.weak_intent = True
         return "rank"
     return None
+
+
+def _latin_names(frame: Frame, masked: str, lex: Lexicon) -> str:
+    """Names typed in pinyin (wuxi, huangpuqu, huangpu区); returns the text with them masked."""
+    for m in re.finditer(r"[a-z]{3,}([市区县省])?", masked):
+        keys = [m[0][: len(m[0]) - 1] + toneless(m[1])] if m[1] else []
+        keys.append(re.match(r"[a-z]+", m[0])[0])
+        for key in keys:
+            ids = sorted({eid for alias, eid in lex.pinyin.get(key, [])})
+            if ids:
+                frame.mentions.append(Mention(m[0], m.start(), m.end(), ids, "pinyin"))
+                masked = masked[: m.start()] + MASK * (m.end() - m.start()) + masked[m.end():]
+                break
+    return masked
 
 
 def _fuzzy(frame: Frame, masked: str, lex: Lexicon) -> str:
@@ -210,6 +229,7 @@ def parse(text: str, lex: Lexicon) -> Frame:
     year_spans = [(s, e) for _, s, e in years]
     masked = mask(masked, year_spans, MASK)
     words = mask(mask(norm, name_spans, MASK), year_spans, MASK)  # names and years hidden, keywords kept
+    masked = _latin_names(frame, masked, lex)
     frame.pronoun = bool(PRONOUN_RE.search(masked)) and not frame.mentions
     frame.follow_up = bool(FOLLOW_RE.search(masked.strip())) or frame.pronoun
     _numbers(frame, masked)
