@@ -39,6 +39,9 @@ STATUSES = {"ok", "no_data", "clarify", "out_of_scope"}
     ("2021年先锋城市有哪些", "tier", ["17 个", "东莞"]),
     ("数字经济白皮书评了多少城市", "meta", ["148"]),
     ("2015年智慧管理在2016年叫什么", "meta", ["智慧治理"]),
+    ("2015年满分是多少", "meta", ["105"]),
+    ("杭州在省会城市中排第几", "rank", ["省会城市", "第8", "第1"]),
+    ("数字经济一线城市平均分", "region_avg", ["6 个", "89.17"]),
 ])
 def test_answers_by_intent(engine, question, intent, must):
     reply = engine.answer(question)

@@ -199,3 +199,43 @@ async def test_end_to_end_conversation(tmp_path, engine):
             assert "16.83" in again["text"]
 
         await _run(tg, settings, engine, after_restart)
+
+
+class _BrokenEngine:
+    """An engine whose every answer fails, to exercise the error handler."""
+
+    store = None
+
+    def answer(self, text, ctx=None):
+        raise RuntimeError("boom")
+
+
+async def test_throttle_group_reply_and_error_handler(tmp_path, engine):
+    with FakeTelegram() as tg:
+        settings = Settings(token=TOKEN, base_url=tg.base_url, base_file_url=tg.base_url.replace("/bot", "/file/bot"),
+                            state_file=tmp_path / "state.pickle", per_user_per_minute=2)
+
+        async def throttled(app):
+            mark = len(tg.calls)
+            for q in ("无锡数字经济排名", "苏州数字经济排名", "常州数字经济排名", "南通数字经济排名"):
+                tg.text(q, chat_id=11, user_id=11)
+            sent = await _wait(tg, lambda c: len(tg.sent_after(mark, "sendMessage")) >= 3 and tg.sent_after(mark, "sendMessage"))
+            texts = [p["text"] for p in sent]
+            assert sum("数字经济指数" in t for t in texts) == 2 and any("太快" in t for t in texts)
+
+            mark = len(tg.calls)  # in a group, a reply to the bot's own message is addressed to it
+            bot_message = {"message_id": 5, "date": 0, "chat": {"id": -200, "type": "group"},
+                           "from": {"id": 4242, "is_bot": True, "first_name": "bot"}, "text": "…"}
+            tg.text("宁波数字经济排名", chat_id=-200, user_id=12, reply_to_message=bot_message)
+            (group,) = await _wait(tg, lambda c: tg.sent_after(mark, "sendMessage"))
+            assert "78.2" in group["text"]
+
+        await _run(tg, settings, engine, throttled)
+
+        async def broken(app):
+            mark = len(tg.calls)
+            tg.text("无锡排名", chat_id=13, user_id=13)
+            (sorry,) = await _wait(tg, lambda c: tg.sent_after(mark, "sendMessage"))
+            assert "出错" in sorry["text"]
+
+        await _run(tg, settings, _BrokenEngine(), broken)

@@ -18,14 +18,14 @@ def names(frame, store):
     ("杭洲排名", [["杭州"]]), ("无惜2015总分", [["无锡"]]), ("苏洲数字经济", [["苏州"]]),
     ("六安数字经济排名", [["六安"]]), ("十堰政府网站排名", [["十堰"]]), ("七台河排名", []),
     ("深圳市南山区数字经济", [["南山区"]]), ("凉山州政府网站排名", [["凉山彝族自治州"]]),
-    ("大理2015排名", [["大理白族自治州"]]),
+    ("大理2015排名", [["大理白族自治州"]]), ("wuxi数字经济排名", [["无锡"]]), ("江阴数字经济排名", [["江阴市"]]),
 ])
 def test_entities(lex, store, text, expected):
     assert names(parse(text, lex), store) == expected
 
 
 @pytest.mark.parametrize("text, options", [
-    ("吉林排名", {"吉林", "吉林省"}), ("海南排名", {"海南省", "海南藏族自治州"}), ("龙城排名", {"太原", "常州", "柳州"}),
+    ("吉林排名", {"吉林", "吉林省"}), ("huangpuqu政府网站排名", {"黄浦区", "黄埔区"}), ("海南排名", {"海南省", "海南藏族自治州"}), ("龙城排名", {"太原", "常州", "柳州"}),
 ])
 def test_ambiguous_names_keep_all_candidates(lex, store, text, options):
     frame = parse(text, lex)
@@ -65,6 +65,9 @@ def test_ordinary_words_never_become_cities(lex, text):
     # meta
     ("2015年评估了多少个城市", "meta"), ("智慧基础设施包括哪些二级指标", "meta"), ("2016年有哪些评估指标", "meta"),
     ("数字经济城市画像分几类", "meta"), ("2015年智慧管理在2016年叫什么", "meta"), ("有哪些报告", "meta"),
+    ("2015年满分是多少", "meta"), ("2021年报告有几个一级指标", "meta"), ("城市服务权重是多少", "meta"),
+    # averages over a tier, ranks asked with 怎么样
+    ("数字经济一线城市平均分", "region_avg"), ("宁波市的政府网站排名怎么样", "rank"), ("南京数字经济情况", "profile"),
     # nothing
     ("今天天气", None), ("hello", None),
 ])
