@@ -10,7 +10,8 @@ import json
 import sys
 from typing import TextIO
 
-from bot.engine import Engine, Reply
+from bot.engine import Engine
+from bot.reply import Reply
 from nlu.context import Context
 from store.query import open_store
 

@@ -6,7 +6,7 @@ import html
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.engine import Reply
+from bot.reply import Reply
 
 TELEGRAM_LIMIT = 4096
 CALLBACK_LIMIT = 64

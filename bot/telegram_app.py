@@ -34,7 +34,8 @@ from telegram.ext import (
 )
 
 from bot import charts, render
-from bot.engine import LABEL, Engine, Reply
+from bot.engine import Engine
+from bot.reply import LABEL, Reply
 from bot.settings import Settings, SettingsError, load
 from nlu.context import Context
 from store.query import StoreError, open_store

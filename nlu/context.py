@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from nlu.frame import Frame, Mention
 
 NEEDS_ENTITY = {"rank", "lookup", "compare", "profile", "trend"}
+GROUP_INTENTS = {"region_avg", "tier", "top", "filter"}  # intents a bare group name (「华南呢」「先锋呢」) can continue
 
 
 @dataclass
@@ -61,14 +62,12 @@ def apply(frame: Frame, ctx: Context | None) -> Frame:
     if not follow:
         return frame
     if frame.intent is None or frame.weak_intent:
-        if ctx.intent and not (frame.n or frame.position) and not (frame.groups and not has_names):
-            frame.intent = ctx.intent
-        elif frame.n or frame.position:
+        if frame.n or frame.position:
             frame.intent = "top"
-        elif frame.groups and not has_names and ctx.intent == "region_avg":
-            frame.intent = "region_avg"
+        elif ctx.intent and (has_names or not frame.groups or ctx.intent in GROUP_INTENTS):
+            frame.intent = ctx.intent
         elif frame.intent is None and has_names:
-            frame.intent = ctx.intent or "rank"
+            frame.intent = "rank"
     if frame.intent == "compare" and len(frame.mentions) == 1 and ctx.focus:
         frame.mentions = _entity_mentions([e for e in ctx.focus if e not in frame.mentions[0].candidates][:1]) + frame.mentions
     elif not has_names and (frame.pronoun or frame.intent in NEEDS_ENTITY or frame.intent == "tier" and not frame.groups):

@@ -126,6 +126,7 @@ def _intent(frame: Frame, t: str) -> str | None:
             re.search(r"情况|表现|怎么样|如何", t) and not rank_asked)):
         return "profile"
     if frame.groups and not has_entity and frame.position is None and frame.n is None and not re.search(r"排名|第几|哪些|有谁|前|名单", t):
+        frame.weak_intent = True  # a bare group: an average, unless a follow-up continues another intent
         return "region_avg"
     if not has_entity and frame.leftover and not frame.groups and re.search(r"排名|排第|第几|名次|得分|多少|评分|指数|几线|梯队", t):
         frame.unknown_places = frame.unknown_places or frame.leftover.split()[:1]

@@ -186,6 +186,14 @@ class Store:
                        (report, entity_id, indicator))
         return [r["scope"] for r in rows]
 
+    @_memo
+    def ranking_scopes(self, report: str, indicator: str) -> list[str]:
+        """Every scope the report ranks the indicator in, in the report's order (全部 first where it exists)."""
+        rows = self._q("select scope, min(id) as first from scores where report = ? and indicator = ? "
+                       "and measure = 'score' and scope != '附件1' group by scope order by first", (report, indicator))
+        scopes = [r["scope"] for r in rows if r["scope"] != "前十"]
+        return sorted(scopes, key=lambda s: s != "全部")
+
     def anomalies(self) -> list[dict]:
         return [dict(r) for r in self._q("select report, source_file, line, what from anomalies order by report, line")]
 

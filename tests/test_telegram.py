@@ -9,7 +9,7 @@ import warnings
 import pytest
 
 from bot import charts, render
-from bot.engine import Reply
+from bot.reply import Reply
 from bot.settings import Settings, SettingsError, load
 from bot.telegram_app import build_application
 from tests.fake_telegram import FakeTelegram
@@ -77,7 +77,7 @@ def test_malformed_token_is_one_line_and_nonzero(tmp_path):
 
 # --- charts ---------------------------------------------------------------------------------
 def test_chart_font_covers_every_character_a_label_can_contain(store, engine):
-    from bot.engine import LABEL
+    from bot.reply import LABEL
 
     text = "".join(e.name + e.full_name for e in store.entities())
     text += "".join(i.name for r in store.reports() for i in store.indicators(r.key))

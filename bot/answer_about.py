@@ -1,0 +1,121 @@
+"""Answers about tiers and about the reports themselves (meta)."""
+from __future__ import annotations
+
+from bot.choose import EngineBase
+from bot.reply import LABEL, Reply
+from nlu.frame import Frame
+
+
+class AboutAnswers(EngineBase):
+    """Tier membership and lists, and what the reports contain."""
+
+    def _tier(self, f: Frame) -> Reply:
+        keys, problem = self._reports(f)
+        if problem:
+            return Reply(problem, "no_data", "tier", facts=[str(y) for y in f.years])
+        tier_groups = [g for g in f.groups if g[0] == "tier"]
+        if tier_groups:
+            report = "sc2021" if tier_groups[0][1] in ("领军", "先锋", "探索") else "de2020"
+        elif "sc2021" in keys and (2021 in f.years or "sc2021" in f.report_keys):
+            report = "sc2021"
+        else:
+            report = "de2020" if "de2020" in keys else ("sc2021" if "sc2021" in keys else "de2020")
+        if f.entity_ids:
+            entity_id = f.entity_ids[0]
+            tier = self._tier_line(report, entity_id)
+            if not tier:
+                count = sum(len(self.store.members(report, "tier", g)) for _, g in self.store.groups(report, "tier"))
+                return Reply(f"{self._name(entity_id)}不在{LABEL[report]}的 {count} 个城市中，没有梯队/画像。",
+                             "no_data", "tier", facts=[self._name(entity_id), str(count)], context=self._context(f))
+            text = f"{LABEL[report]}：{self._name(entity_id)}属{tier}。"
+            if tier_groups and tier_groups[0][1] not in tier:
+                text = f"不是。{text}"
+            elif tier_groups:
+                text = f"是的。{text}"
+            if report == "de2020":
+                v = self.store.value(report, entity_id, "数字经济指数")
+                if v:
+                    text += f"数字经济指数 {v.value_text}，第{v.rank}名。"
+            return Reply(text, "ok", "tier", facts=[tier], context=self._context(f))
+        name = tier_groups[0][1] if tier_groups else None
+        if not name:
+            return self._meta_tiers(report, f)
+        members = self.store.members(report, "tier", name)
+        rng = self.store.stats(report, "tier:" + name, kind="range")
+        label = f"{name}城市" + (f"（{rng[0].value_text}）" if rng else "")
+        text = f"{LABEL[report]}{label}共 {len(members)} 个：{'、'.join(m.entity for m in members)}。"
+        return Reply(text, "ok", "tier", facts=[m.entity for m in members] + [str(len(members))], context=self._context(f))
+
+
+    # --- about the reports -----------------------------------------------------------------------
+    def _meta_tiers(self, report: str, f: Frame) -> Reply:
+        parts = []
+        for _, g in self.store.groups(report, "tier"):
+            n = len(self.store.members(report, "tier", g))
+            parts.append(f"{g}（{n} 个）")
+        text = f"{LABEL[report]}把城市分为 {len(parts)} 类：{'、'.join(parts)}。"
+        return Reply(text, "ok", "meta", facts=[p.split("（")[0] for p in parts], context=self._context(f))
+
+    def _meta(self, f: Frame) -> Reply:
+        keys, problem = self._reports(f)
+        if problem:
+            return Reply(problem, "no_data", "meta", facts=[str(y) for y in f.years])
+        kind = f.meta
+        if kind == "reports":
+            lines = [f"• {LABEL[r.key]}：{r.title}，{r.publisher}，评估对象 {r.entity_count} 个" for r in self.store.reports()]
+            return Reply("我能回答这五份报告里的数据：\n" + "\n".join(lines), "ok", "meta")
+        if kind == "rename":
+            for _surface, cands in f.indicators:
+                for key in [k for k in keys if k in ("sc2016", "sc2015")] or ["sc2016", "sc2015"]:
+                    for c in cands:
+                        other = self._indicator_in(key, c)
+                        if other and other != c:
+                            y = self.store.report(key).year
+                            return Reply(f"「{c}」在 {y} 年报告中称为「{other}」。", "ok", "meta", facts=[other])
+            return Reply("这个指标在各届报告中名称没有变化。", "ok", "meta")
+        report = keys[0]
+        if kind == "maxscore":
+            rep = self.store.report(report)
+            if rep.max_score:
+                return Reply(f"{LABEL[report]}：{rep.scale}。", "ok", "meta", facts=[rep.max_score])
+            return Reply(f"{LABEL[report]}没有给出满分（{rep.scale}）。", "no_data", "meta")
+        if kind == "tiers":
+            report = "sc2021" if "sc2021" in f.report_keys or 2021 in f.years else ("de2020" if "de2020" in keys else report)
+            return self._meta_tiers(report, f)
+        if kind == "contains" and f.indicators:
+            for key in keys:
+                name, _ = self._indicator(f, key)
+                children = [i for i in self.store.indicators(key) if i.parent == name]
+                ind = self.store.indicator(key, name)
+                if children:
+                    text = f"{LABEL[key]}中「{name}」包括 {len(children)} 项：{'、'.join(c.name for c in children)}。"
+                    return Reply(text, "ok", "meta", facts=[c.name for c in children])
+                if ind and ind.description:
+                    return Reply(f"{LABEL[key]}中「{name}」：{ind.description}。", "ok", "meta")
+            return Reply("报告没有列出这个指标的下级指标。", "no_data", "meta")
+        if kind == "weight" and f.indicators:
+            name, _ = self._indicator(f, report)
+            ind = self.store.indicator(report, name)
+            w = (ind.weight or (ind.max_score and f"{ind.max_score} 分")) if ind else None
+            if w:
+                return Reply(f"{LABEL[report]}中「{name}」的权重为 {w}。", "ok", "meta", facts=[w])
+            return Reply(f"{LABEL[report]}没有给出「{name}」的权重。", "no_data", "meta")
+        if kind in ("count", "cities"):
+            rep = self.store.report(report)
+            text = f"{LABEL[report]}评估了 {rep.entity_count} 个城市。"
+            if report == "sc2021":
+                names = [m.entity for _, g in self.store.groups(report, "tier") for m in self.store.members(report, "tier", g)]
+                text = f"{LABEL[report]}选取 2020 年 GDP 排名前 50 的城市（{len(names)} 个）：{'、'.join(names)}。"
+            elif report == "de2020":
+                text += "另评估了 50 个市辖区和 50 个县市。"
+            return Reply(text, "ok", "meta", facts=[str(rep.entity_count)])
+        inds = self.store.indicators(report)
+        top = [i.name for i in inds if i.level == 1]
+        total = self._total(report)
+        text = f"{LABEL[report]}的指标：{'、'.join(top)}（合计为「{total}」）。"
+        if report == "sc2021":
+            l2 = [i.name for i in inds if i.level == 2]
+            text = f"{LABEL[report]}有 {len(top)} 个一级指标：{'、'.join(top)}；{len(l2)} 个二级指标：{'、'.join(l2)}。"
+        return Reply(text, "ok", "meta", facts=top)
+
+

@@ -1,0 +1,248 @@
+"""Answers about named cities: rank, lookup, compare, profile, trend."""
+from __future__ import annotations
+
+from bot.choose import EngineBase
+from bot.reply import HINT, LABEL, Reply, fmt_number
+from nlu.frame import Frame
+from store.query import Value
+
+
+class CityAnswers(EngineBase):
+    """Intents whose subject is one or more cities."""
+
+    def _one(self, f: Frame, entity_id: str, report: str, intent: str) -> tuple[list[str], list[str], Value | None]:
+        """Lines and facts about one entity in one report."""
+        if report == "sc2021":
+            tier = self._tier_line(report, entity_id)
+            if not tier:
+                return [], [], None
+            return [f"{LABEL[report]}：{self._name(entity_id)}属{tier}；该报告只公布梯队，不公布各城市指数和名次。"], [], None
+        indicator, note = self._indicator(f, report)
+        scope = self._scope(f, report)
+        values = [self.store.value(report, entity_id, indicator, scope)] if scope else \
+            self.store.values_in_scopes(report, entity_id, indicator) or [self.store.value(report, entity_id, indicator)]
+        values = [v for v in values if v]
+        lines, facts = [], []
+        if values:
+            v = values[0]
+            line = (f"{LABEL[report]}{('·' + v.scope) if v.scope not in ('全部', '附件1') else ''}：{self._name(entity_id)}"
+                    f"{self._value_line(v, note)}。")
+            extra = [f"{w.scope}第{w.rank}名（共 {w.total} 个{'，并列' if w.ties else ''}）" for w in values[1:] if w.rank]
+            if extra:
+                line += "另：" + "；".join(extra) + "。"
+            lines.append(line + f"来源：{v.table}")
+            facts += [str(w.rank) for w in values if w.rank] + [v.value_text]
+        if report == "de2020" and values:
+            tier = self._tier_line(report, entity_id)
+            if tier:
+                lines[-1] = lines[-1].replace("。来源", f"，属{tier}。来源", 1)
+        return lines, facts, values[0] if values else None
+
+    def _single(self, f: Frame, intent: str) -> Reply:
+        entity_id = f.entity_ids[0]
+        keys, problem = self._reports(f)
+        if problem:
+            return Reply(problem, "no_data", intent, facts=[str(y) for y in f.years])
+        holding = [k for k in keys if k in self.store.reports_with(entity_id)]
+        if not holding:
+            return self._absent(f, entity_id, keys[0], intent)
+        explicit = bool(f.years or f.report_keys)
+        lines, facts, first = [], [], None
+        for key in holding:
+            got, fs, v = self._one(f, entity_id, key, intent)
+            lines += got
+            facts += fs
+            first = first or v
+        if not lines:
+            return self._absent(f, entity_id, holding[0], intent)
+        if len(holding) == 1 and holding[0] == "sc2021" and (intent == "lookup" or explicit):
+            return Reply(lines[0], "no_data", intent, facts=facts, context=self._context(f))
+        head = "" if len(lines) == 1 else f"{self._name(entity_id)}在 {len(lines)} 项评估中的结果（新的在前）：\n"
+        text = head + "\n".join(("• " if len(lines) > 1 else "") + line for line in lines)
+        sugg = self._suggest(f, entity_id, holding[0], first)
+        return Reply(text, "ok", intent, facts=facts, suggestions=sugg, context=self._context(f))
+
+    def _suggest(self, f: Frame, entity_id: str, report: str, value: Value | None) -> list[tuple[str, str]]:
+        """Follow-up buttons: another year, this indicator's top ten, the one ranked just above."""
+        name = self.store.entity(entity_id).name
+        year = self.store.report(report).year
+        kw = {"de2020": "数字经济", "gw2020": "政府网站"}.get(report, "")
+        indicator = value.indicator if value else self._total(report)
+        shown = "" if indicator in ("总分", "数字经济指数") else indicator
+        out = []
+        other = {"sc2015": "sc2016", "sc2016": "sc2015"}.get(report)
+        if other and other in self.store.reports_with(entity_id):
+            out.append(("另一年份", f"{name}{self.store.report(other).year}年{shown}排名"))
+        elif len(self.store.reports_with(entity_id)) > 1:
+            out.append(("其他报告", f"{name}排名"))
+        out.append(("该指标前十", f"{year}年{kw}{shown}前十"))
+        if value and value.rank and value.rank > 1:
+            above = [v for v in self.store.table(report, indicator, value.scope) if v.rank is not None and v.rank < value.rank]
+            if above:
+                prev = self.store.entity(above[-1].entity_id).name
+                out.append(("与上一名对比", f"{year}年{name}和{prev}{kw}{shown}对比"))
+        return out
+
+    def _rank(self, f: Frame) -> Reply:
+        if not f.entity_ids:
+            return self._top(f)
+        return self._single(f, "rank")
+
+    def _lookup(self, f: Frame) -> Reply:
+        if not f.entity_ids:
+            return self._top(f)
+        if not f.indicators and not f.total and f.leftover and not f.years and not f.report_keys:
+            return Reply(f"报告里没有「{f.leftover.split()[0]}」这类数据，只有城市评估的排名和得分。" + HINT,
+                         "out_of_scope", "lookup")
+        return self._single(f, "lookup")
+
+
+    # --- compare ---------------------------------------------------------------------------
+    def _compare(self, f: Frame) -> Reply:
+        ids = list(dict.fromkeys(f.entity_ids))
+        if len(ids) < 2:
+            if len(ids) == 1:
+                return self._single(f, "rank")
+            return Reply("要比较哪几个城市？比如「杭州和宁波智慧经济哪个强」。", "clarify", "compare")
+        keys, problem = self._reports(f)
+        if problem:
+            return Reply(problem, "no_data", "compare", facts=[str(y) for y in f.years])
+        common = [k for k in keys if all(k in self.store.reports_with(i) for i in ids)]
+        if not common:
+            names = "、".join(self._name(i) for i in ids)
+            return Reply(f"没有一份报告同时评估了{names}。", "no_data", "compare", context=self._context(f))
+        if not (f.years or f.report_keys or f.indicators):
+            common = common[:2]
+        lines, facts, chart = [], [], None
+        for key in common:
+            if key == "sc2021":
+                tiers = [(self._name(i), self._tier_line(key, i)) for i in ids]
+                same = len({t for _, t in tiers}) == 1
+                body = "、".join(f"{n}属{t}" for n, t in tiers)
+                lines.append(f"{LABEL[key]}：{body}。{'同一梯队，' if same else ''}该报告不公布各城市指数，无法再细比。")
+                continue
+            indicator, note = self._indicator(f, key)
+            scope = self._scope(f, key)
+            vals = []
+            for i in ids:
+                v = self.store.value(key, i, indicator, scope)
+                if v is None and scope is None:
+                    scopes = [s for s in self.store.scopes(key, i, indicator)]
+                    v = self.store.value(key, i, indicator, scopes[0]) if scopes else None
+                vals.append(v)
+            if any(v is None for v in vals):
+                continue
+            vals_sorted = sorted(vals, key=lambda v: -(v.value or 0))
+            parts = [f"{self._name(v.entity_id)} {v.value_text}" + (f"（{self._scope_label(v)}第{v.rank}名）" if v.rank else "")
+                     for v in vals_sorted]
+            facts += [v.value_text for v in vals] + [str(v.rank) for v in vals if v.rank]
+            top, second = vals_sorted[0], vals_sorted[1]
+            if top.value == second.value:
+                verdict = f"{self._name(top.entity_id)}与{self._name(second.entity_id)}同分，并列"
+            else:
+                diff = fmt_number(round(top.value - second.value, 2))
+                verdict = f"{self._name(top.entity_id)}更高，比{self._name(second.entity_id)}高 {diff} 分"
+                facts.append(diff)
+            lines.append(f"{self._what(key, indicator)}{note}：" + "，".join(parts) + f"。{verdict}。来源：{vals[0].table}")
+            if chart is None:
+                chart = {"title": f"{LABEL[key]} {indicator}", "labels": [self._name(v.entity_id) for v in vals],
+                         "values": [v.value for v in vals], "unit": ""}
+        if not lines:
+            return Reply("这几个城市在同一份报告里没有可比的数据。", "no_data", "compare", context=self._context(f))
+        return Reply("\n".join(lines), "ok", "compare", facts=facts, chart=chart, context=self._context(f))
+
+
+    # --- one entity, many numbers ------------------------------------------------------------
+    def _profile(self, f: Frame) -> Reply:
+        if not f.entity_ids:
+            return Reply("想看哪个城市的各项得分？比如「上海2015年各项得分」。", "clarify", "profile")
+        entity_id = f.entity_ids[0]
+        keys, problem = self._reports(f)
+        if problem:
+            return Reply(problem, "no_data", "profile", facts=[str(y) for y in f.years])
+        holding = [k for k in keys if k in self.store.reports_with(entity_id)]
+        if not holding:
+            return self._absent(f, entity_id, keys[0], "profile")
+        report = holding[0]
+        if report == "sc2021":
+            return self._single(f, "profile")
+        scope = self._scope(f, report)
+        total = self._total(report)
+        main = self.store.value(report, entity_id, total, scope)
+        rows = []
+        for ind in self.store.indicators(report):
+            if ind.level > 1 or ind.name == total:
+                continue
+            v = self.store.value(report, entity_id, ind.name, main.scope if main else scope)
+            if v:
+                rows.append(v)
+        name = self._name(entity_id)
+        facts = []
+        head = f"{name} · {LABEL[report]}"
+        if main:
+            head += f"{('·' + main.scope) if main.scope != '全部' else ''}：{self._value_line(main)}"
+            facts += [main.value_text, str(main.rank)]
+        lines = [head]
+        for v in rows:
+            rank = f"（第{v.rank}名{'，并列' if v.ties else ''}）" if v.rank and report != "gw2020" else ""
+            lines.append(f"• {v.indicator} {v.value_text}{self._max(report, v.indicator)}{rank}")
+            facts.append(v.value_text)
+        tier = self._tier_line(report, entity_id)
+        if tier:
+            lines.append(f"• 城市画像：{tier}")
+            facts.append(tier)
+        clusters = [g for r, t, g, _ in self.store.memberships(entity_id, report) if t == "cluster"]
+        if clusters:
+            lines.append(f"• 所属城市群：{'、'.join(clusters)}")
+        if main:
+            lines.append(f"来源：{main.table}")
+        chart = {"title": f"{name} {LABEL[report]}", "labels": [v.indicator for v in rows],
+                 "values": [v.value for v in rows], "unit": ""} if rows else None
+        return Reply("\n".join(lines), "ok", "profile", facts=facts, chart=chart, context=self._context(f))
+
+    def _trend(self, f: Frame) -> Reply:
+        if not f.entity_ids:
+            return Reply("想看哪个城市的历届变化？比如「北京历届排名」。", "clarify", "trend")
+        entity_id = f.entity_ids[0]
+        name = self._name(entity_id)
+        years = sorted(set(f.years))
+        lines, facts = [], []
+        indicator_asked = [c for _, cands in f.indicators for c in cands]
+        if indicator_asked and 2014 in years:
+            l1 = next((c for c in indicator_asked if self._indicator_in("sc2015", c)), None)
+            for y in (2014, 2015):
+                v = self.store.value("sc2015", entity_id, l1, "前十", year=y, measure="rate") if l1 else None
+                if v:
+                    lines.append(f"{y} 年{l1}：第{v.rank}名，得分率 {v.value_text}")
+                    facts += [v.value_text, str(v.rank)]
+                else:
+                    lines.append(f"{y} 年{l1}：未进前十名")
+            src = "来源：2015 年报告·2014 年与 2015 年前十名对比表（只列前十）"
+            return Reply(f"{name}{l1}（2014 与 2015 对比）：\n" + "\n".join(lines) + "\n" + src, "ok", "trend",
+                         facts=facts, context=self._context(f))
+        history = {int(g): pos for r, t, g, pos in self.store.memberships(entity_id, "sc2015") if t == "top10"}
+        want = set(years) if len(years) >= 2 else None
+        for y in range(2011, 2015):
+            if (want is None or y in want) and y in history:
+                lines.append(f"{y} 年：第{history[y]}名（历届前十名对比表）")
+                facts.append(str(history[y]))
+        for key in ("sc2015", "sc2016"):
+            year = self.store.report(key).year
+            if want is not None and year not in want:
+                continue
+            indicator, note = self._indicator(f, key)
+            v = self.store.value(key, entity_id, indicator)
+            if v:
+                lines.append(f"{year} 年：{indicator}{note} {v.value_text}，第{v.rank}名"
+                             + ("（按总分排出，报告未印名次）" if v.rank_kind == "computed" else ""))
+                facts += [v.value_text, str(v.rank)]
+        if want is None or 2021 in want:
+            tier = self._tier_line("sc2021", entity_id)
+            if tier:
+                lines.append(f"2021 年：{tier}（只公布梯队）")
+        if not lines:
+            return Reply(f"{name}没有可比的历届数据（历届前十名只列前十）。", "no_data", "trend", context=self._context(f))
+        if len(history) == 0 and (want is None):
+            lines.append("（2011–2014 年只公布了前十名，该城市未上榜）")
+        return Reply(f"{name}历届智慧城市评估：\n" + "\n".join(lines), "ok", "trend", facts=facts, context=self._context(f))
+

@@ -1,0 +1,161 @@
+"""Answers over many cities: group averages, top/bottom lists, numeric filters."""
+from __future__ import annotations
+
+import re
+
+from bot.choose import EngineBase
+from bot.reply import HISTORY_YEARS, LABEL, SCOPE, Reply, fmt_number
+from nlu.frame import Frame
+
+
+class ListAnswers(EngineBase):
+    """Intents whose answer is a list or an average over a group."""
+
+    # --- groups ---------------------------------------------------------------------------
+    def _group_of(self, f: Frame, report: str) -> tuple[str, str, str]:
+        """(group_type, group_name, label) the average is over; ('all', '全部', '全部城市') by default."""
+        for gtype, gname in f.groups:
+            if gtype == "cluster" and report == "sc2021":
+                circle = {"粤港澳大湾区": "珠三角"}.get(gname, gname)
+                return "circle", circle, circle + "经济圈"
+            return gtype, gname, gname
+        for m in f.mentions:
+            e = self.store.entity(m.candidates[0])
+            if e.kind == "province":
+                return "province", e.province, e.full_name
+        return "all", "全部", "全部城市"
+
+    def _region_avg(self, f: Frame) -> Reply:
+        keys, problem = self._reports(f)
+        if problem:
+            return Reply(problem, "no_data", "region_avg", facts=[str(y) for y in f.years])
+        report = keys[0]
+        indicator, note = self._indicator(f, report)
+        gtype, gname, label = self._group_of(f, report)
+        scope = "全部"
+        if gtype == "admin_level" and (report, gname) in SCOPE and report == "gw2020":
+            scope, gtype = SCOPE[(report, gname)], "all"
+        if gtype in ("admin_level", "region") and report == "sc2015" and "及" in gname:
+            gtype = "admin_level"
+        mean = self.store.group_mean(report, indicator, gtype, gname, scope)
+        if mean.printed is None and gtype == "all" and not mean.members:
+            mean.printed = next(iter(self.store.stats(report, "全部", indicator, "mean")), None)
+        facts, parts = [], []
+        label += "城市" if gtype == "tier" else ""
+        what = f"{LABEL[report]}·{label}" + ("" if indicator == "数字经济指数" else f" {indicator}") + note
+        if mean.printed:
+            kind = "GDP 加权得分" if mean.printed.kind == "weighted_mean" else "平均"
+            parts.append(f"报告所印{kind}为 {mean.printed.value_text}")
+            facts.append(mean.printed.value_text)
+        if mean.computed is not None and mean.count:
+            parts.append(f"按表中 {mean.count} 个{'城市' if gtype != 'admin_level' or gname not in ('区县', '市辖区', '县市') else '地区'}的数据计算，简单平均为 {fmt_number(mean.computed)}")
+            facts += [fmt_number(mean.computed), str(mean.count)]
+        if not parts:
+            return Reply(f"{what}：报告没有给出这个平均数，也没有可以计算的各城市数据。", "no_data", "region_avg",
+                         context=self._context(f))
+        if not mean.printed:
+            parts.insert(0, "报告未印此平均数")
+        text = f"{what}：" + "；".join(parts) + "。"
+        if mean.printed:
+            text += f"\n原文：「{_quote(mean.printed.sentence, mean.printed.value_text)}」"
+        return Reply(text, "ok", "region_avg", facts=facts, context=self._context(f))
+
+
+    # --- lists --------------------------------------------------------------------------------
+    def _history(self, f: Frame) -> Reply:
+        year = next(y for y in f.years if y in HISTORY_YEARS)
+        members = self.store.members("sc2015", "top10", str(year))
+        if f.position:
+            hit = [m for m in members if m.position == f.position]
+            names = "、".join(m.entity for m in hit)
+            text = f"{year} 年（历届前十名对比表）第{f.position}名：{names}。来源：2015 年报告·历届中国智慧城市发展水平评估前十名对比表"
+        else:
+            n = f.n or 10
+            names = "；".join(f"{m.position}. {m.entity}" for m in members if m.position <= n)
+            text = f"{year} 年智慧城市评估前{min(n, 10)}名：{names}。来源：2015 年报告·历届前十名对比表（只有前十名）"
+        return Reply(text, "ok", "top", facts=[str(year)], context=self._context(f))
+
+    def _top(self, f: Frame) -> Reply:
+        if any(y in HISTORY_YEARS for y in f.years) and not f.entity_ids:
+            return self._history(f)
+        keys, problem = self._reports(f)
+        if problem:
+            return Reply(problem, "no_data", "top", facts=[str(y) for y in f.years])
+        keys = [k for k in keys if k != "sc2021"] or keys
+        if not (f.years or f.report_keys or f.indicators or f.groups):
+            keys = keys[:1]
+        elif f.groups:
+            keys = [k for k in keys if self._scope(f, k)] or keys[:1]
+        lines, facts, chart, focus = [], [], None, []
+        pairs = [(report, scope) for report in keys[:2] if report != "sc2021"
+                 for scope in self._scopes_for(f, report)]
+        if not pairs:
+            return self._tier(f)
+        for report, scope in pairs:
+            indicator, note = self._indicator(f, report)
+            where = self._what(report, indicator, scope) + note
+            if f.position:
+                rows = self.store.at_position(report, indicator, f.position, scope, f.bottom)
+                if not rows:
+                    lines.append(f"{where}只有 {len(self.store.table(report, indicator, scope))} 个名次。")
+                    continue
+                pos = f"倒数第{f.position}" if f.bottom else f"第{f.position}名"
+                body = "、".join(f"{self._name(v.entity_id)} {v.value_text}" + (f"（第{v.rank}名）" if f.bottom else "") for v in rows)
+                tie = "（并列）" if len(rows) > 1 else ""
+                lines.append(f"{where}{pos}{tie}：{body}。来源：{rows[0].table}")
+                facts += [v.value_text for v in rows] + [str(rows[0].rank)]
+                focus = focus or [rows[0].entity_id]
+            else:
+                n = f.n or 10
+                if len(pairs) > 2:  # every category of the website evaluation: a short list each
+                    n = min(n, 5)
+                rows = self.store.top(report, indicator, n, scope, f.bottom)
+                if not rows:
+                    continue
+                head = f"{where}{'倒数' if f.bottom else '前'}{n}名"
+                body = "；".join(f"{v.rank}. {self._name(v.entity_id)} {v.value_text}" for v in rows)
+                lines.append(f"{head}：{body}。来源：{rows[0].table}")
+                facts += [v.value_text for v in rows]
+                if chart is None and rows:
+                    chart = {"title": head, "labels": [self._name(v.entity_id) for v in rows][:15],
+                             "values": [v.value for v in rows][:15], "unit": ""}
+        if not lines:
+            return Reply("没有找到这样的排名。", "no_data", "top", context=self._context(f))
+        ctx = self._context(f, focus)
+        return Reply("\n".join(lines), "ok", "top", facts=facts, chart=chart, context=ctx)
+
+    def _filter(self, f: Frame) -> Reply:
+        keys, problem = self._reports(f)
+        if problem:
+            return Reply(problem, "no_data", "filter", facts=[str(y) for y in f.years])
+        keys = [k for k in keys if k != "sc2021"]
+        if not keys:
+            return Reply("2021 年报告只公布梯队，不公布各城市指数，无法按分数筛选。", "no_data", "filter")
+        report = keys[0]
+        indicator, note = self._indicator(f, report)
+        cond = []
+        if f.low is not None:
+            cond.append(f"{fmt_number(f.low)} 分{'及以上' if f.low_inclusive else '以上（不含）'}")
+        if f.high is not None:
+            cond.append(f"{fmt_number(f.high)} 分{'及以下' if f.high_inclusive else '以下（不含）'}")
+        lines, facts = [], []
+        for scope in self._scopes_for(f, report):  # 政府网站 without a category: every category
+            rows = self.store.filter(report, indicator, f.low, f.high, scope, f.low_inclusive, f.high_inclusive)
+            where = self._what(report, indicator, scope) + note
+            if not rows:
+                lines.append(f"{where}没有{'、'.join(cond)}的。")
+                continue
+            body = "、".join(f"{self._name(v.entity_id)} {v.value_text}" for v in rows)
+            lines.append(f"{where} {'、'.join(cond)}的共 {len(rows)} 个：{body}。来源：{rows[0].table}")
+            facts += [v.value_text for v in rows] + [str(len(rows))]
+        return Reply("\n".join(lines), "ok", "filter", facts=facts, context=self._context(f))
+
+
+def _quote(sentence: str, value: str) -> str:
+    """The clause of a sentence that holds the value, trimmed for a phone screen."""
+    clauses = re.split(r"(?<=[，。；,;])", sentence)
+    for c in clauses:
+        if value in c:
+            return c.strip("，。；,; ")[:80]
+    return sentence[:80]
+

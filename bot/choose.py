@@ -1,0 +1,176 @@
+"""Choosing what a question is about: report(s), indicator, ranking scope, and how names read.
+
+The answer mixins (answer_city, answer_lists, answer_about) build on these helpers.
+"""
+from __future__ import annotations
+
+from bot.reply import HISTORY_YEARS, LABEL, SCOPE, SMART, Reply
+from nlu.context import Context
+from nlu.frame import Frame
+from nlu.lexicon import Lexicon, lexicon_for
+from store.query import Store, Value
+
+
+class EngineBase:
+    """The store, the lexicon, and how a question picks its report, indicator, scope and names."""
+
+    def __init__(self, store: Store, lex: Lexicon | None = None):
+        self.store = store
+        self.lex = lex or lexicon_for(store)
+        self.all_keys = [r.key for r in store.reports()]
+
+
+    def _context(self, frame: Frame, focus: list[str] | None = None) -> Context:
+        return Context(intent=frame.intent, entities=frame.entity_ids, focus=focus or frame.entity_ids,
+                       years=frame.years, report_keys=frame.report_keys, indicators=frame.indicators,
+                       total=frame.total, groups=frame.groups, n=frame.n, position=frame.position, bottom=frame.bottom)
+
+
+    # --- choosing reports, indicators, scopes ---------------------------------------
+    def _reports(self, f: Frame) -> tuple[list[str], str | None]:
+        """Reports the question can be about, most recent first; or a no-data message."""
+        keys = list(self.all_keys)
+        if f.years:
+            wanted = set()
+            for y in f.years:
+                if y in HISTORY_YEARS:
+                    wanted.add("sc2015")
+                else:
+                    wanted |= {r.key for r in self.store.reports() if r.year == y}
+            if not wanted:
+                have = "、".join(f"{r.year} 年{r.subject}" for r in sorted(self.store.reports(), key=lambda r: r.year))
+                return [], f"没有 {'、'.join(map(str, sorted(set(f.years))))} 年的评估数据。现有报告：{have}。"
+            keys = [k for k in keys if k in wanted]
+        scoped = [k for k in keys if any((k, name) in SCOPE for _, name in f.groups if _ == "admin_level")]
+        if scoped and not f.report_keys:
+            keys = scoped
+        named = [k for k in f.report_keys if k != "smart"]
+        if named:
+            keys = [k for k in keys if k in named] or ([] if f.years else named)
+            if not keys:
+                return [], f"{'、'.join(LABEL[k] for k in named)}不是 {'、'.join(map(str, f.years))} 年的报告。"
+        elif "smart" in f.report_keys:
+            keys = [k for k in keys if k in SMART] or keys
+        if f.indicators:
+            with_ind = [k for k in keys if any(self._indicator_in(k, c) for _, cands in f.indicators for c in cands)]
+            keys = with_ind or keys
+        return keys, None
+
+    def _indicator_in(self, report: str, name: str) -> str | None:
+        """The report's name for an indicator: itself, or its renamed counterpart (智慧管理 ↔ 智慧治理)."""
+        if name in self.lex.report_indicators[report]:
+            return name
+        for rep, synonym, indicator in self.store.indicator_synonyms():
+            if rep == report and synonym == name and indicator in self.lex.report_indicators[report]:
+                return indicator
+        return None
+
+    def _total(self, report: str) -> str:
+        return next(i.name for i in self.store.indicators(report) if i.level == 0)
+
+    def _indicator(self, f: Frame, report: str) -> tuple[str, str]:
+        """(indicator name in this report, a note when the asked name is the other edition's)."""
+        for surface, cands in f.indicators:
+            for c in cands:
+                if c in self.lex.report_indicators[report]:
+                    renamed = surface != c and any(surface in names for names in self.lex.report_indicators.values())
+                    year = self.store.report(report).year
+                    return c, (f"（{year} 年报告中「{surface}」称为「{c}」）" if renamed else "")
+            for c in cands:
+                other = self._indicator_in(report, c)
+                if other:
+                    return other, f"（{self.store.report(report).year} 年报告中「{surface}」称为「{other}」）"
+        return self._total(report), ""
+
+    def _what(self, report: str, indicator: str, scope: str = "全部") -> str:
+        """「2015 智慧城市评估（第五届）·华南 智慧服务」: report, scope and indicator for a heading."""
+        text = LABEL[report] + (f"·{scope}" if scope not in ("全部", "附件1") else "")
+        return text + ("" if indicator == "数字经济指数" else f" {indicator}")
+
+    def _scopes_for(self, f: Frame, report: str) -> list[str]:
+        """The ranking scope the question names, or 全部, or (政府网站) every category the report ranks."""
+        scope = self._scope(f, report)
+        if scope:
+            return [scope]
+        indicator, _ = self._indicator(f, report)
+        scopes = self.store.ranking_scopes(report, indicator)
+        return ["全部"] if not scopes or "全部" in scopes else scopes
+
+    def _scope(self, f: Frame, report: str) -> str | None:
+        for _gtype, name in f.groups:
+            scope = SCOPE.get((report, name))
+            if scope:
+                return scope
+        return None
+
+    def _name(self, entity_id: str) -> str:
+        e = self.store.entity(entity_id)
+        if e.kind in ("district", "county") and e.parent_id:
+            try:
+                return f"{e.name}（{self.store.entity(e.parent_id).name}）"
+            except KeyError:
+                return e.name
+        return e.name
+
+    def _max(self, report: str, indicator: str) -> str:
+        ind = self.store.indicator(report, indicator)
+        return f"/{ind.max_score}" if ind and ind.max_score and report.startswith("sc") else ""
+
+    def _narrow(self, f: Frame) -> Reply | None:
+        """Resolve an ambiguous name by the reports in question, or ask."""
+        keys, _ = self._reports(f)
+        for m in f.ambiguous:
+            inside = [c for c in m.candidates if set(self.store.reports_with(c)) & set(keys)]
+            if len(inside) == 1:
+                m.candidates = inside
+                continue
+            options = inside or m.candidates
+            labels = [(c, self._candidate_label(c)) for c in options]
+            text = f"「{m.surface}」可能指：" + "、".join(lbl for _, lbl in labels) + "。请问是哪一个？"
+            return Reply(text, "clarify", f.intent or "unknown", candidates=labels, ambiguous=m.surface,
+                         context=self._context(f))
+        return None
+
+    def _candidate_label(self, entity_id: str) -> str:
+        e = self.store.entity(entity_id)
+        if e.kind == "province":
+            return e.full_name
+        if e.kind in ("district", "county"):
+            return self._name(entity_id)
+        return e.full_name if e.full_name != e.name else e.name + "市"
+
+    def _not_evaluated(self, f: Frame, name: str, intent: str) -> Reply:
+        subjects = "、".join(dict.fromkeys(f"{r.year} 年{r.subject}" for r in self.store.reports()))
+        text = f"报告里没有「{name}」的数据：五份报告（{subjects}）都没有评估它。"
+        return Reply(text, "no_data", intent, facts=[name])
+
+    def _absent(self, f: Frame, entity_id: str, report: str, intent: str) -> Reply:
+        rep = self.store.report(report)
+        where = [LABEL[k] for k in self.store.reports_with(entity_id)]
+        text = f"{self._name(entity_id)}不在{LABEL[report]}的 {rep.entity_count} 个评估对象中。"
+        if where:
+            text += f"有它数据的报告：{'、'.join(where)}。"
+        return Reply(text, "no_data", intent, facts=[str(rep.entity_count)], context=self._context(f))
+
+    def _value_line(self, v: Value, note: str = "", with_rank: bool = True) -> str:
+        parts = [f"{v.indicator} {v.value_text}{self._max(v.report, v.indicator)}"]
+        if v.rate_text:
+            parts[-1] += f"（得分率 {v.rate_text}）"
+        if with_rank and v.rank is not None:
+            rank = f"排名第{v.rank}" + (f"（并列，与{'、'.join(v.ties[:4])}{'等' if len(v.ties) > 4 else ''}）" if v.ties else "")
+            rank += f"，共 {v.total} 个" + ("，按分值排出" if v.rank_kind == "computed" else "")
+            parts.append(rank)
+        return "，".join(parts) + note
+
+    def _scope_label(self, v: Value) -> str:
+        return "" if v.scope in ("全部", "附件1") else f"{v.scope}中"
+
+    def _tier_line(self, report: str, entity_id: str) -> str | None:
+        for _rep, gtype, gname, _ in self.store.memberships(entity_id, report):
+            if gtype == "tier":
+                rng = self.store.stats(report, "tier:" + gname, kind="range")
+                if report == "sc2021":
+                    return f"{gname}城市（指数 {rng[0].value_text}）" if rng else f"{gname}城市"
+                return f"数字经济{gname}城市"
+        return None
+
