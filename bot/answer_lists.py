@@ -33,10 +33,8 @@ class ListAnswers(EngineBase):
         indicator, note = self._indicator(f, report)
         gtype, gname, label = self._group_of(f, report)
         scope = "全部"
-        if gtype == "admin_level" and (report, gname) in SCOPE and report == "gw2020":
-            scope, gtype = SCOPE[(report, gname)], "all"
-        if gtype in ("admin_level", "region") and report == "sc2015" and "及" in gname:
-            gtype = "admin_level"
+        if gtype == "admin_level" and report in ("gw2020", "de2020") and (report, gname) in SCOPE:
+            scope, gtype = SCOPE[(report, gname)], "all"  # a category with a ranking table of its own
         mean = self.store.group_mean(report, indicator, gtype, gname, scope)
         if mean.printed is None and gtype == "all" and not mean.members:
             mean.printed = next(iter(self.store.stats(report, "全部", indicator, "mean")), None)
@@ -48,7 +46,10 @@ class ListAnswers(EngineBase):
             parts.append(f"报告所印{kind}为 {mean.printed.value_text}")
             facts.append(mean.printed.value_text)
         if mean.computed is not None and mean.count:
-            parts.append(f"按表中 {mean.count} 个{'城市' if gtype != 'admin_level' or gname not in ('区县', '市辖区', '县市') else '地区'}的数据计算，简单平均为 {fmt_number(mean.computed)}")
+            unit = {"市辖区": "市辖区", "县市": "县市", "区县": "区县", "省/自治区": "省区"}.get(scope, "城市")
+            partial = re.search(r"前\d+名", mean.members[0].table) if mean.members else None
+            cover = f"（该表只列出{partial[0]}）" if partial else ""
+            parts.append(f"按表中 {mean.count} 个{unit}的数据计算{cover}，简单平均为 {fmt_number(mean.computed)}")
             facts += [fmt_number(mean.computed), str(mean.count)]
         if not parts:
             return Reply(f"{what}：报告没有给出这个平均数，也没有可以计算的各城市数据。", "no_data", "region_avg",

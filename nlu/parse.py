@@ -107,7 +107,7 @@ def _intent(frame: Frame, t: str) -> str | None:
             return "meta"
     if re.search(r"平均|均值|均分|平均数", t) and not re.search(r"几线|梯队|什么线", t):
         return "region_avg"
-    if re.search(r"几线|梯队|哪一?线|什么线|线城市|第几线", t) or (
+    if re.search(r"几线|梯队|哪一?线|什么线|线城市|第几线|什么水平|哪一?类城市|属于哪一?类|什么级别|哪一?档", t) or (
             any(g[0] == "tier" for g in frame.groups) and (has_entity or re.search(r"哪些|有谁|名单|都有|包括|是不是|是否|吗", t))):
         return "tier"
     distinct_years = sorted(set(frame.years))

@@ -7,6 +7,7 @@ table), a competition rank computed from the values, marked `computed`.
 """
 from __future__ import annotations
 
+import re
 import sqlite3
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -372,9 +373,10 @@ class Store:
 
     def group_entities(self, report: str, group_type: str, group_name: str) -> list[str]:
         """Entity ids in a group: the report's own list, else by province / region of the entities it scores."""
-        listed = self.members(report, group_type, group_name)
+        parts = re.split(r"[与及]", group_name)  # 华北与东北, 直辖市及计划单列市: the union of both lists
+        listed = [m for part in parts for m in self.members(report, group_type, part)]
         if listed:
-            return [m.entity_id for m in listed]
+            return list(dict.fromkeys(m.entity_id for m in listed))
         scored = {r["entity_id"] for r in self._q("select distinct entity_id from scores where report = ?", (report,))}
         names = set(group_name.split("与"))
         out = []
@@ -390,12 +392,15 @@ class Store:
                    scope: str = "全部") -> GroupMean:
         """The report's printed average for the group, and the mean computed from its members' values."""
         printed = None
-        subject = "全部" if group_type == "all" else f"{group_type}:{group_name}"
-        for kind in ("mean", "weighted_mean"):
-            found = self.stats(report, subject, indicator, kind)
-            if found:
-                printed = found[0]
-                break
+        if group_type == "all":  # a whole ranking table: all cities, or a category such as 市辖区
+            subjects = ["全部"] if scope == "全部" else [scope]
+        else:
+            subjects = [f"{group_type}:{group_name}", group_name]
+        for subject in subjects:
+            for kind in ("mean", "weighted_mean"):
+                found = self.stats(report, subject, indicator, kind)
+                if found and printed is None:
+                    printed = found[0]
         table = self.table(report, indicator, scope)
         if group_type == "all":
             members = table
