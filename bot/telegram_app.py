@@ -6,6 +6,7 @@ across restarts by PicklePersistence.
 """
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import html
 import logging
@@ -13,6 +14,7 @@ import sys
 import time
 
 from telegram import (
+    Bot,
     BotCommand,
     InlineQueryResultArticle,
     InputTextMessageContent,
@@ -254,14 +256,22 @@ def build_application(settings: Settings, engine: Engine) -> Application:
     return application
 
 
+async def _check_token(settings: Settings) -> None:
+    """Ask the Bot API who we are: raises InvalidToken or NetworkError."""
+    async with Bot(settings.token, base_url=settings.base_url, base_file_url=settings.base_file_url) as bot:
+        await bot.get_me()
+
+
 def run(db: str | None = None) -> int:
     """Run the bot until interrupted: long polling, or a webhook when WEBHOOK_URL is set."""
     logging.basicConfig(format="%(asctime)s %(levelname)s %(name)s: %(message)s", level=logging.INFO)
     logging.getLogger("httpx").setLevel(logging.WARNING)
+    settings = None
     try:
         settings = load()
         engine = Engine(open_store(db or settings.db))
         settings.state_file.parent.mkdir(parents=True, exist_ok=True)
+        asyncio.run(_check_token(settings))  # a clear one-line error before PTB starts logging tracebacks
         application = build_application(settings, engine)
         if settings.webhook_url:
             application.run_webhook(listen=settings.webhook_listen, port=settings.webhook_port,
@@ -274,5 +284,8 @@ def run(db: str | None = None) -> int:
         return 2
     except InvalidToken:
         print("错误 / error: Telegram rejected TELEGRAM_BOT_TOKEN (check it with @BotFather)", file=sys.stderr)
+        return 2
+    except NetworkError as exc:
+        print(f"错误 / error: cannot reach the Bot API at {settings.base_url}: {exc}", file=sys.stderr)
         return 2
     return 0

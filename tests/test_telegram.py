@@ -75,6 +75,19 @@ def test_malformed_token_is_one_line_and_nonzero(tmp_path):
     assert proc.returncode == 2 and "malformed" in proc.stderr and "Traceback" not in proc.stderr
 
 
+def test_unreachable_bot_api_is_one_line_and_nonzero(tmp_path):
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    env = {"PATH": "/usr/bin:/bin", "TELEGRAM_BOT_TOKEN": TOKEN, "TELEGRAM_BASE_URL": "http://127.0.0.1:9/bot",
+           "CITYQ_STATE_FILE": str(tmp_path / "state.pickle"), "HOME": str(tmp_path)}
+    proc = subprocess.run([sys.executable, "-m", "bot"], cwd=root, capture_output=True, text=True, timeout=120, env=env)
+    assert proc.returncode == 2 and "cannot reach" in proc.stderr
+    assert len(proc.stderr.strip().splitlines()) == 1, proc.stderr
+
+
 # --- charts ---------------------------------------------------------------------------------
 def test_chart_font_covers_every_character_a_label_can_contain(store, engine):
     from bot.reply import LABEL
