@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from bot.choose import EngineBase
-from bot.reply import HINT, LABEL, Reply, fmt_number
+from bot.reply import HINT, HISTORY_YEARS, LABEL, Reply, fmt_number
 from nlu.frame import Frame
 from store.query import Value
 
@@ -40,6 +40,8 @@ class CityAnswers(EngineBase):
 
     def _single(self, f: Frame, intent: str) -> Reply:
         entity_id = f.entity_ids[0]
+        if f.years and all(y in HISTORY_YEARS for y in f.years):
+            return self._earlier_edition(f, entity_id, intent)
         keys, problem = self._reports(f)
         if problem:
             return Reply(problem, "no_data", intent, facts=[str(y) for y in f.years])
@@ -199,6 +201,27 @@ class CityAnswers(EngineBase):
         chart = {"title": f"{name} {LABEL[report]}", "labels": [v.indicator for v in rows],
                  "values": [v.value for v in rows], "unit": ""} if rows else None
         return Reply("\n".join(lines), "ok", "profile", facts=facts, chart=chart, context=self._context(f))
+
+    def _earlier_edition(self, f: Frame, entity_id: str, intent: str) -> Reply:
+        """2011–2014: only the top ten of each edition (and the 2014 top ten per level-1 indicator) survive."""
+        name = self._name(entity_id)
+        history = {int(g): pos for _r, t, g, pos in self.store.memberships(entity_id, "sc2015") if t == "top10"}
+        asked = [c for _, cands in f.indicators for c in cands if self._indicator_in("sc2015", c)]
+        lines, facts = [], []
+        for y in sorted(set(f.years)):
+            if asked and y == 2014:
+                v = self.store.value("sc2015", entity_id, asked[0], "前十", year=2014, measure="rate")
+                lines.append(f"2014 年{asked[0]}：" + (f"第{v.rank}名，得分率 {v.value_text}" if v else "未进前十名"))
+                facts += [v.value_text, str(v.rank)] if v else []
+            elif y in history:
+                lines.append(f"{y} 年（第{'一二三四'[y - 2011]}届）：第{history[y]}名")
+                facts.append(str(history[y]))
+            else:
+                lines.append(f"{y} 年：未进入前十名")
+        found = bool(facts)
+        text = (f"{name}：" + "；".join(lines) + "。2011–2014 年的评估只留下前十名（2015 年报告的历届前十名对比表"
+                + ("、2014 年与 2015 年前十名对比表" if asked else "") + "），没有其他名次和得分。")
+        return Reply(text, "ok" if found else "no_data", intent, facts=facts, context=self._context(f))
 
     def _trend(self, f: Frame) -> Reply:
         if not f.entity_ids:

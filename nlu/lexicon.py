@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+import re
 import tempfile
 from collections import defaultdict
 from dataclasses import dataclass
@@ -19,6 +20,8 @@ from functools import lru_cache
 from pathlib import Path
 
 import jieba
+from rapidfuzz import process
+from rapidfuzz.distance import Levenshtein
 
 os.environ.setdefault("PYPINYIN_NO_PHRASES", "1")  # single-character readings: 10× faster to load, same on both sides
 from pypinyin import lazy_pinyin  # noqa: E402
@@ -130,6 +133,8 @@ class Lexicon:
                 if s.kind == "entity" and len(alias) >= 2:
                     self.pinyin[toneless(alias)].append((alias, s.value))
         self.max_len = max(len(s) for s in self.surfaces)
+        self.entity_forms = [a for a, ss in self.surfaces.items() if len(a) >= 3 and any(s.kind == "entity" for s in ss)]
+        self.indicator_forms = [a for a, ss in self.surfaces.items() if len(a) >= 4 and any(s.kind == "indicator" for s in ss)]
         self.tokenizer = _tokenizer(list(self.surfaces) + sorted(FUNCTION_WORDS))
 
     def _add(self, surface: str, sense: Sense) -> None:
@@ -174,6 +179,50 @@ class Lexicon:
 
     def senses(self, surface: str) -> list[Sense]:
         return self.surfaces.get(surface, [])
+
+    def indicator_names(self, surface: str) -> list[str]:
+        return [s.value for s in self.senses(surface) if s.kind == "indicator"]
+
+    def indicator_typo(self, word: str) -> str | None:
+        """An indicator name one character away from a word of four or more (智慧管里 → 智慧管理)."""
+        if len(word) < 4:
+            return None
+        hits = process.extract(word, self.indicator_forms, scorer=Levenshtein.distance, score_cutoff=1, limit=None)
+        hits = [h for h in hits if len(h[0]) == len(word)]
+        return hits[0][0] if len({self.indicator_names(h[0])[0] for h in hits}) == 1 else None
+
+    def indicator_in_text(self, text: str) -> tuple[str, str] | None:
+        """(indicator surface, the typed form) for a stretch of text one character off an indicator name."""
+        for length in sorted({len(f) for f in self.indicator_forms}, reverse=True):
+            for i in range(0, len(text) - length + 1):
+                window = text[i : i + length]
+                if window in self.surfaces:
+                    continue
+                surface = self.indicator_typo(window)
+                if surface:
+                    return surface, window
+        return None
+
+    def entity_in_text(self, text: str) -> tuple[str, list[str]] | None:
+        """(typed form, entity id) for a stretch of text one character off exactly one entity's name."""
+        for length in (5, 4, 3):
+            for i in range(0, len(text) - length + 1):
+                window = text[i : i + length]
+                if not re.fullmatch(r"[\u4e00-\u9fff]+", window) or window in self.surfaces:
+                    continue
+                ids = self.entity_typo(window)
+                if len(ids) == 1:
+                    return window, ids
+        return None
+
+    def entity_typo(self, word: str) -> list[str]:
+        """Entities whose name is one character away from a word of three or more (哈尔冰 → 哈尔滨)."""
+        if len(word) < 3:
+            return []
+        hits = process.extract(word, self.entity_forms, scorer=Levenshtein.distance, score_cutoff=1, limit=None)
+        # a different last character of 市中区 / 南山区 is a different word (市中心), not a typo
+        hits = [h for h in hits if len(h[0]) == len(word) and not (h[0][-1] in "市区县州旗盟省" and h[0][-1] != word[-1])]
+        return sorted({s.value for h in hits for s in self.senses(h[0]) if s.kind == "entity"})
 
 
 def _tokenizer(words: list[str]) -> jieba.Tokenizer:

@@ -18,7 +18,7 @@ CN = r"[一二三四五六七八九十两百]+"
 NUM = rf"(\d+(?:\.\d+)?|{CN})"
 FILLER = set("的了吗呢啊吧呀哦嘛么在是和与跟及同比那它该其这个里中请问帮我查看下想知道一有没都还又再给告诉说下")
 STOPWORDS = FUNCTION_WORDS | {"梯队", "排名第", "个"}
-PRONOUN_RE = re.compile(r"它|该市|这个城市|这座城市|该城市|其(?!他)")
+PRONOUN_RE = re.compile(r"它|该市|这个城市|这座城市|该城市")
 FOLLOW_RE = re.compile(r"^(那|那么|那个|换成|再看看?|还有|和|跟|与|同)|呢$|呢\s|它")
 
 
@@ -168,6 +168,17 @@ def _fuzzy(frame: Frame, masked: str, lex: Lexicon) -> str:
     for piece in re.split(rf"[{MASK}\s\d.%]+", masked):
         if not piece:
             continue
+        found = lex.indicator_in_text(piece)  # a mistyped indicator may not survive tokenisation
+        if found:
+            surface, typed = found
+            frame.indicators.append((typed, lex.indicator_names(surface)))
+            piece = piece.replace(typed, " ")
+        typo = None if frame.mentions else lex.entity_in_text(piece)
+        if typo:
+            typed, ids = typo
+            start = frame.norm.find(typed)
+            frame.mentions.append(Mention(typed, start, start + len(typed), ids, "typo"))
+            piece = piece.replace(typed, " ")
         for tok in lex.tokenizer.lcut(piece):
             word = "".join(ch for ch in tok if ch not in FILLER) if len(tok) > 2 else tok
             if len(word) < 2 or word in STOPWORDS or not re.fullmatch(r"[\u4e00-\u9fff]+", word):
@@ -177,11 +188,18 @@ def _fuzzy(frame: Frame, masked: str, lex: Lexicon) -> str:
                 if len(alias) == len(word) and any(a == b for a, b in zip(alias, word)):
                     same = sum(a == b for a, b in zip(alias, word))
                     cands.append((same, alias, entity_id))
+            start = frame.norm.find(word)
             if cands:
                 best = max(c[0] for c in cands)
                 ids = sorted({c[2] for c in cands if c[0] == best})
-                start = frame.norm.find(word)
                 frame.mentions.append(Mention(word, start, start + len(word), ids, "pinyin"))
+                continue
+            indicator = lex.indicator_typo(word)
+            ids = lex.entity_typo(word) if not frame.mentions and not indicator else []
+            if indicator:
+                frame.indicators.append((word, lex.indicator_names(indicator)))
+            elif len(ids) == 1:
+                frame.mentions.append(Mention(word, start, start + len(word), ids, "typo"))
             else:
                 leftover.append(word)
     return " ".join(leftover)

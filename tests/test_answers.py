@@ -42,6 +42,10 @@ STATUSES = {"ok", "no_data", "clarify", "out_of_scope"}
     ("2015年满分是多少", "meta", ["105"]),
     ("杭州在省会城市中排第几", "rank", ["省会城市", "第8", "第1"]),
     ("数字经济一线城市平均分", "region_avg", ["6 个", "89.17"]),
+    ("2014年无锡排名", "rank", ["第1名", "前十名"]),
+    ("2014年杭州智慧基础设施排名", "rank", ["第3名", "80.1%"]),
+    ("数字经济市辖区平均分", "region_avg", ["69.3", "69.33"]),
+    ("政府网站第一名", "top", ["北京", "浙江省", "青岛", "成都", "佛山", "罗湖区"]),
 ])
 def test_answers_by_intent(engine, question, intent, must):
     reply = engine.answer(question)
@@ -120,13 +124,16 @@ def test_every_number_in_dev_answers_comes_from_the_store(engine, store):
         for n in re.findall(r"-?\d+(?:\.\d+)?", text.replace("%", " ")):
             value = round(float(n), 2)
             assert value in allowed or value in facts, (item["q"], n, reply.text)
+    assert engine.errors == 0
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.text(max_size=4000))
 def test_any_text_gets_a_valid_reply(engine: Engine, text):
+    before = engine.errors
     reply = engine.answer(text)
     assert reply.status in STATUSES and isinstance(reply.text, str) and reply.text
+    assert engine.errors == before
 
 
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -134,5 +141,7 @@ def test_any_text_gets_a_valid_reply(engine: Engine, text):
                                  "第", "三", "以上", "70", "几线", "梯队", "政府网站", "各项", "历届", "华东"]),
                 max_size=8))
 def test_any_mix_of_keywords_gets_a_valid_reply(engine: Engine, words):
+    before = engine.errors
     reply = engine.answer("".join(words))
     assert reply.status in STATUSES and reply.text
+    assert engine.errors == before

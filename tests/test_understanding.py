@@ -16,6 +16,7 @@ def names(frame, store):
     ("羊城排名", [["广州"]]), ("鹏城排名", [["深圳"]]), ("蓉城排名", [["成都"]]), ("泉城排名", [["济南"]]),
     ("春城排名", [["昆明"]]), ("星城排名", [["长沙"]]), ("無錫排名", [["无锡"]]),
     ("杭洲排名", [["杭州"]]), ("无惜2015总分", [["无锡"]]), ("苏洲数字经济", [["苏州"]]),
+    ("哈尔冰政府网站排名", [["哈尔滨"]]), ("乌鲁木其数字经济排名", [["乌鲁木齐"]]), ("石家装数字经济", [["石家庄"]]),
     ("六安数字经济排名", [["六安"]]), ("十堰政府网站排名", [["十堰"]]), ("七台河排名", []),
     ("深圳市南山区数字经济", [["南山区"]]), ("凉山州政府网站排名", [["凉山彝族自治州"]]),
     ("大理2015排名", [["大理白族自治州"]]), ("wuxi数字经济排名", [["无锡"]]), ("江阴数字经济排名", [["江阴市"]]),
@@ -32,7 +33,8 @@ def test_ambiguous_names_keep_all_candidates(lex, store, text, options):
     assert {store.entity(c).name for c in frame.mentions[0].candidates} == options
 
 
-@pytest.mark.parametrize("text", ["今天天气怎么样", "你好", "排名", "哈哈哈", "我想吃火锅"])
+@pytest.mark.parametrize("text", ["今天天气怎么样", "你好", "排名", "哈哈哈", "我想吃火锅", "我想知道城市中心的情况",
+                                  "市中心在哪", "谢谢你的回答", "这个数据准确吗"])
 def test_ordinary_words_never_become_cities(lex, text):
     assert parse(text, lex).mentions == []
 
@@ -73,6 +75,13 @@ def test_ordinary_words_never_become_cities(lex, text):
 ])
 def test_intents(lex, text, intent):
     assert parse(text, lex).intent == intent
+
+
+@pytest.mark.parametrize("text, indicator", [
+    ("无锡2015智慧管里排名", "智慧管理"), ("2015年宁波智惠经济排名", "智慧经济"), ("常州2015数据开放服务水平得分", "数据开放服务水平"),
+])
+def test_indicator_typos(lex, text, indicator):
+    assert indicator in [name for _, names in parse(text, lex).indicators for name in names]
 
 
 @pytest.mark.parametrize("text, n, position, bottom", [
