@@ -23,20 +23,24 @@ FOLLOW_RE = re.compile(r"^(那|那么|那个|换成|再看看?|还有|和|跟|�
 
 
 def _scan(norm: str, lex: Lexicon) -> list[tuple[int, int, str]]:
-    """Longest dictionary matches, left to right, no overlaps."""
-    found = []
-    i = 0
+    """Dictionary matches that cover the most text without overlapping (fewest pieces on a tie).
+
+    No word boundaries are assumed: 青岛市南区 reads 青岛 + 市南区 (5 characters covered),
+    not 青岛市 + 南区 (3), and 上海市政府网站 reads 上海市 + 政府网站.
+    """
     n = len(norm)
-    while i < n:
-        for length in range(min(lex.max_len, n - i), 1, -1):
+    best: list[tuple[int, int, list]] = [(0, 0, [])] * (n + 1)  # (covered, -pieces, matches) from i on
+    for i in range(n - 1, -1, -1):
+        candidate = best[i + 1]
+        for length in range(2, min(lex.max_len, n - i) + 1):
             piece = norm[i : i + length]
             if piece in lex.surfaces:
-                found.append((i, i + length, piece))
-                i += length
-                break
-        else:
-            i += 1
-    return found
+                covered, neg_pieces, rest = best[i + length]
+                option = (covered + length, neg_pieces - 1, [(i, i + length, piece)] + rest)
+                if option[:2] > candidate[:2]:
+                    candidate = option
+        best[i] = candidate
+    return best[0][2]
 
 
 def _numbers(frame: Frame, text: str) -> None:
