@@ -4,6 +4,7 @@
     python -m store counts                          rows per table
     python -m store value REPORT CITY INDICATOR     a value with its rank, ties and source
     python -m store top REPORT INDICATOR [N] [--scope S] [--bottom]
+    python -m store across CITY [INDICATOR]         the city in every report, newest first
     python -m store anomalies [--markdown]          where the sources contradict themselves
 """
 from __future__ import annotations
@@ -53,6 +54,9 @@ def main(argv: list[str] | None = None) -> int:
     t.add_argument("n", type=int, nargs="?", default=10)
     t.add_argument("--scope", default="全部")
     t.add_argument("--bottom", action="store_true")
+    x = sub.add_parser("across")
+    x.add_argument("city")
+    x.add_argument("indicator", nargs="?")
     a = sub.add_parser("anomalies")
     a.add_argument("--markdown", action="store_true")
     args = ap.parse_args(argv)
@@ -72,6 +76,9 @@ def main(argv: list[str] | None = None) -> int:
         elif args.verb == "top":
             for row in store.top(args.report, args.indicator, args.n, args.scope, args.bottom):
                 print(f"{row.rank}\t{row.entity}\t{row.value_text}")
+        elif args.verb == "across":
+            for row in store.across(_entity_id(store, args.city), args.indicator):
+                print(f"{row.report}\t{row.scope}\t{row.indicator}\t{row.value_text}\t{row.rank}\t{row.table}")
         elif args.verb == "anomalies":
             rows = store.anomalies()
             if args.markdown:

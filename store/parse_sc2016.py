@@ -1,9 +1,14 @@
-"""Parser for the 2016 (sixth) smart-city evaluation: one table of 201 cities.
+"""Parser for the 2016 (sixth) smart-city evaluation: one tab-separated table of 201 cities.
 
+Read with pandas as text (dtype=str), so every value keeps its printed form.
 序列 is an alphabetical serial number, not a rank; ranks are computed at build
 time from the scores (competition ranking) and marked as computed.
 """
 from __future__ import annotations
+
+import io
+
+import pandas as pd
 
 from store.records import Anomaly, Indicator, ParsedReport, Score
 
@@ -29,20 +34,18 @@ def parse(text: str) -> ParsedReport:
     report.indicators = [Indicator("总分", 0, order=0)] + [
         Indicator(name, 1, parent="总分", order=i + 1) for i, name in enumerate(PARTS)
     ]
-    header = None
-    count = 0
-    for lineno, line in enumerate(text.splitlines(), 1):
-        cells = line.split("\t")
-        if cells[0] == "序列":
-            if header is not None:
-                report.anomalies.append(Anomaly(lineno, "表头重复打印一次（序列 城市 …）"))
-            header = cells
-            continue
-        if header is None or len(cells) != len(header) or not cells[0].isdigit():
-            continue
-        count += 1
-        city = cells[1]
-        for name, value in zip(header[2:], cells[2:]):
-            report.scores.append(Score(city, name, value, TABLE, lineno, level="city"))
-    report.entity_count = count
+    table = pd.read_csv(io.StringIO(text), sep="\t", dtype=str, keep_default_na=False)
+    missing = [c for c in ["序列", "城市", *PARTS, "总分"] if c not in table.columns]
+    if missing:
+        raise ValueError(f"{FILE}: columns missing: {missing}")
+    table["line"] = range(2, len(table) + 2)  # the header is line 1
+    repeated = table["序列"] == "序列"
+    for line in table.loc[repeated, "line"]:
+        report.anomalies.append(Anomaly(int(line), "表头重复打印一次（序列 城市 …）"))
+    rows = table[~repeated & table["序列"].str.fullmatch(r"\d+")]
+    for row in rows.itertuples(index=False):
+        values = row._asdict()
+        for name in [*PARTS, "总分"]:
+            report.scores.append(Score(values["城市"], name, values[name], TABLE, int(values["line"]), level="city"))
+    report.entity_count = len(rows)
     return report

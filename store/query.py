@@ -279,6 +279,17 @@ class Store:
                 out.append(v)
         return out
 
+    def across(self, entity_id: str, indicator: str | None = None) -> list[Value]:
+        """The entity's overall value (or the named indicator, where a report has it) in every report, newest first."""
+        out = []
+        for key in self.reports_with(entity_id):
+            names = [i.name for i in self.indicators(key)]
+            name = indicator if indicator in names else next((i.name for i in self.indicators(key) if i.level == 0), None)
+            v = self.value(key, entity_id, name) if name else None
+            if v:
+                out.append(v)
+        return out
+
     def profile(self, report: str, entity_id: str) -> list[Value]:
         """Every indicator of the report for one entity, in the report's indicator order."""
         out = []

@@ -131,6 +131,19 @@ def test_spot_checks(store, eid, report, city, indicator, text, rank, ties):
     assert (v.value_text, v.rank, sorted(v.ties)) == (text, rank, sorted(ties))
 
 
+def test_a_city_across_reports(store, eid):
+    got = {(v.report, v.indicator, v.value_text) for v in store.across(eid("无锡"))}
+    assert got == {("gw2020", "总分", "91.5"), ("de2020", "数字经济指数", "80.6"), ("sc2016", "总分", "76.71"),
+                   ("sc2015", "总分", "80.20")}
+    assert [v.report for v in store.across(eid("杭州"), "智慧经济")] == ["gw2020", "de2020", "sc2016", "sc2015"]
+
+
+def test_2015_printed_regions_match_the_province_mapping(store):
+    for _, region in store.groups("sc2015", "region"):
+        for m in store.members("sc2015", "region", region):
+            assert store.entity(m.entity_id).region in region.split("与"), (m.entity, region)
+
+
 def test_2016_ranks_are_computed_and_marked(store, eid):
     v = store.value("sc2016", eid("北京"), "总分")
     assert (v.rank, v.rank_kind) == (4, "computed")

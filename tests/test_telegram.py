@@ -252,3 +252,38 @@ async def test_throttle_group_reply_and_error_handler(tmp_path, engine):
             assert "出错" in sorry["text"]
 
         await _run(tg, settings, _BrokenEngine(), broken)
+
+
+async def test_webhook_mode_receives_updates(tmp_path, engine):
+    import socket
+
+    import httpx
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    with FakeTelegram() as tg:
+        settings = Settings(token=TOKEN, base_url=tg.base_url, base_file_url=tg.base_url.replace("/bot", "/file/bot"),
+                            state_file=tmp_path / "state.pickle")
+        app = build_application(settings, engine)
+        async with app:
+            await app.start()
+            await app.updater.start_webhook(listen="127.0.0.1", port=port, url_path="telegram",
+                                            webhook_url=f"http://127.0.0.1:{port}/telegram", secret_token="s3cret")
+            try:
+                (hook,) = await _wait(tg, lambda c: [p for m, p in c if m == "setWebhook"])
+                assert hook["url"].endswith("/telegram") and hook["secret_token"] == "s3cret"
+                update = {"update_id": 1, "message": {"message_id": 1, "date": 0, "text": "无锡数字经济排名",
+                                                      "chat": {"id": 21, "type": "private"},
+                                                      "from": {"id": 21, "is_bot": False, "first_name": "测试"}}}
+                async with httpx.AsyncClient() as client:
+                    refused = await client.post(f"http://127.0.0.1:{port}/telegram", json=update)
+                    assert refused.status_code == 403  # no secret: not from Telegram
+                    ok = await client.post(f"http://127.0.0.1:{port}/telegram", json=update,
+                                           headers={"X-Telegram-Bot-Api-Secret-Token": "s3cret"})
+                    assert ok.status_code == 200
+                (sent,) = await _wait(tg, lambda c: [p for m, p in c if m == "sendMessage"])
+                assert "80.6" in sent["text"]
+            finally:
+                await app.updater.stop()
+                await app.stop()
