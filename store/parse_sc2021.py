@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from store.records import Indicator, Member, ParsedReport, Stat
+from store.records import Anomaly, Indicator, Member, ParsedReport, Stat
 
 FILE = "004_c4404687618f5804.txt"
 TIER_RE = re.compile(r"^(领军城市|先锋城市|探索城市) \(([^)]*)\)\t(.+)$")
@@ -93,6 +93,12 @@ def parse(text: str) -> ParsedReport:
         if m:
             report.stats.append(Stat("circle:京津冀", "发展水平指数", "mean", m[1], line.strip(), i + 1))
     report.entity_count = sum(1 for m in report.members if m.group_type == "tier")
+    stated = re.search(r"(\d+)\s*个一级指标[^。]*?(\d+)\s*个二级指标和\s*(\d+)\s*个三级指标", text)
+    levels = [sum(1 for i in report.indicators if i.level == n) for n in (1, 2, 3)]
+    if stated and [int(x) for x in stated.groups()] != levels:
+        line = text[: stated.start()].count("\n") + 1
+        report.anomalies.append(Anomaly(line, f"正文称 {stated[1]} 个一级、{stated[2]} 个二级、{stated[3]} 个三级指标；"
+                                              f"表 3-13 与附表可读出 {levels[0]}、{levels[1]}、{levels[2]} 个（附表有断行与错位）"))
     return report
 
 
