@@ -66,6 +66,9 @@ class ListAnswers(EngineBase):
     def _history(self, f: Frame) -> Reply:
         year = next(y for y in f.years if y in HISTORY_YEARS)
         members = self.store.members("sc2015", "top10", str(year))
+        if f.position and not any(m.position == f.position for m in members):
+            return Reply(f"{year} 年的评估只留下前十名（2015 年报告·历届前十名对比表），没有第{f.position}名的记录。",
+                         "no_data", "top", facts=[str(year)], context=self._context(f))
         if f.position:
             hit = [m for m in members if m.position == f.position]
             names = "、".join(m.entity for m in hit)
