@@ -46,7 +46,6 @@ class AboutAnswers(EngineBase):
         text = f"{LABEL[report]}{label}共 {len(members)} 个：{'、'.join(m.entity for m in members)}。"
         return Reply(text, "ok", "tier", facts=[m.entity for m in members] + [str(len(members))], context=self._context(f))
 
-
     # --- about the reports -----------------------------------------------------------------------
     def _meta_tiers(self, report: str, f: Frame) -> Reply:
         parts = []

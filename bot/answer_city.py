@@ -98,7 +98,6 @@ class CityAnswers(EngineBase):
                          "out_of_scope", "lookup")
         return self._single(f, "lookup")
 
-
     # --- compare ---------------------------------------------------------------------------
     def _compare(self, f: Frame) -> Reply:
         ids = list(dict.fromkeys(f.entity_ids))
@@ -152,7 +151,6 @@ class CityAnswers(EngineBase):
         if not lines:
             return Reply("这几个城市在同一份报告里没有可比的数据。", "no_data", "compare", context=self._context(f))
         return Reply("\n".join(lines), "ok", "compare", facts=facts, chart=chart, context=self._context(f))
-
 
     # --- one entity, many numbers ------------------------------------------------------------
     def _profile(self, f: Frame) -> Reply:

@@ -61,7 +61,6 @@ class ListAnswers(EngineBase):
             text += f"\n原文：「{_quote(mean.printed.sentence, mean.printed.value_text)}」"
         return Reply(text, "ok", "region_avg", facts=facts, context=self._context(f))
 
-
     # --- lists --------------------------------------------------------------------------------
     def _history(self, f: Frame) -> Reply:
         year = next(y for y in f.years if y in HISTORY_YEARS)

@@ -19,12 +19,10 @@ class EngineBase:
         self.lex = lex or lexicon_for(store)
         self.all_keys = [r.key for r in store.reports()]
 
-
     def _context(self, frame: Frame, focus: list[str] | None = None) -> Context:
         return Context(intent=frame.intent, entities=frame.entity_ids, focus=focus or frame.entity_ids,
                        years=frame.years, report_keys=frame.report_keys, indicators=frame.indicators,
                        total=frame.total, groups=frame.groups, n=frame.n, position=frame.position, bottom=frame.bottom)
-
 
     # --- choosing reports, indicators, scopes ---------------------------------------
     def _reports(self, f: Frame) -> tuple[list[str], str | None]:
@@ -41,7 +39,7 @@ class EngineBase:
                 have = "、".join(f"{r.year} 年{r.subject}" for r in sorted(self.store.reports(), key=lambda r: r.year))
                 return [], f"没有 {'、'.join(map(str, sorted(set(f.years))))} 年的评估数据。现有报告：{have}。"
             keys = [k for k in keys if k in wanted]
-        scoped = [k for k in keys if any((k, name) in SCOPE for _, name in f.groups if _ == "admin_level")]
+        scoped = [k for k in keys if any((k, name) in SCOPE for gtype, name in f.groups if gtype == "admin_level")]
         if scoped and not f.report_keys:
             keys = scoped
         named = [k for k in f.report_keys if k != "smart"]
@@ -66,7 +64,7 @@ class EngineBase:
         return None
 
     def _total(self, report: str) -> str:
-        return next(i.name for i in self.store.indicators(report) if i.level == 0)
+        return self.store.total_indicator(report)
 
     def _indicator(self, f: Frame, report: str) -> tuple[str, str]:
         """(indicator name in this report, a note when the asked name is the other edition's)."""

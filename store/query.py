@@ -151,6 +151,10 @@ class Store:
         rows = self._q("select * from indicators where report = ? order by ord", (report,))
         return [Indicator(**dict(r)) for r in rows]
 
+    def total_indicator(self, report: str) -> str:
+        """The report's overall indicator: 总分, 数字经济指数 or 发展水平指数."""
+        return next(i.name for i in self.indicators(report) if i.level == 0)
+
     @_memo
     def indicator(self, report: str, name: str) -> Indicator | None:
         rows = self._q("select * from indicators where report = ? and name = ?", (report, name))
@@ -284,8 +288,7 @@ class Store:
         out = []
         for key in self.reports_with(entity_id):
             names = [i.name for i in self.indicators(key)]
-            name = indicator if indicator in names else next((i.name for i in self.indicators(key) if i.level == 0), None)
-            v = self.value(key, entity_id, name) if name else None
+            v = self.value(key, entity_id, indicator if indicator in names else self.total_indicator(key))
             if v:
                 out.append(v)
         return out
