@@ -10,7 +10,7 @@ from store.query import Value
 class CityAnswers(EngineBase):
     """Intents whose subject is one or more cities."""
 
-    def _one(self, f: Frame, entity_id: str, report: str, intent: str) -> tuple[list[str], list[str], Value | None]:
+    def _one(self, f: Frame, entity_id: str, report: str) -> tuple[list[str], list[str], Value | None]:
         """Lines and facts about one entity in one report."""
         if report == "sc2021":
             tier = self._tier_line(report, entity_id)
@@ -25,17 +25,14 @@ class CityAnswers(EngineBase):
         lines, facts = [], []
         if values:
             v = values[0]
+            tier = self._tier_line(report, entity_id) if report == "de2020" else None
             line = (f"{LABEL[report]}{('·' + v.scope) if v.scope not in ('全部', '附件1') else ''}：{self._name(entity_id)}"
-                    f"{self._value_line(v, note)}。")
+                    f"{self._value_line(v, note)}" + (f"，属{tier}" if tier else "") + "。")
             extra = [f"{w.scope}第{w.rank}名（共 {w.total} 个{'，并列' if w.ties else ''}）" for w in values[1:] if w.rank]
             if extra:
                 line += "另：" + "；".join(extra) + "。"
             lines.append(line + f"来源：{v.table}")
             facts += [str(w.rank) for w in values if w.rank] + [v.value_text]
-        if report == "de2020" and values:
-            tier = self._tier_line(report, entity_id)
-            if tier:
-                lines[-1] = lines[-1].replace("。来源", f"，属{tier}。来源", 1)
         return lines, facts, values[0] if values else None
 
     def _single(self, f: Frame, intent: str) -> Reply:
@@ -51,7 +48,7 @@ class CityAnswers(EngineBase):
         explicit = bool(f.years or f.report_keys)
         lines, facts, first = [], [], None
         for key in holding:
-            got, fs, v = self._one(f, entity_id, key, intent)
+            got, fs, v = self._one(f, entity_id, key)
             lines += got
             facts += fs
             first = first or v
