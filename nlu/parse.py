@@ -61,12 +61,10 @@ def _numbers(frame: Frame, text: str) -> None:
         frame.position = 1
     if re.search(r"最低|最差|垫底|最后一名|最弱|最末", t) and frame.n is None:
         frame.bottom, frame.position = True, 1
-    m = re.search(rf"{NUM}\s*(?:分|%)?\s*(?:到|至|-|~|～)\s*{NUM}\s*(?:分|%)?\s*(?:之间)?", t)
-    between = re.search(rf"介于\s*{NUM}\s*(?:分)?\s*(?:和|与|到|至)\s*{NUM}", t)
-    m = between or (m if m and "之间" in t else None)
-    if m:
-        a, b = sorted((float(_num(m[1])), float(_num(m[2]))))
-        frame.low, frame.high = a, b
+    between = re.search(rf"介于\s*{NUM}\s*(?:分)?\s*(?:和|与|到|至)\s*{NUM}", t) or re.search(
+        rf"{NUM}\s*(?:分|%)?\s*(?:到|至|-|~|～)\s*{NUM}\s*(?:分|%)?\s*之间", t)
+    if between:
+        frame.low, frame.high = sorted((_num(between[1]), _num(between[2])))
         return
     for pattern, side, inclusive in (
         (rf"{NUM}\s*(?:分|%)?\s*(?:以上|之上|及以上)", "low", True),
@@ -79,9 +77,9 @@ def _numbers(frame: Frame, text: str) -> None:
         m = re.search(pattern, t)
         if m and getattr(frame, side) is None:
             if side == "low":
-                frame.low, frame.low_inclusive = float(_num(m[1])), inclusive
+                frame.low, frame.low_inclusive = _num(m[1]), inclusive
             else:
-                frame.high, frame.high_inclusive = float(_num(m[1])), inclusive
+                frame.high, frame.high_inclusive = _num(m[1]), inclusive
 
 
 def _num(word: str) -> float:
