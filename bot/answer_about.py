@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from bot.choose import EngineBase
-from bot.reply import LABEL, Reply
+from bot.reply import LABEL, SCOPE, Reply
 from nlu.frame import Frame
 
 
@@ -55,11 +55,31 @@ class AboutAnswers(EngineBase):
         text = f"{LABEL[report]}把城市分为 {len(parts)} 类：{'、'.join(parts)}。"
         return Reply(text, "ok", "meta", facts=[p.split("（")[0] for p in parts], context=self._context(f))
 
+    def _members(self, f: Frame, keys: list[str]) -> Reply:
+        """Who a region, province, cluster or category holds in a report, best first."""
+        for report in keys:
+            gtype, gname, label = self._group_of(f, report)
+            scope = SCOPE.get((report, gname)) if gtype == "admin_level" else None
+            if scope and report in ("gw2020", "de2020"):
+                ids = [v.entity_id for v in self.store.table(report, self._total(report), scope)]
+            else:
+                ids = self.store.group_entities(report, gtype, gname) if gtype != "all" else []
+            if not ids:
+                continue
+            order = {v.entity_id: i for i, v in enumerate(self.store.table(report, self._total(report)))}
+            ids = sorted(ids, key=lambda i: order.get(i, len(order)))
+            names = [self._name(i) for i in ids]
+            text = f"{LABEL[report]}中{label}共 {len(ids)} 个：{'、'.join(names)}。"
+            return Reply(text, "ok", "meta", facts=names + [str(len(ids))], context=self._context(f))
+        return Reply("报告里没有这个分组的名单。", "no_data", "meta", context=self._context(f))
+
     def _meta(self, f: Frame) -> Reply:
         keys, problem = self._reports(f)
         if problem:
             return Reply(problem, "no_data", "meta", facts=[str(y) for y in f.years])
         kind = f.meta
+        if kind == "members":
+            return self._members(f, keys)
         if kind == "reports":
             lines = [f"• {LABEL[r.key]}：{r.title}，{r.publisher}，评估对象 {r.entity_count} 个" for r in self.store.reports()]
             return Reply("我能回答这五份报告里的数据：\n" + "\n".join(lines), "ok", "meta")

@@ -99,8 +99,17 @@ META_RES = [
 ]
 
 
-def _intent(frame: Frame, t: str) -> str | None:
+MEMBERS_RE = re.compile(r"哪些城市|有哪些|包括哪些|包含哪些|名单|有多少个?城市|有几个|多少个|几个城市|都有谁|有谁|参评|入选")
+
+
+def _intent(frame: Frame, t: str, provinces_only: bool = False) -> str | None:
     has_entity = bool(frame.mentions) or frame.pronoun
+    if (frame.groups or (frame.mentions and provinces_only)) and not frame.pronoun and MEMBERS_RE.search(t) \
+            and frame.low is None and frame.high is None and not frame.n and not frame.position:
+        if any(g[0] == "tier" for g in frame.groups):
+            return "tier"
+        frame.meta = "members"  # who is in a region, province, cluster or category
+        return "meta"
     for kind, pattern in META_RES:
         if re.search(pattern, t):
             if kind in ("contains", "indicators") and has_entity and not frame.indicators:
@@ -256,7 +265,8 @@ def parse(text: str, lex: Lexicon) -> Frame:
     _numbers(frame, masked)
     frame.leftover = _fuzzy(frame, masked, lex)
     frame.difference = bool(re.search(r"差多少|差距|相差|高多少|低多少|差几|多几分|少几分|多多少|少多少|高出|低出", words))
-    frame.intent = _intent(frame, words)
+    provinces_only = all(lex.store.entity(c).kind == "province" for m in frame.mentions for c in m.candidates)
+    frame.intent = _intent(frame, words, provinces_only)
     return frame
 
 

@@ -391,7 +391,8 @@ class Store:
         listed = [m for part in parts for m in self.members(report, group_type, part)]
         if listed:
             return list(dict.fromkeys(m.entity_id for m in listed))
-        scored = {r["entity_id"] for r in self._q("select distinct entity_id from scores where report = ?", (report,))}
+        scored = {r["entity_id"] for r in self._q("select distinct entity_id from scores where report = ? and year = ? "
+                                                  "and scope != '前十'", (report, self._reports[report].year))}
         names = set(group_name.split("与"))
         out = []
         for eid in scored:

@@ -46,6 +46,9 @@ STATUSES = {"ok", "no_data", "clarify", "out_of_scope"}
     ("2014年杭州智慧基础设施排名", "rank", ["第3名", "80.1%"]),
     ("数字经济市辖区平均分", "region_avg", ["69.3", "69.33"]),
     ("政府网站第一名", "top", ["北京", "浙江省", "青岛", "成都", "佛山", "罗湖区"]),
+    ("2015年浙江有哪些城市参评", "meta", ["11 个", "杭州", "衢州"]),
+    ("成渝城市群有哪些城市", "meta", ["16 个", "重庆"]),
+    ("2021年领军城市有几个", "tier", ["8 个"]),
 ])
 def test_answers_by_intent(engine, question, intent, must):
     reply = engine.answer(question)

@@ -69,7 +69,7 @@ def test_ordinary_words_never_become_cities(lex, text):
     ("数字经济城市画像分几类", "meta"), ("2015年智慧管理在2016年叫什么", "meta"), ("有哪些报告", "meta"),
     ("2015年满分是多少", "meta"), ("2021年报告有几个一级指标", "meta"), ("城市服务权重是多少", "meta"),
     # averages over a tier, ranks asked with 怎么样
-    ("数字经济一线城市平均分", "region_avg"), ("宁波市的政府网站排名怎么样", "rank"), ("南京数字经济情况", "profile"),
+    ("数字经济一线城市平均分", "region_avg"), ("长三角包括哪些城市", "meta"), ("2015年华南地区有哪些城市", "meta"), ("宁波市的政府网站排名怎么样", "rank"), ("南京数字经济情况", "profile"),
     # nothing
     ("今天天气", None), ("hello", None),
 ])
