@@ -144,6 +144,16 @@ def test_2015_printed_regions_match_the_province_mapping(store):
             assert store.entity(m.entity_id).region in region.split("与"), (m.entity, region)
 
 
+def test_2015_province_counts_and_means_match_the_printed_table(store):
+    counts = {st.subject: int(st.value_text) for st in store.stats("sc2015", kind="count") if st.subject.startswith("province:")}
+    assert len(counts) == 27
+    for subject, printed in counts.items():
+        province = subject.split(":")[1]
+        assert len(store.group_entities("sc2015", "province", province)) == printed, province
+        mean = store.group_mean("sc2015", "总分", "province", province)
+        assert mean.computed == pytest.approx(mean.printed.value, abs=0.05), province  # printed to 1 or 2 decimals
+
+
 def test_2016_ranks_are_computed_and_marked(store, eid):
     v = store.value("sc2016", eid("北京"), "总分")
     assert (v.rank, v.rank_kind) == (4, "computed")
