@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from bot.choose import EngineBase
-from bot.reply import HINT, HISTORY_YEARS, LABEL, Reply, fmt_number
+from bot.reply import HISTORY_YEARS, LABEL, Reply, fmt_number
 from nlu.frame import Frame
 from store.query import Value
 
@@ -90,9 +90,6 @@ class CityAnswers(EngineBase):
     def _lookup(self, f: Frame) -> Reply:
         if not f.entity_ids:
             return self._top(f)
-        if not f.indicators and not f.total and f.leftover and not f.years and not f.report_keys:
-            return Reply(f"报告里没有「{f.leftover.split()[0]}」这类数据，只有城市评估的排名和得分。" + HINT,
-                         "out_of_scope", "lookup")
         return self._single(f, "lookup")
 
     # --- compare ---------------------------------------------------------------------------

@@ -4,11 +4,15 @@ The answer mixins (answer_city, answer_lists, answer_about) build on these helpe
 """
 from __future__ import annotations
 
-from bot.reply import HISTORY_YEARS, LABEL, SCOPE, SMART, Reply
+from bot.reply import HINT, HISTORY_YEARS, LABEL, SCOPE, SMART, Reply
 from nlu.context import Context
 from nlu.frame import Frame
 from nlu.lexicon import Lexicon, lexicon_for
 from store.query import Store, Value
+
+# Things people ask about cities that no report measures.
+OFF_TOPIC = ("人口", "房价", "天气", "气温", "面积", "gdp", "工资", "收入", "美食", "旅游", "景点", "高考", "大学",
+             "医院", "地铁", "机场", "邮编", "区号", "市长", "书记", "人均", "物价", "空气", "房租")
 
 
 class EngineBase:
@@ -23,6 +27,18 @@ class EngineBase:
         return Context(intent=frame.intent, entities=frame.entity_ids, focus=focus or frame.entity_ids,
                        years=frame.years, report_keys=frame.report_keys, indicators=frame.indicators,
                        total=frame.total, groups=frame.groups, n=frame.n, position=frame.position, bottom=frame.bottom)
+
+    def _off_topic(self, f: Frame) -> Reply | None:
+        """「上海房价多少」「2015年北京人口」: a city asked about something no report measures."""
+        if f.indicators or f.total or not f.entity_ids:
+            return None
+        topic = next((t for t in OFF_TOPIC if t in f.norm), None)
+        if topic is None and f.intent == "lookup" and f.leftover and not (f.years or f.report_keys):
+            topic = f.leftover.split()[0]
+        if topic is None:
+            return None
+        topic = topic.upper() if topic.isascii() else topic
+        return Reply(f"报告里没有「{topic}」这类数据，只有城市评估的排名和得分。" + HINT, "out_of_scope", f.intent)
 
     # --- choosing reports, indicators, scopes ---------------------------------------
     def _reports(self, f: Frame) -> tuple[list[str], str | None]:
