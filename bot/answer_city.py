@@ -141,7 +141,7 @@ class CityAnswers(EngineBase):
             lines.append(f"{self._what(key, indicator)}{note}：" + "，".join(parts) + f"。{verdict}。来源：{vals[0].table}")
             if chart is None:
                 chart = {"title": f"{LABEL[key]} {indicator}", "labels": [self._name(v.entity_id) for v in vals],
-                         "values": [v.value for v in vals], "unit": ""}
+                         "values": [v.value for v in vals], "texts": [v.value_text for v in vals]}
         if not lines:
             return Reply("这几个城市在同一份报告里没有可比的数据。", "no_data", "compare", context=self._context(f))
         return Reply("\n".join(lines), "ok", "compare", facts=facts, chart=chart, context=self._context(f))
@@ -191,7 +191,7 @@ class CityAnswers(EngineBase):
         if main:
             lines.append(f"来源：{main.table}")
         chart = {"title": f"{name} {LABEL[report]}", "labels": [v.indicator for v in rows],
-                 "values": [v.value for v in rows], "unit": ""} if rows else None
+                 "values": [v.value for v in rows], "texts": [v.value_text for v in rows]} if rows else None
         return Reply("\n".join(lines), "ok", "profile", facts=facts, chart=chart, context=self._context(f))
 
     def _earlier_edition(self, f: Frame, entity_id: str, intent: str) -> Reply:

@@ -121,7 +121,7 @@ class ListAnswers(EngineBase):
                 facts += [v.value_text for v in rows]
                 if chart is None and rows:
                     chart = {"title": head, "labels": [self._name(v.entity_id) for v in rows][:15],
-                             "values": [v.value for v in rows][:15], "unit": ""}
+                             "values": [v.value for v in rows][:15], "texts": [v.value_text for v in rows][:15]}
         if not lines:
             return Reply("没有找到这样的排名。", "no_data", "top", context=self._context(f))
         ctx = self._context(f, focus)

@@ -41,7 +41,10 @@ def covered_characters() -> set[str]:
 
 
 def render(chart: dict) -> bytes:
-    """A horizontal bar chart: chart = {"title", "labels", "values"} → PNG bytes."""
+    """A horizontal bar chart: chart = {"title", "labels", "values", "texts"} → PNG bytes.
+
+    Bars are labelled with "texts", the values as the report prints them (80.20, not 80.2).
+    """
     plt = _pyplot()
     labels = [str(x) for x in chart["labels"]]
     values = [float(v) if v is not None else 0.0 for v in chart["values"]]
@@ -53,9 +56,8 @@ def render(chart: dict) -> bytes:
         ax.invert_yaxis()
         ax.set_title(chart.get("title", ""), fontsize=11)
         span = max(values) if values and max(values) > 0 else 1
-        for bar, value in zip(bars, chart["values"]):
-            ax.text(bar.get_width() + span * 0.01, bar.get_y() + bar.get_height() / 2, f"{value}",
-                    va="center", fontsize=9)
+        for bar, text in zip(bars, chart.get("texts") or [str(v) for v in chart["values"]]):
+            ax.text(bar.get_width() + span * 0.01, bar.get_y() + bar.get_height() / 2, text, va="center", fontsize=9)
         ax.set_xlim(min(0, min(values, default=0)), span * 1.15)
         ax.spines[["top", "right"]].set_visible(False)
         fig.tight_layout()

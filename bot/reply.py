@@ -32,7 +32,7 @@ class Reply:
     suggestions: list[tuple[str, str]] = field(default_factory=list)  # (button label, follow-up question)
     candidates: list[tuple[str, str]] = field(default_factory=list)  # (entity id, label) for clarify
     ambiguous: str | None = None  # the name the candidates are for
-    chart: dict | None = None  # {"title", "labels", "values", "unit"}
+    chart: dict | None = None  # {"title", "labels", "values", "texts" (as printed)}
     context: Context | None = None
 
 

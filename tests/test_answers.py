@@ -99,7 +99,8 @@ def test_clarify_offers_candidates_with_ids(engine, store):
 def test_charts_come_with_compare_top_and_profile(engine):
     for q in ("2015年泉州 福州 厦门 智慧基础设施对比", "2015年前十名", "上海2015年智慧城市各项得分"):
         chart = engine.answer(q).chart
-        assert chart and len(chart["labels"]) == len(chart["values"]) >= 3
+        assert chart and len(chart["labels"]) == len(chart["values"]) == len(chart["texts"]) >= 3
+        assert all(float(t) == v for t, v in zip(chart["texts"], chart["values"]))
 
 
 def _allowed_numbers(store) -> set[float]:
