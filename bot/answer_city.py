@@ -10,8 +10,25 @@ from store.query import Value
 class CityAnswers(EngineBase):
     """Intents whose subject is one or more cities."""
 
+    def _province_line(self, report: str, entity_id: str) -> tuple[str, list[str]] | None:
+        """The 2015 provincial table: a province's rank and reference average over its cities (line, facts)."""
+        e = self.store.entity(entity_id)
+        if e.kind != "province":
+            return None
+        got = {st.kind: st for st in self.store.stats(report, "province:" + e.province)}
+        if "rank" not in got:
+            return None
+        rank, count, mean = got["rank"].value_text, got["count"].value_text, got["mean"].value_text
+        line = (f"{LABEL[report]}·省份排名：{e.full_name}第{rank}名，入评城市 {count} 个，参考平均分 {mean}。"
+                f"来源：{got['rank'].sentence.split('：')[0]}")
+        return line, [rank, count, mean]
+
     def _one(self, f: Frame, entity_id: str, report: str) -> tuple[list[str], list[str], Value | None]:
         """Lines and facts about one entity in one report."""
+        province = self._province_line(report, entity_id)
+        if province:
+            line, facts = province
+            return [line], facts, None
         if report == "sc2021":
             tier = self._tier_line(report, entity_id)
             if not tier:
@@ -42,7 +59,7 @@ class CityAnswers(EngineBase):
         keys, problem = self._reports(f)
         if problem:
             return Reply(problem, "no_data", intent, facts=[str(y) for y in f.years])
-        holding = [k for k in keys if k in self.store.reports_with(entity_id)]
+        holding = [k for k in keys if k in self.store.reports_with(entity_id) or self._province_line(k, entity_id)]
         if not holding:
             return self._absent(f, entity_id, keys[0], intent)
         explicit = bool(f.years or f.report_keys)

@@ -37,7 +37,7 @@ def _scan(norm: str, lex: Lexicon) -> list[tuple[int, int, str]]:
             if piece in lex.surfaces:
                 covered, neg_pieces, rest = best[i + length]
                 option = (covered + length, neg_pieces - 1, [(i, i + length, piece)] + rest)
-                if option[:2] > candidate[:2]:
+                if option[:2] >= candidate[:2]:  # on a tie, the leftmost (then longest) match wins
                     candidate = option
         best[i] = candidate
     return best[0][2]
@@ -139,7 +139,7 @@ def _intent(frame: Frame, t: str, provinces_only: bool = False) -> str | None:
     if frame.groups and not has_entity and frame.position is None and frame.n is None and not re.search(r"排名|第几|哪些|有谁|前|名单", t):
         frame.weak_intent = True  # a bare group: an average, unless a follow-up continues another intent
         return "region_avg"
-    if not has_entity and frame.leftover and not frame.groups and re.search(r"排名|排第|第几|名次|得分|多少|评分|指数|几线|梯队", t):
+    if not has_entity and frame.leftover and not frame.groups and frame.position is None and frame.n is None and re.search(r"排名|排第|第几|名次|得分|多少|评分|指数|几线|梯队", t):
         frame.unknown_places = frame.unknown_places or frame.leftover.split()[:1]
     if frame.unknown_places and not has_entity:
         return "tier" if re.search(r"几线|梯队", t) else ("lookup" if re.search(r"多少|得分|评分|指数", t) else "rank")

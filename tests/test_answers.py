@@ -49,6 +49,9 @@ STATUSES = {"ok", "no_data", "clarify", "out_of_scope"}
     ("2015年浙江有哪些城市参评", "meta", ["11 个", "杭州", "衢州"]),
     ("成渝城市群有哪些城市", "meta", ["16 个", "重庆"]),
     ("2021年领军城市有几个", "tier", ["8 个"]),
+    ("西藏的排名", "rank", ["第26名", "28.32"]),
+    ("2016年浙江城市平均总分", "region_avg", ["浙江", "59.91"]),
+    ("数字经济排名第二", "top", ["深圳", "90.2"]),
 ])
 def test_answers_by_intent(engine, question, intent, must):
     reply = engine.answer(question)
