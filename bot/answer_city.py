@@ -121,17 +121,28 @@ class CityAnswers(EngineBase):
             return Reply(problem, "no_data", "compare", facts=[str(y) for y in f.years])
         common = [k for k in keys if all(k in self.store.reports_with(i) for i in ids)]
         if not common:
-            names = "、".join(self._name(i) for i in ids)
-            return Reply(f"没有一份报告同时评估了{names}。", "no_data", "compare", context=self._context(f))
+            if len(keys) == 1:
+                missing = "、".join(self._name(i) for i in ids if keys[0] not in self.store.reports_with(i))
+                text = f"{missing}不在{LABEL[keys[0]]}的评估对象中，无法比较。"
+            else:
+                text = f"没有一份报告同时评估了{'、'.join(self._name(i) for i in ids)}。"
+            return Reply(text, "no_data", "compare", facts=[self._name(i) for i in ids], context=self._context(f))
         if not (f.years or f.report_keys or f.indicators):
             common = common[:2]
         lines, facts, chart = [], [], None
         for key in common:
             if key == "sc2021":
                 tiers = [(self._name(i), self._tier_line(key, i)) for i in ids]
-                same = len({t for _, t in tiers}) == 1
+                if any(t is None for _, t in tiers):
+                    continue
                 body = "、".join(f"{n}属{t}" for n, t in tiers)
-                lines.append(f"{LABEL[key]}：{body}。{'同一梯队，' if same else ''}该报告不公布各城市指数，无法再细比。")
+                order = [g for _, g in self.store.groups(key, "tier")]  # 领军, 先锋, 探索: best first
+                levels = [next(i for i, g in enumerate(order) if t.startswith(g)) for _, t in tiers]
+                if len(set(levels)) == 1:
+                    verdict = "同一梯队，该报告不公布各城市指数，无法再细比。"
+                else:
+                    verdict = f"{tiers[levels.index(min(levels))][0]}所在梯队更高（该报告只公布梯队，不公布指数）。"
+                lines.append(f"{LABEL[key]}：{body}。{verdict}")
                 continue
             indicator, note = self._indicator(f, key)
             scope = self._scope(f, key)
