@@ -55,6 +55,19 @@ class AboutAnswers(EngineBase):
         text = f"{LABEL[report]}把城市分为 {len(parts)} 类：{'、'.join(parts)}。"
         return Reply(text, "ok", "meta", facts=[p.split("（")[0] for p in parts], context=self._context(f))
 
+    def _member_of(self, f: Frame, keys: list[str]) -> Reply:
+        """「南京在长三角吗」: yes or no, from the report that lists the group."""
+        entity_id = f.entity_ids[0] if f.entity_ids else None
+        for report in keys:
+            gtype, gname, label = self._group_of(f, report)
+            ids = self.store.group_entities(report, gtype, gname) if gtype != "all" else []
+            if entity_id and ids:
+                yes = entity_id in ids
+                text = (f"{'是的' if yes else '不是'}。{LABEL[report]}中{label}共 {len(ids)} 个，"
+                        f"{self._name(entity_id)}{'在其中' if yes else '不在其中'}。")
+                return Reply(text, "ok", "meta", facts=[label, str(len(ids))], context=self._context(f))
+        return Reply("报告里没有这个分组的名单。", "no_data", "meta", context=self._context(f))
+
     def _members(self, f: Frame, keys: list[str]) -> Reply:
         """Who a region, province, cluster or category holds in a report, best first."""
         for report in keys:
@@ -80,6 +93,8 @@ class AboutAnswers(EngineBase):
         kind = f.meta
         if kind == "members":
             return self._members(f, keys)
+        if kind == "member_of":
+            return self._member_of(f, keys)
         if kind == "reports":
             lines = [f"• {LABEL[r.key]}：{r.title}，{r.publisher}，评估对象 {r.entity_count} 个" for r in self.store.reports()]
             return Reply("我能回答这五份报告里的数据：\n" + "\n".join(lines), "ok", "meta")

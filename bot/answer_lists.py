@@ -102,6 +102,12 @@ class ListAnswers(EngineBase):
                 if not rows:
                     lines.append(f"{where}只有 {len(self.store.table(report, indicator, scope))} 个名次。")
                     continue
+                if not f.bottom and rows[0].rank != f.position:  # 第2名 after two cities tied for 1st
+                    names = "、".join(f"{self._name(v.entity_id)} {v.value_text}" for v in rows)
+                    lines.append(f"{where}没有第{f.position}名：{names}并列第{rows[0].rank}名。来源：{rows[0].table}")
+                    facts += [v.value_text for v in rows] + [str(rows[0].rank)]
+                    focus = focus or [rows[0].entity_id]
+                    continue
                 pos = f"倒数第{f.position}" if f.bottom else f"第{f.position}名"
                 body = "、".join(f"{self._name(v.entity_id)} {v.value_text}" + (f"（第{v.rank}名）" if f.bottom else "") for v in rows)
                 tie = "（并列）" if len(rows) > 1 else ""

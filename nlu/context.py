@@ -64,8 +64,9 @@ def apply(frame: Frame, ctx: Context | None) -> Frame:
     if frame.intent is None or frame.weak_intent:
         if frame.n or frame.position:
             frame.intent = "top"
-        elif ctx.intent and (has_names or not frame.groups or ctx.intent in GROUP_INTENTS):
-            frame.intent = ctx.intent
+        elif ctx.intent and (has_names or not frame.groups or ctx.intent in GROUP_INTENTS
+                             or (ctx.focus and all(g[0] in ("admin_level", "region") for g in frame.groups))):
+            frame.intent = ctx.intent  # 「在副省级城市里呢」 after a city's rank: the same city in that scope
         elif frame.intent is None and has_names:
             frame.intent = "rank"
     if frame.intent == "compare" and len(frame.mentions) == 1 and ctx.focus:

@@ -49,6 +49,10 @@ def _numbers(frame: Frame, text: str) -> None:
     m = re.search(rf"(?:前|top|top\s|头)\s*{NUM}\s*(?:名|位|强|个)?", t)
     if m:
         frame.n = int(cn_to_int(m[1]) or 0) or None
+    m = re.search(rf"(?:倒数\s*前|最后|后)\s*{NUM}\s*(?:名|位|个)?", t)
+    if m:
+        frame.bottom, frame.n = True, int(cn_to_int(m[1]) or 0) or None
+        return _bounds(frame, t)
     m = re.search(rf"倒数\s*第?\s*{NUM}?\s*(?:名|位)?", t)
     if m:
         frame.bottom = True
@@ -61,6 +65,11 @@ def _numbers(frame: Frame, text: str) -> None:
         frame.position = 1
     if re.search(r"最低|最差|垫底|最后一名|最弱|最末", t) and frame.n is None:
         frame.bottom, frame.position = True, 1
+    _bounds(frame, t)
+
+
+def _bounds(frame: Frame, t: str) -> None:
+    """Filter bounds: 70分以上, 超过10分, 介于60和70之间."""
     between = re.search(rf"介于\s*{NUM}\s*(?:分)?\s*(?:和|与|到|至)\s*{NUM}", t) or re.search(
         rf"{NUM}\s*(?:分|%)?\s*(?:到|至|-|~|～)\s*{NUM}\s*(?:分|%)?\s*之间", t)
     if between:
@@ -104,6 +113,10 @@ MEMBERS_RE = re.compile(r"哪些城市|有哪些|包括哪些|包含哪些|名�
 
 def _intent(frame: Frame, t: str, provinces_only: bool = False) -> str | None:
     has_entity = bool(frame.mentions) or frame.pronoun
+    if has_entity and frame.groups and not any(g[0] == "tier" for g in frame.groups) \
+            and re.search(r"吗|是否|是不是|在不在|算不算|属不属于", t):
+        frame.meta = "member_of"  # 南京在长三角吗
+        return "meta"
     if (frame.groups or (frame.mentions and provinces_only)) and not frame.pronoun and MEMBERS_RE.search(t) \
             and frame.low is None and frame.high is None and not frame.n and not frame.position:
         if any(g[0] == "tier" for g in frame.groups):

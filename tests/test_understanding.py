@@ -88,6 +88,7 @@ def test_indicator_typos(lex, text, indicator):
     ("2015年前十名", 10, None, False), ("top5数字经济", 5, None, False), ("前 3 名", 3, None, False),
     ("第四名呢", None, 4, False), ("第31名是谁", None, 31, False), ("倒数第二", None, 2, True), ("倒数第一", None, 1, True),
     ("数字经济最高", None, 1, False), ("数字经济最低", None, 1, True),
+    ("倒数前五呢", 5, None, True), ("数字经济后三名", 3, None, True),
 ])
 def test_counts_and_positions(lex, text, n, position, bottom):
     f = parse(text, lex)
@@ -146,6 +147,21 @@ def test_follow_up_compare_with_new_city(engine):
 def test_follow_up_result_becomes_it(engine):
     *_, last = _chat(engine, "2016年前三名", "第四名呢", "它2015年排第几")
     assert "北京" in last.text and "79.72" in last.text
+
+
+def test_follow_up_scope_keeps_the_city(engine):
+    _, second = _chat(engine, "成都政府网站排名", "在省会城市里呢")
+    assert second.intent == "rank" and "省会城市" in second.text and "成都" in second.text and "第1" in second.text
+
+
+def test_follow_up_membership_question(engine):
+    _, second = _chat(engine, "南京数字经济排名", "它在长三角吗")
+    assert second.intent == "meta" and second.text.startswith("是的")
+
+
+def test_no_such_position_when_ties_fill_it(engine):
+    _, second = _chat(engine, "2015年智慧管理第一名", "第二名呢")
+    assert "没有第2名" in second.text and "宁波" in second.text and "杭州" in second.text
 
 
 def test_complete_question_starts_afresh(engine):
