@@ -122,7 +122,9 @@ class AboutAnswers(EngineBase):
                 children = [i for i in self.store.indicators(key) if i.parent == name]
                 ind = self.store.indicator(key, name)
                 if children:
-                    text = f"{LABEL[key]}中「{name}」包括 {len(children)} 项：{'、'.join(c.name for c in children)}。"
+                    parts = [c.name + (f"（{c.weight or c.max_score + ' 分'}）" if c.weight or c.max_score else "")
+                             for c in children]
+                    text = f"{LABEL[key]}中「{name}」包括 {len(children)} 项：{'、'.join(parts)}。"
                     return Reply(text, "ok", "meta", facts=[c.name for c in children])
                 if ind and ind.description:
                     return Reply(f"{LABEL[key]}中「{name}」：{ind.description}。", "ok", "meta")

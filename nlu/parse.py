@@ -101,7 +101,7 @@ META_RES = [
     ("weight", r"权重|占比多少|占多少"),
     ("count", r"(?:评估|评|参评|入评|覆盖|包括|包含)了?(?:多少|几)个?(?:城市|个)|多少个城市|几个城市|多少城市"),
     ("cities", r"(?:评估|评|选取|选)了?哪些城市|哪些城市(?:参评|入选|被评估)|评估对象|评估范围"),
-    ("contains", r"(?:包括|包含|含有|由|分为|下设)哪些|有哪些(?:二级|三级)(?:指标)?|包含什么|包括什么|是什么意思|指什么|什么意思|考察什么|考察哪些"),
+    ("contains", r"(?:包括|包含|含有|由|分为|下设)哪些|有哪些(?:二级|三级)(?:指标)?|包含什么|包括什么|是什么意思|指什么|什么意思|考察什么|考察哪些|怎么算|如何计算|计算方法|怎么计算|由什么组成"),
     ("indicators", r"(?:有|都有)?哪些(?:评估)?(?:一级|二级|三级)?(?:指标|指数|维度|方面)|什么指标|几个(?:一级|二级|三级)?指标|指标体系|评估指标有"),
     ("maxscore", r"满分|总分多少分制|几分制|最高(?:能|可以)?(?:得|拿)?多少分"),
     ("reports", r"哪些报告|什么报告|几份报告|报告有哪些|有哪些报告|数据来源|数据从哪|资料来源|你能回答|能问什么|你会什么"),
@@ -146,7 +146,8 @@ def _intent(frame: Frame, t: str, provinces_only: bool = False) -> str | None:
         if len(frame.mentions) >= 2 or frame.follow_up:
             return "compare"
     rank_asked = re.search(r"排名|排第|第几|名次|排行|位列|几名", t)
-    if has_entity and (re.search(r"各项|各个指标|全部指标|所有指标|各指标|画像|详情|详细|明细|概况|得分情况|指标情况", t) or (
+    if has_entity and (re.search(r"各项|各个指标|全部指标|所有指标|各指标|画像|详情|详细|明细|概况|得分情况|指标情况|"
+                                 r"所有得分|全部得分|各方面|具体得分|得分构成", t) or (
             re.search(r"情况|表现|怎么样|如何", t) and not rank_asked)):
         return "profile"
     if frame.groups and not has_entity and frame.position is None and frame.n is None and not re.search(r"排名|第几|哪些|有谁|前|名单", t):

@@ -52,6 +52,7 @@ STATUSES = {"ok", "no_data", "clarify", "out_of_scope"}
     ("西藏的排名", "rank", ["第26名", "28.32"]),
     ("2016年浙江城市平均总分", "region_avg", ["浙江", "59.91"]),
     ("数字经济排名第二", "top", ["深圳", "90.2"]),
+    ("数字经济指数怎么算", "meta", ["城市服务（35%）", "产业融合（25%）"]),
 ])
 def test_answers_by_intent(engine, question, intent, must):
     reply = engine.answer(question)

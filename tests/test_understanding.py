@@ -59,6 +59,7 @@ def test_ordinary_words_never_become_cities(lex, text):
     ("数字经济介于60和70之间", "filter"),
     # profile
     ("上海2015年智慧城市各项得分", "profile"), ("广州2016年的情况", "profile"), ("深圳数字经济画像", "profile"),
+    ("杭州2015年所有得分", "profile"), ("2016年石家庄减分项是多少", "lookup"), ("大连2015年加分项", "lookup"),
     # trend
     ("北京历届排名", "trend"), ("上海2015到2016年变化", "trend"), ("广州15年到16年排名变化", "trend"),
     # tier
