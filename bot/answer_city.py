@@ -59,7 +59,7 @@ class CityAnswers(EngineBase):
         keys, problem = self._reports(f)
         if problem:
             return Reply(problem, "no_data", intent, facts=[str(y) for y in f.years])
-        holding = [k for k in keys if k in self.store.reports_with(entity_id) or self._province_line(k, entity_id)]
+        holding = [k for k in keys if k in self.store.reports_with(entity_id)]
         if not holding:
             return self._absent(f, entity_id, keys[0], intent)
         explicit = bool(f.years or f.report_keys)

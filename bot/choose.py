@@ -146,12 +146,11 @@ class EngineBase:
         return None
 
     def _candidate_label(self, entity_id: str) -> str:
+        """How a clarify button names a candidate: 吉林市 / 吉林省, 海南藏族自治州, 黄浦区（上海）."""
         e = self.store.entity(entity_id)
-        if e.kind == "province":
-            return e.full_name
         if e.kind in ("district", "county"):
             return self._name(entity_id)
-        return e.full_name if e.full_name != e.name else e.name + "市"
+        return e.full_name
 
     def _not_evaluated(self, f: Frame, name: str, intent: str) -> Reply:
         subjects = "、".join(dict.fromkeys(f"{r.year} 年{r.subject}" for r in self.store.reports()))

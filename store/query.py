@@ -177,9 +177,13 @@ class Store:
 
     @_memo
     def reports_with(self, entity_id: str) -> list[str]:
-        """Keys of the reports that hold any number or membership for the entity, most recent first."""
+        """Keys of the reports that hold any number or membership for the entity (for a province, also
+        a printed provincial figure such as 2015's 参考平均分), most recent first."""
+        entity = self._entities[entity_id]
         rows = self._q("select distinct report from scores where entity_id = ? union "
-                       "select distinct report from members where entity_id = ?", (entity_id, entity_id))
+                       "select distinct report from members where entity_id = ? union "
+                       "select distinct report from stats where subject = ? and ? = 'province'",
+                       (entity_id, entity_id, "province:" + entity.province, entity.kind))
         keys = {r["report"] for r in rows}
         return [k for k in self._reports if k in keys]
 

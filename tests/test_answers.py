@@ -98,6 +98,13 @@ def test_ambiguity_is_resolved_by_the_report(engine):
 def test_clarify_offers_candidates_with_ids(engine, store):
     reply = engine.answer("海南排名")
     assert {store.entity(i).name for i, _ in reply.candidates} == {"海南省", "海南藏族自治州"}
+    assert {label for _, label in reply.candidates} == {"海南省", "海南藏族自治州"}
+    assert {label for _, label in engine.answer("吉林排名").candidates} == {"吉林市", "吉林省"}
+
+
+def test_a_province_name_alone_is_read_as_the_province_where_only_it_has_data(engine):
+    reply = engine.answer("2015年海南平均分")
+    assert reply.status == "ok" and "34.83" in reply.text
 
 
 def test_charts_come_with_compare_top_and_profile(engine):
