@@ -133,8 +133,9 @@ class Lexicon:
                 if s.kind == "entity" and len(alias) >= 2:
                     self.pinyin[toneless(alias)].append((alias, s.value))
         self.max_len = max(len(s) for s in self.surfaces)
-        self.entity_forms = [a for a, ss in self.surfaces.items() if len(a) >= 3 and any(s.kind == "entity" for s in ss)]
-        self.indicator_forms = [a for a, ss in self.surfaces.items() if len(a) >= 4 and any(s.kind == "indicator" for s in ss)]
+        self.entity_forms = _by_length(a for a, ss in self.surfaces.items() if len(a) >= 3 and any(s.kind == "entity" for s in ss))
+        self.indicator_forms = _by_length(
+            a for a, ss in self.surfaces.items() if len(a) >= 4 and any(s.kind == "indicator" for s in ss))
         self.tokenizer = _tokenizer(list(self.surfaces) + sorted(FUNCTION_WORDS))
 
     def _add(self, surface: str, sense: Sense) -> None:
@@ -183,46 +184,43 @@ class Lexicon:
     def indicator_names(self, surface: str) -> list[str]:
         return [s.value for s in self.senses(surface) if s.kind == "indicator"]
 
-    def indicator_typo(self, word: str) -> str | None:
-        """An indicator name one character away from a word of four or more (智慧管里 → 智慧管理)."""
-        if len(word) < 4:
-            return None
-        hits = process.extract(word, self.indicator_forms, scorer=Levenshtein.distance, score_cutoff=1, limit=None)
-        hits = [h for h in hits if len(h[0]) == len(word)]
-        return hits[0][0] if len({self.indicator_names(h[0])[0] for h in hits}) == 1 else None
-
     def indicator_in_text(self, text: str) -> tuple[str, str] | None:
-        """(indicator surface, the typed form) for a stretch of text one character off an indicator name."""
-        for length in sorted({len(f) for f in self.indicator_forms}, reverse=True):
-            for i in range(0, len(text) - length + 1):
-                window = text[i : i + length]
-                if window in self.surfaces:
-                    continue
-                surface = self.indicator_typo(window)
-                if surface:
-                    return surface, window
+        """(indicator surface, typed form): a stretch of text one character off the names of exactly one
+        indicator of four or more characters (智慧管里 → 智慧管理)."""
+        for window, hits in _one_off(text, self.indicator_forms, self.surfaces):
+            if len({self.indicator_names(h)[0] for h in hits}) == 1:
+                return hits[0], window
         return None
 
     def entity_in_text(self, text: str) -> tuple[str, list[str]] | None:
-        """(typed form, entity id) for a stretch of text one character off exactly one entity's name."""
-        for length in (5, 4, 3):
-            for i in range(0, len(text) - length + 1):
-                window = text[i : i + length]
-                if not re.fullmatch(r"[\u4e00-\u9fff]+", window) or window in self.surfaces:
-                    continue
-                ids = self.entity_typo(window)
-                if len(ids) == 1:
-                    return window, ids
+        """(typed form, entity id): a stretch of text one character off exactly one entity's name of three
+        or more characters (哈尔冰 → 哈尔滨).  A different last 市/区/县 … is a different word (市中心, not 市中区)."""
+        for window, hits in _one_off(text, self.entity_forms, self.surfaces):
+            hits = [h for h in hits if not (h[-1] in "市区县州旗盟省" and h[-1] != window[-1])]
+            ids = sorted({s.value for h in hits for s in self.senses(h) if s.kind == "entity"})
+            if len(ids) == 1:
+                return window, ids
         return None
 
-    def entity_typo(self, word: str) -> list[str]:
-        """Entities whose name is one character away from a word of three or more (哈尔冰 → 哈尔滨)."""
-        if len(word) < 3:
-            return []
-        hits = process.extract(word, self.entity_forms, scorer=Levenshtein.distance, score_cutoff=1, limit=None)
-        # a different last character of 市中区 / 南山区 is a different word (市中心), not a typo
-        hits = [h for h in hits if len(h[0]) == len(word) and not (h[0][-1] in "市区县州旗盟省" and h[0][-1] != word[-1])]
-        return sorted({s.value for h in hits for s in self.senses(h[0]) if s.kind == "entity"})
+
+def _by_length(forms) -> dict[int, list[str]]:
+    out: dict[int, list[str]] = defaultdict(list)
+    for form in forms:
+        out[len(form)].append(form)
+    return dict(out)
+
+
+def _one_off(text: str, forms: dict[int, list[str]], known):
+    """(window, forms one substitution away) for every all-Chinese window of the text, longest first,
+    that is not itself a known surface."""
+    for length in sorted(forms, reverse=True):
+        for i in range(0, len(text) - length + 1):
+            window = text[i : i + length]
+            if window in known or not re.fullmatch(r"[\u4e00-\u9fff]+", window):
+                continue
+            hits = process.extract(window, forms[length], scorer=Levenshtein.distance, score_cutoff=1, limit=None)
+            if hits:
+                yield window, [h[0] for h in hits]
 
 
 def _tokenizer(words: list[str]) -> jieba.Tokenizer:

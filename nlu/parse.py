@@ -213,18 +213,11 @@ def _fuzzy(frame: Frame, masked: str, lex: Lexicon) -> str:
                 if len(alias) == len(word) and any(a == b for a, b in zip(alias, word)):
                     same = sum(a == b for a, b in zip(alias, word))
                     cands.append((same, alias, entity_id))
-            start = frame.norm.find(word)
             if cands:
                 best = max(c[0] for c in cands)
                 ids = sorted({c[2] for c in cands if c[0] == best})
+                start = frame.norm.find(word)
                 frame.mentions.append(Mention(word, start, start + len(word), ids, "pinyin"))
-                continue
-            indicator = lex.indicator_typo(word)
-            ids = lex.entity_typo(word) if not frame.mentions and not indicator else []
-            if indicator:
-                frame.indicators.append((word, lex.indicator_names(indicator)))
-            elif len(ids) == 1:
-                frame.mentions.append(Mention(word, start, start + len(word), ids, "typo"))
             else:
                 leftover.append(word)
     return " ".join(leftover)
