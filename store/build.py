@@ -15,11 +15,11 @@ from pathlib import Path
 import sqlite_utils
 
 from store import gazetteer, parse_de2020, parse_gw2020, parse_sc2015, parse_sc2016, parse_sc2021, schema
+from store.query import DEFAULT_DB
 from store.records import Anomaly, ParsedReport, Score
 
 ROOT = Path(__file__).resolve().parent.parent
 RAW_DIR = ROOT / "data" / "raw"
-DEFAULT_DB = ROOT / "data" / "scores.db"  # the same path as store.query.DEFAULT_DB
 PARSERS = [parse_sc2015, parse_sc2016, parse_gw2020, parse_de2020, parse_sc2021]
 
 

@@ -133,7 +133,6 @@ class Store:
             raise StoreError(f"cannot open the score database {self.path}: {exc}") from exc
         self._entities = {r["id"]: Entity(**dict(r)) for r in self._q("select * from entities")}
         self._reports = {r["key"]: Report(**dict(r)) for r in self._q("select * from reports order by year desc")}
-        self._table_cache: dict[tuple, list[Value]] = {}
 
     def _q(self, sql: str, params: tuple = ()) -> list[sqlite3.Row]:
         return self.conn.execute(sql, params).fetchall()
@@ -217,6 +216,12 @@ class Store:
                      rank=r["rank"], rank_kind=r["rank_kind"], rate_text=r["rate_text"], table=r["source_table"],
                      line=r["source_line"], year=r["year"], measure=r["measure"])
 
+    def _annex_rows(self, report: str, indicator: str, year: int, measure: str) -> list[sqlite3.Row]:
+        """2015's 附件1: every city's score on every indicator, unranked."""
+        return self._q("select * from scores where report = ? and indicator = ? and scope = '附件1' "
+                       "and year = ? and measure = ?", (report, indicator, year, measure))
+
+    @_memo
     def table(self, report: str, indicator: str, scope: str = "全部", year: int | None = None,
               measure: str = "score") -> list[Value]:
         """The ranking of one indicator in one scope, best first, with ties and totals filled in.
@@ -225,19 +230,14 @@ class Store:
         but present in another table of the report are added with a computed rank.
         """
         year = year or self._reports[report].year
-        key = (report, indicator, scope, year, measure)
-        if key in self._table_cache:
-            return self._table_cache[key]
         rows = self._q("select * from scores where report = ? and indicator = ? and scope = ? and year = ? "
                        "and measure = ?", (report, indicator, scope, year, measure))
         if not rows and scope == "全部":
-            rows = self._q("select * from scores where report = ? and indicator = ? and scope = '附件1' "
-                           "and year = ? and measure = ?", (report, indicator, year, measure))
+            rows = self._annex_rows(report, indicator, year, measure)
         by_table: dict[str, list[sqlite3.Row]] = {}
         for r in rows:
             by_table.setdefault(r["source_table"], []).append(r)
         if not by_table:
-            self._table_cache[key] = []
             return []
         main = max(by_table.values(), key=lambda t: (sum(1 for r in t if r["rank_kind"] == "printed"), len(t)))
         values = [self._value(r) for r in main]
@@ -248,8 +248,7 @@ class Store:
                 if r["entity_id"] not in have and r["entity_id"] not in extra:
                     extra[r["entity_id"]] = self._value(r)
         if not extra and scope == "全部":
-            for r in self._q("select * from scores where report = ? and indicator = ? and scope = '附件1' "
-                             "and year = ? and measure = ?", (report, indicator, year, measure)):
+            for r in self._annex_rows(report, indicator, year, measure):
                 if r["entity_id"] not in have:
                     extra[r["entity_id"]] = self._value(r)
         for v in extra.values():  # rank a missing entity by its value among the table's values
@@ -265,7 +264,6 @@ class Store:
         for v in values:
             v.total = total
             v.ties = [n for n in by_rank.get(v.rank, []) if n != v.entity] if v.rank is not None else []
-        self._table_cache[key] = values
         return values
 
     def value(self, report: str, entity_id: str, indicator: str, scope: str | None = None,
