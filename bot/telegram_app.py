@@ -94,15 +94,22 @@ async def _answer(update: Update, context: ContextTypes.DEFAULT_TYPE, text: str)
         await context.bot.send_photo(chat.id, charts.render(reply.chart), caption=reply.chart.get("title", "")[:1000])
 
 
-def _throttled(context: ContextTypes.DEFAULT_TYPE) -> bool:
-    """True when this user has asked more than the per-minute allowance."""
+def _throttled(context: ContextTypes.DEFAULT_TYPE) -> str | None:
+    """A "slow down" notice when this user has asked more than the per-minute allowance
+    (sent once per flood); None when the question may be answered."""
+    data = context.user_data
+    if data is None:  # a channel post has no user to throttle
+        return None
     limit = context.application.bot_data.get("per_minute", 20)
     now = time.monotonic()
-    recent = [t for t in context.user_data.get("times", []) if now - t < 60] if context.user_data is not None else []
-    recent.append(now)
-    if context.user_data is not None:
-        context.user_data["times"] = recent[-limit - 1:]
-    return len(recent) > limit
+    recent = [t for t in data.get("times", []) if now - t < 60] + [now]
+    data["times"] = recent[-limit - 1:]
+    if len(recent) <= limit:
+        data["warned"] = False
+        return None
+    notice = "" if data.get("warned") else "问得太快了，请稍等一分钟再问。"
+    data["warned"] = True
+    return notice
 
 
 def _addressed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str | None:
@@ -162,13 +169,11 @@ async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if len(question) > MAX_MESSAGE:
         await update.effective_message.reply_text(f"消息太长了（超过 {MAX_MESSAGE} 字），请用一句话提问。")
         return
-    if _throttled(context):
-        if not context.user_data.get("warned"):
-            context.user_data["warned"] = True
-            await update.effective_message.reply_text("问得太快了，请稍等一分钟再问。")
+    notice = _throttled(context)
+    if notice is not None:
+        if notice:
+            await update.effective_message.reply_text(notice)
         return
-    if context.user_data is not None:
-        context.user_data["warned"] = False
     await _answer(update, context, question)
 
 
