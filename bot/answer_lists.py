@@ -99,6 +99,8 @@ class ListAnswers(EngineBase):
             where = self._what(report, indicator, scope) + note
             if f.position:
                 rows = self.store.at_position(report, indicator, f.position, scope, f.bottom)
+                if self.catalogue(report).ranking == "dense" and not f.bottom:  # 第3名 is the one printed 3rd
+                    rows = [v for v in self.store.table(report, indicator, scope) if v.rank == f.position]
                 if not rows:
                     lines.append(f"{where}只有 {len(self.store.table(report, indicator, scope))} 个名次。")
                     continue

@@ -8,6 +8,7 @@ from bot.reply import HINT, HISTORY_YEARS, LABEL, SCOPE, SMART, Reply
 from nlu.context import Context
 from nlu.frame import Frame
 from nlu.lexicon import Lexicon, lexicon_for
+from store.catalogue import REPORTS, ReportFacts
 from store.query import Store, Value
 
 # Things people ask about cities that no report measures.
@@ -22,6 +23,9 @@ class EngineBase:
         self.store = store
         self.lex = lex or lexicon_for(store)
         self.all_keys = [r.key for r in store.reports()]
+
+    def catalogue(self, report: str) -> ReportFacts:
+        return REPORTS[report]
 
     def _context(self, frame: Frame, focus: list[str] | None = None) -> Context:
         return Context(intent=frame.intent, entities=frame.entity_ids, focus=focus or frame.entity_ids,
@@ -135,15 +139,21 @@ class EngineBase:
         keys, _ = self._reports(f)
         for m in f.ambiguous:
             inside = [c for c in m.candidates if set(self.store.reports_with(c)) & set(keys)]
-            if len(inside) == 1:
+            if len(inside) == 1 and not self._province_meant(m, inside[0]):
                 m.candidates = inside
                 continue
-            options = inside or m.candidates
+            options = m.candidates if len(inside) == 1 else (inside or m.candidates)
             labels = [(c, self._candidate_label(c)) for c in options]
             text = f"「{m.surface}」可能指：" + "、".join(lbl for _, lbl in labels) + "。请问是哪一个？"
             return Reply(text, "clarify", f.intent or "unknown", candidates=labels, ambiguous=m.surface,
                          context=self._context(f))
         return None
+
+    def _province_meant(self, m, kept: str) -> bool:
+        """「海南」 names the province first: a province left out only because the report lacks it, beside a
+        prefecture that merely shares its stem (海南藏族自治州, not 吉林市), is worth asking about."""
+        dropped = [c for c in m.candidates if c != kept and self.store.entity(c).kind == "province"]
+        return bool(dropped) and self.store.entity(kept).full_name != m.surface + "市"
 
     def _candidate_label(self, entity_id: str) -> str:
         """How a clarify button names a candidate: 吉林市 / 吉林省, 海南藏族自治州, 黄浦区（上海）."""

@@ -13,7 +13,9 @@ import logging
 from bot.answer_about import AboutAnswers
 from bot.answer_city import CityAnswers
 from bot.answer_lists import ListAnswers
+from bot.interpret import Interpreter
 from bot.reply import HINT, LABEL, Reply
+from nlu.compose import build
 from nlu.context import Context, apply
 from nlu.frame import Frame
 from nlu.parse import parse
@@ -22,7 +24,7 @@ __all__ = ["Engine", "Reply", "LABEL"]
 log = logging.getLogger("cityq.engine")
 
 
-class Engine(CityAnswers, ListAnswers, AboutAnswers):
+class Engine(Interpreter, CityAnswers, ListAnswers, AboutAnswers):
     """Answers questions from one store; keeps no per-chat state itself."""
 
     errors = 0  # answers that failed inside the engine (logged); tests assert it stays 0
@@ -31,7 +33,9 @@ class Engine(CityAnswers, ListAnswers, AboutAnswers):
     def answer(self, text: str, ctx: Context | None = None) -> Reply:
         frame = apply(parse(text, self.lex), ctx)
         try:
-            reply = self._dispatch(frame)
+            node = build(frame, self.store)
+            reply = self._evaluate(node, frame)
+            reply.query = node.show(self._name)
         except Exception:  # a bug must cost one answer, never the conversation or the process
             log.exception("failed to answer %r", text[:200])
             self.errors += 1

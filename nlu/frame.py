@@ -36,6 +36,7 @@ class Frame:
     high: float | None = None
     low_inclusive: bool = True
     high_inclusive: bool = True
+    full_marks: bool = False  # 满分 / 拿满: the indicator's maximum as the bound
     difference: bool = False  # "差多少", "高多少"
     meta: str | None = None  # count | indicators | contains | rename | tiers | cities | reports | weight
     follow_up: bool = False  # "那杭州呢", "它的…", "…呢"
@@ -43,6 +44,11 @@ class Frame:
     leftover: str = ""  # words not understood (for "上海房价多少")
     problem: str | None = None  # empty | too_long | garbage
     weak_intent: bool = False  # intent guessed from slots alone (a follow-up may keep the previous one)
+    words: str = ""  # the question with names and years masked: what rules read
+    builds: str | None = None  # the query node the matching rule builds (nlu.query class name)
+    rule: str | None = None  # name of the rule that matched (nlu.rules)
+    plural: bool = False  # 它俩 / 两个 / 两者: the previous answer's cities
+    corrections: list[tuple[str, str]] = field(default_factory=list)  # (typed, understood) for typo matches
 
     @property
     def entity_ids(self) -> list[str]:

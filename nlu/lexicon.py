@@ -24,7 +24,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
 os.environ.setdefault("PYPINYIN_NO_PHRASES", "1")  # single-character readings: 10× faster to load, same on both sides
-from pypinyin import lazy_pinyin  # noqa: E402
+from pypinyin import Style, lazy_pinyin, pinyin  # noqa: E402
 
 from store import gazetteer
 from store.query import Store
@@ -49,7 +49,7 @@ INDICATOR_FORMS = {
     "云平台": ["城市云平台应用情况"], "政府在线服务": ["政府在线服务水平"], "在线服务": ["政府在线服务水平"],
     "公共资源交易": ["公共资源交易平台"], "社会化媒体": ["社会化媒体参与度"], "社交媒体": ["社会化媒体参与度"],
     "民生服务": ["社会化民生服务水平"], "社会化民生服务": ["社会化民生服务水平"],
-    "数据开放": ["数据开放服务水平", "数据开放指数"], "创新创业": ["城市创新创业水平"],
+    "数据开放": ["数据开放服务水平", "数据开放指数"], "创新创业": ["城市创新创业水平"], "双创": ["城市创新创业水平"], "大众创业": ["城市创新创业水平"],
     "能耗": ["经济产出能耗水平"], "经济产出": ["经济产出能耗水平"], "互联网产业": ["互联网产业发展水平"],
     "信息服务业": ["信息服务业从业人员情况"], "从业人员": ["信息服务业从业人员情况"],
     "网络化": ["市民生活网络化水平"], "市民生活": ["市民生活网络化水平"], "发展规划": ["发展规划制定情况"],
@@ -108,6 +108,15 @@ def toneless(text: str) -> str:
     return "".join(lazy_pinyin(text))
 
 
+def readings(text: str, limit: int = 16) -> list[str]:
+    """Every toneless reading of a name, polyphonic characters included (at most `limit`), default first."""
+    out = [""]
+    for options in pinyin(text, style=Style.NORMAL, heteronym=True):
+        out = [head + o for head in out for o in dict.fromkeys(options)][:limit]
+    default = toneless(text)
+    return [default] + [r for r in dict.fromkeys(out) if r != default]
+
+
 class Lexicon:
     """Surface forms and their senses, built from the store."""
 
@@ -131,7 +140,8 @@ class Lexicon:
         for alias, senses in self.surfaces.items():
             for s in senses:
                 if s.kind == "entity" and len(alias) >= 2:
-                    self.pinyin[toneless(alias)].append((alias, s.value))
+                    for reading in readings(alias):  # 厦门 is xiamen and shamen: a typed 夏门 finds it
+                        self.pinyin[reading].append((alias, s.value))
         self.max_len = max(len(s) for s in self.surfaces)
         self.entity_forms = _by_length(a for a, ss in self.surfaces.items() if len(a) >= 3 and any(s.kind == "entity" for s in ss))
         self.indicator_forms = _by_length(

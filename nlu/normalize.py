@@ -45,7 +45,7 @@ def cn_to_int(word: str) -> int | None:
 
     try:
         return int(cn2an.cn2an(word.replace("两", "二"), "smart"))
-    except (ValueError, KeyError, TypeError):
+    except Exception:  # cn2an rejects 第十十, 倒数第百 … in several ways: not a number, never a crash
         return None
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from nlu import compose
 from nlu.frame import Frame, Mention
 from nlu.lexicon import FUNCTION_WORDS, Lexicon, toneless
 from nlu.normalize import MAX_CHARS, basic, cn_to_int, find_years, mask
@@ -18,7 +19,8 @@ CN = r"[一二三四五六七八九十两百]+"
 NUM = rf"(\d+(?:\.\d+)?|{CN})"
 FILLER = set("的了吗呢啊吧呀哦嘛么在是和与跟及同比那它该其这个里中请问帮我查看下想知道一有没都还又再给告诉说下")
 STOPWORDS = FUNCTION_WORDS | {"梯队", "排名第", "个"}
-PRONOUN_RE = re.compile(r"它|该市|这个城市|这座城市|该城市")
+PRONOUN_RE = re.compile(r"它|该市|这个城市|这座城市|该城市|这城市|此市|他|她")
+PLURAL_RE = re.compile(r"它俩|它们|他俩|他们|她们|两个城市|两座城市|这两个|这俩|两者|二者|两城|两市|^两个|双方|这几个城市|这三个")
 FOLLOW_RE = re.compile(r"^(那|那么|那个|换成|再看看?|还有|和|跟|与|同)|呢$|呢\s|它")
 
 
@@ -49,14 +51,14 @@ def _numbers(frame: Frame, text: str) -> None:
     m = re.search(rf"(?:前|top|top\s|头)\s*{NUM}\s*(?:名|位|强|个)?", t)
     if m:
         frame.n = int(cn_to_int(m[1]) or 0) or None
-    m = re.search(rf"(?:倒数\s*前|最后|后)\s*{NUM}\s*(?:名|位|个)?", t)
+    m = re.search(rf"(?:倒数\s*前|最后|后)\s*{NUM}\s*(?:名|位|个)?", t) or re.search(rf"倒数\s*(?!第){NUM}\s*(?:名|位|个|座|城市)", t)
     if m:
         frame.bottom, frame.n = True, int(cn_to_int(m[1]) or 0) or None
         return _bounds(frame, t)
     m = re.search(rf"倒数\s*第?\s*{NUM}?\s*(?:名|位)?", t)
     if m:
         frame.bottom = True
-        frame.position = int(cn_to_int(m[1])) if m[1] else 1
+        frame.position = cn_to_int(m[1]) if m[1] else 1
     else:
         m = re.search(rf"(?:第|no\.?|#)\s*{NUM}\s*(?:名|位)?", t)
         if m and not re.search(rf"第\s*{NUM}\s*届", t[m.start():m.end() + 1]):
@@ -69,7 +71,14 @@ def _numbers(frame: Frame, text: str) -> None:
 
 
 def _bounds(frame: Frame, t: str) -> None:
-    """Filter bounds: 70分以上, 超过10分, 介于60和70之间."""
+    """Filter bounds: 70分以上, 超过10分, 介于60和70之间, 为0, 满分."""
+    if re.search(r"满分|拿满|得满|全满|满了", t):
+        frame.full_marks = True
+        return
+    equal = re.search(rf"(?:为|等于|=|是|得)\s*{NUM}\s*分?\s*(?=的|城市|有|$|\s)", t)
+    if equal:
+        frame.low = frame.high = _num(equal[1])
+        return
     between = re.search(rf"介于\s*{NUM}\s*(?:分)?\s*(?:和|与|到|至)\s*{NUM}", t) or re.search(
         rf"{NUM}\s*(?:分|%)?\s*(?:到|至|-|~|～)\s*{NUM}\s*(?:分|%)?\s*之间", t)
     if between:
@@ -93,84 +102,6 @@ def _bounds(frame: Frame, t: str) -> None:
 
 def _num(word: str) -> float:
     return float(word) if re.fullmatch(r"\d+(?:\.\d+)?", word) else float(cn_to_int(word) or 0)
-
-
-META_RES = [
-    ("rename", r"叫什么|改名|更名|改称|名称变|对应.{0,4}指标|现在叫"),
-    ("tiers", r"分几类|分为几类|几个梯队|几类|分几个|哪几类|哪几个梯队|分哪些"),
-    ("weight", r"权重|占比多少|占多少"),
-    ("count", r"(?:评估|评|参评|入评|覆盖|包括|包含)了?(?:多少|几)个?(?:城市|个)|多少个城市|几个城市|多少城市"),
-    ("cities", r"(?:评估|评|选取|选)了?哪些城市|哪些城市(?:参评|入选|被评估)|评估对象|评估范围"),
-    ("contains", r"(?:包括|包含|含有|由|分为|下设)哪些|有哪些(?:二级|三级)(?:指标)?|包含什么|包括什么|是什么意思|指什么|什么意思|考察什么|考察哪些|怎么算|如何计算|计算方法|怎么计算|由什么组成"),
-    ("indicators", r"(?:有|都有)?哪些(?:评估)?(?:一级|二级|三级)?(?:指标|指数|维度|方面)|什么指标|几个(?:一级|二级|三级)?指标|指标体系|评估指标有"),
-    ("maxscore", r"满分|总分多少分制|几分制|最高(?:能|可以)?(?:得|拿)?多少分"),
-    ("reports", r"哪些报告|什么报告|几份报告|报告有哪些|有哪些报告|数据来源|数据从哪|资料来源|你能回答|能问什么|你会什么"),
-]
-
-
-MEMBERS_RE = re.compile(r"哪些城市|有哪些|包括哪些|包含哪些|名单|有多少个?城市|有几个|多少个|几个城市|都有谁|有谁|参评|入选")
-
-
-def _intent(frame: Frame, t: str, provinces_only: bool = False) -> str | None:
-    has_entity = bool(frame.mentions) or frame.pronoun
-    if has_entity and frame.groups and not any(g[0] == "tier" for g in frame.groups) \
-            and re.search(r"吗|是否|是不是|在不在|算不算|属不属于", t):
-        frame.meta = "member_of"  # 南京在长三角吗
-        return "meta"
-    if (frame.groups or (frame.mentions and provinces_only)) and not frame.pronoun and MEMBERS_RE.search(t) \
-            and frame.low is None and frame.high is None and not frame.n and not frame.position:
-        if any(g[0] == "tier" for g in frame.groups):
-            return "tier"
-        frame.meta = "members"  # who is in a region, province, cluster or category
-        return "meta"
-    for kind, pattern in META_RES:
-        if re.search(pattern, t):
-            if kind in ("contains", "indicators") and has_entity and not frame.indicators:
-                continue
-            frame.meta = kind
-            return "meta"
-    if re.search(r"平均|均值|均分|平均数", t) and not re.search(r"几线|梯队|什么线", t):
-        return "region_avg"
-    if re.search(r"几线|梯队|哪一?线|什么线|线城市|第几线|什么水平|哪一?类城市|属于哪一?类|什么级别|哪一?档", t) or (
-            any(g[0] == "tier" for g in frame.groups) and (has_entity or re.search(r"哪些|有谁|名单|都有|包括|是不是|是否|吗", t))):
-        return "tier"
-    distinct_years = sorted(set(frame.years))
-    if re.search(r"历届|历年|变化|趋势|走势|各届|逐年|进步|退步|升降|涨跌|这几年", t) or (
-            len(distinct_years) >= 2 and has_entity and len(frame.mentions) <= 1):
-        return "trend"
-    if frame.low is not None or frame.high is not None:
-        return "filter"
-    if re.search(r"平均|均值|均分|平均数", t):
-        return "region_avg"
-    if len(frame.mentions) >= 2 or re.search(r"对比|比较|vs|哪个(?:更)?(?:强|高|好|低|差|弱)|谁(?:更)?(?:高|强|好|低|差|领先|靠前)|差多少|差距|相差|高多少|低多少|差几|比.{0,6}(?:高|低|强|弱|好|差)|和.{1,8}比", t):
-        if len(frame.mentions) >= 2 or frame.follow_up:
-            return "compare"
-    rank_asked = re.search(r"排名|排第|第几|名次|排行|位列|几名", t)
-    if has_entity and (re.search(r"各项|各个指标|全部指标|所有指标|各指标|画像|详情|详细|明细|概况|得分情况|指标情况|"
-                                 r"所有得分|全部得分|各方面|具体得分|得分构成", t) or (
-            re.search(r"情况|表现|怎么样|如何", t) and not rank_asked)):
-        return "profile"
-    if frame.groups and not has_entity and frame.position is None and frame.n is None and not re.search(r"排名|第几|哪些|有谁|前|名单", t):
-        frame.weak_intent = True  # a bare group: an average, unless a follow-up continues another intent
-        return "region_avg"
-    if not has_entity and frame.leftover and not frame.groups and frame.position is None and frame.n is None and re.search(r"排名|排第|第几|名次|得分|多少|评分|指数|几线|梯队", t):
-        frame.unknown_places = frame.unknown_places or frame.leftover.split()[:1]
-    if frame.unknown_places and not has_entity:
-        return "tier" if re.search(r"几线|梯队", t) else ("lookup" if re.search(r"多少|得分|评分|指数", t) else "rank")
-    rank_words = re.search(r"排名|排第|第几|名次|排行|位列|排多少|几名|排位|第\s*\d+|第[一二三四五六七八九十]+名|前\s*\d|前[一二三四五六七八九十]|top|倒数|最高|最低|第一|冠军|榜首|垫底|谁|哪个城市|哪些城市|有哪些", t)
-    if not has_entity and (frame.n or frame.position or rank_words):
-        return "top"
-    if has_entity and not re.search(r"排名|排第|第几|名次|排行|位列|几名", t) and (
-            frame.indicators or frame.total or re.search(r"多少分|得分|分数|评分|几分|多少|指数|分值|得了", t)):
-        frame.weak_intent = not re.search(r"多少|得分|分数|评分|几分|分值|得了", t)
-        return "lookup"
-    if has_entity and (rank_words or frame.indicators or frame.total or frame.report_keys or frame.years):
-        frame.weak_intent = not rank_words
-        return "rank"
-    if has_entity and not re.sub(r"[□\s\d年的呢吗]", "", t):
-        frame.weak_intent = True
-        return "rank"
-    return None
 
 
 def _latin_names(frame: Frame, masked: str, lex: Lexicon) -> str:
@@ -271,10 +202,38 @@ def parse(text: str, lex: Lexicon) -> Frame:
     frame.follow_up = bool(FOLLOW_RE.search(masked.strip())) or frame.pronoun
     _numbers(frame, masked)
     frame.leftover = _fuzzy(frame, masked, lex)
-    frame.difference = bool(re.search(r"差多少|差距|相差|高多少|低多少|差几|多几分|少几分|多多少|少多少|高出|低出", words))
-    provinces_only = all(lex.store.entity(c).kind == "province" for m in frame.mentions for c in m.candidates)
-    frame.intent = _intent(frame, words, provinces_only)
+    frame.difference = bool(re.search(r"差多少|差距|相差|高多少|低多少|差几|多几分|少几分|多多少|少多少|高出|低出|差了", words))
+    frame.words = words
+    frame.plural = bool(PLURAL_RE.search(words))
+    if frame.plural:
+        frame.pronoun = frame.pronoun and bool(frame.mentions)
+        frame.follow_up = True
+    rule = compose.choose_rule(frame, lex.store)
+    if not frame.mentions and not frame.pronoun and frame.leftover and not (frame.groups or frame.position or frame.n) \
+            and (rule is None or rule.builds not in ("Meta", "SmallTalk", "Mean", "Where", "Count")) \
+            and re.search(r"排名|排第|第几|名次|得分|多少|评分|指数|几线|梯队", words):
+        frame.unknown_places = frame.unknown_places or frame.leftover.split()[:1]  # 伦敦排名: a place we do not know
+    if frame.unknown_places and not frame.mentions:
+        rule = None
+    if rule is not None:
+        frame.rule, frame.builds, frame.weak_intent = rule.name, rule.builds, rule.weak
+        frame.intent = family(rule.builds, frame)
+        frame.meta = rule.kind or ("members" if frame.intent == "meta" and rule.builds == "Members" else None)
+    elif frame.unknown_places and not frame.mentions:
+        frame.intent = "tier" if re.search(r"几线|梯队", words) else (
+            "lookup" if re.search(r"多少|得分|评分|指数", words) else "rank")
     return frame
+
+
+def family(builds: str, frame: Frame) -> str:
+    """The contract's intent for a node kind (tier lists are 'tier', other group lists 'meta')."""
+    if builds == "Members":
+        return "tier" if any(g[0] == "tier" for g in frame.groups) else "meta"
+    if builds == "Count":
+        return "filter"
+    return {"Rank": "rank", "Value": "lookup", "Compare": "compare", "Mean": "region_avg", "Profile": "profile",
+            "Change": "trend", "Tier": "tier", "Where": "filter", "Top": "top", "Nth": "top", "Meta": "meta",
+            "SmallTalk": "unknown", "Unclear": "unknown"}[builds]
 
 
 def _merge_parent_child(frame: Frame, lex: Lexicon) -> None:

@@ -1,0 +1,242 @@
+"""The interpreter: walks a query tree (nlu.query) and returns one Reply.
+
+Leaves about one subject (Rank, Value, Profile, Tier, Change, Compare, Mean,
+Meta) are answered by the answer families (answer_city, answer_lists,
+answer_about) on the question's frame, narrowed to the leaf's subject.  The
+composing nodes are evaluated here:
+  - Each: every item on its own, joined into one block;
+  - sets (Cities, InGroup, Where, Top, Nth) are evaluated to rows of one ranking
+    table — the report's, filtered by province, tier or city cluster — and
+    rendered by what they are: a list, a count, a position;
+  - Mean with `minus`: the difference of two averages.
+"""
+from __future__ import annotations
+
+import copy
+
+from bot.choose import EngineBase
+from bot.reply import HINT, LABEL, Reply, fmt_number
+from nlu import query as q
+from nlu.frame import Frame, Mention
+from store.catalogue import TIER_REPORT
+from store.query import Value
+
+SMALL_TALK = {
+    "hello": "你好！我是城市评估问答，回答中国城市在五份评估报告里的排名和得分。",
+    "thanks": "不客气！还有想查的城市或指标，直接问就好。",
+    "who": "我是城市评估问答机器人：不靠大模型，只用五份公开评估报告里印出的数字回答。",
+    "help": "我能回答五份城市评估报告（2015、2016、2021 年智慧城市，2020 年政府网站、数字经济）里的排名、得分、梯队和指标。",
+}
+EXAMPLES = "比如：「无锡2015智慧管理排名」「广东哪些城市进了数字经济前30」「宝鸡和泰安数字经济分别几线」。"
+
+
+class Interpreter(EngineBase):
+    """Evaluates query trees; the answer families provide the leaves."""
+
+    def _evaluate(self, node: q.Node, f: Frame) -> Reply:
+        if isinstance(node, q.SmallTalk):
+            return Reply(SMALL_TALK.get(node.kind, SMALL_TALK["hello"]) + EXAMPLES, "out_of_scope", "unknown")
+        if isinstance(node, q.Unclear) and node.kind == "which":
+            return Reply("想查哪个城市、哪份报告的排名？比如「无锡2015年排名」或「数字经济前十」。", "clarify", "unknown")
+        if isinstance(node, q.Each):
+            return self._each(node, f)
+        if isinstance(node, (q.Members, q.Top, q.Nth, q.Where, q.Count)) and _needs_sets(node, f):
+            return self._set_answer(node, f)
+        if isinstance(node, q.Mean) and node.minus is not None:
+            return self._mean_difference(node, f)
+        return self._dispatch(f)
+
+    # --- Each ---------------------------------------------------------------------------------
+    def _each(self, node: q.Each, f: Frame) -> Reply:
+        replies = [self._dispatch(_narrowed(f, item, self.store)) for item in node.items]
+        good = [r for r in replies if r.status in ("ok", "no_data")]
+        if not good:
+            return replies[0]
+        text = "\n".join(("• " if len(good) > 1 else "") + r.text for r in good)
+        status = "ok" if any(r.status == "ok" for r in good) else "no_data"
+        facts = [x for r in good for x in r.facts]
+        reply = Reply(text, status, node.family, facts=facts, context=self._context(f))
+        reply.chart = next((r.chart for r in good if r.chart), None)
+        return reply
+
+    # --- sets ----------------------------------------------------------------------------------
+    def _set_answer(self, node: q.Node, f: Frame) -> Reply:
+        family = "tier" if f.intent == "tier" else node.family
+        got = self._rows(node, f)
+        if isinstance(got, Reply):
+            got.intent = family
+            return got
+        label, rows, has_values = got
+        names = lambda rs: "、".join(self._name(e) + (f" {v.value_text}" if v is not None and has_values else "") for e, v in rs)  # noqa: E731
+        if isinstance(node, q.Count):
+            text = f"{label}共 {len(rows)} 个" + (f"：{names(rows)}。" if rows else "。")
+            facts = [str(len(rows))]
+        elif isinstance(node, q.Nth):
+            if not rows:
+                return Reply(f"{label}没有第{node.k}名。", "no_data", family, context=self._context(f))
+            text = f"{label}{'倒数' if node.bottom else ''}第{node.k}：{names(rows)}" + _ranks(rows) + "。"
+            facts = [v.value_text for _, v in rows if v is not None]
+        else:
+            if not rows:
+                return Reply(f"{label}：没有符合条件的城市。", "ok", family, facts=["0"], context=self._context(f, []))
+            text = f"{label}共 {len(rows)} 个：{names(rows)}。"
+            facts = [self._name(e) for e, _ in rows] + [str(len(rows))]
+        source = next((v.table for _, v in rows if v is not None), None)
+        if source:
+            text += f"来源：{source}"
+        ids = [e for e, _ in rows]
+        return Reply(text, "ok", family, facts=facts, context=self._context(f, ids[:1] if isinstance(node, q.Nth) else ids[:2]))
+
+    def _rows(self, node: q.Node, f: Frame):
+        """(label, [(entity id, Value or None)], has values) for a set node, or a Reply saying why not."""
+        if isinstance(node, q.Cities):
+            return self._cities(f)
+        if isinstance(node, (q.Members, q.Count)):
+            return self._rows(node.of, f)
+        got = self._rows(node.of, f)
+        if isinstance(got, Reply):
+            return got
+        label, rows, has_values = got
+        if isinstance(node, q.InGroup):
+            gtype, name = node.group
+            keep = self._group_ids(gtype, name)
+            where = {"province": f"{name}的", "tier": f"{name}城市中", "cluster": f"{name}城市中"}.get(gtype, name)
+            return label + where, [(e, v) for e, v in rows if e in keep or self._province_of(e) in keep], has_values
+        if not has_values:
+            return Reply(f"{label}只公布梯队，没有各城市的分数，无法排序或按分数筛选。", "no_data", node.family,
+                         context=self._context(f))
+        ordered = sorted(rows, key=lambda r: -(r[1].value or 0))
+        if isinstance(node, q.Where):
+            low, high = node.low, node.high
+            if f.full_marks:
+                ind = self.store.indicator(ordered[0][1].report, ordered[0][1].indicator) if ordered else None
+                if ind is None or not ind.max_score:
+                    return Reply("这个指标没有印出满分，无法判断谁拿满。", "no_data", node.family, context=self._context(f))
+                low = high = float(ind.max_score)
+            keep = [r for r in ordered if _within(r[1].value, low, high, node.low_inclusive, node.high_inclusive)]
+            return label + _bound_text(low, high, node.low_inclusive, node.high_inclusive, f.full_marks), keep, True
+        if isinstance(node, (q.Top, q.Nth)):
+            seq = list(reversed(ordered)) if node.bottom else ordered
+            if isinstance(node, q.Top):
+                cut = seq[: node.n]
+                cut += [r for r in seq[node.n:] if cut and r[1].value == cut[-1][1].value]
+                return label + f"{'倒数' if node.bottom else '前'}{node.n}名", cut, True
+            if not 1 <= node.k <= len(seq):
+                return label, [], True
+            target = seq[node.k - 1][1].value
+            return label, [r for r in seq if r[1].value == target], True
+        return got
+
+    def _cities(self, f: Frame):
+        """Every city of the report the question is about, with its value on the indicator asked."""
+        keys, problem = self._reports(f)
+        if problem:
+            return Reply(problem, "no_data", f.intent or "top", facts=[str(y) for y in f.years])
+        tier = next((g for t, g in f.groups if t == "tier"), None)
+        if tier:
+            keys = [TIER_REPORT[tier]]
+        report = keys[0]
+        if not self.catalogue(report).per_city_numbers:
+            ids = [m.entity_id for _, g in self.store.groups(report, "tier") for m in self.store.members(report, "tier", g)]
+            return LABEL[report], [(e, None) for e in ids], False
+        indicator, note = self._indicator(f, report)
+        scope = self._scope(f, report) or "全部"
+        rows = [(v.entity_id, v) for v in self.store.table(report, indicator, scope) if v.value is not None]
+        return self._what(report, indicator, scope) + note + " ", rows, True
+
+    def _group_ids(self, gtype: str, name: str) -> set[str]:
+        if gtype == "province":
+            return {name}
+        if gtype == "tier":
+            return set(self.store.group_entities(TIER_REPORT[name], "tier", name))
+        ids: set[str] = set()
+        for report in self.all_keys:
+            ids |= set(self.store.group_entities(report, gtype, name))
+            if gtype == "cluster" and self.catalogue(report).circle_type:
+                ids |= set(self.store.group_entities(report, self.catalogue(report).circle_type, name))
+        return ids
+
+    def _province_of(self, entity_id: str) -> str:
+        return self.store.entity(entity_id).province
+
+    # --- a difference of two means ---------------------------------------------------------------
+    def _mean_difference(self, node: q.Mean, f: Frame) -> Reply:
+        first = self._region_avg(f)
+        whole = copy.copy(f)
+        whole.groups, whole.mentions = [], []
+        second = self._region_avg(whole)
+        a, b = _first_number(first), _first_number(second)
+        if first.status != "ok" or second.status != "ok" or a is None or b is None:
+            return first
+        diff = fmt_number(round(a[0] - b[0], 4))
+        word = "高" if a[0] >= b[0] else "低"
+        text = f"{first.text}\n{second.text}\n两者相差 {diff.lstrip('-')}（{a[1]} 比 {b[1]} {word}）。"
+        return Reply(text, "ok", "region_avg", facts=first.facts + second.facts + [diff.lstrip("-")], context=first.context)
+
+    def _small_help(self) -> Reply:
+        return Reply(SMALL_TALK["help"] + HINT, "out_of_scope", "unknown")
+
+
+def _needs_sets(node: q.Node, f: Frame) -> bool:
+    """Whether a list question needs the set evaluator (a filter, a count, 满分) or the list answers suffice."""
+    if isinstance(node, q.Count) or f.full_marks:
+        return True
+    groups = [n for n in _walk(node) if isinstance(n, q.InGroup)]
+    if isinstance(node, q.Members) and len(groups) == 1 and isinstance(groups[0].of, q.Cities) \
+            and groups[0].group[0] != "province":
+        return False  # who is in one group: the group's own list (answer_about) says it best
+    return bool(groups)
+
+
+def _walk(node: q.Node):
+    yield node
+    for child in node.children():
+        yield from _walk(child)
+
+
+def _narrowed(f: Frame, item: q.Node, store) -> Frame:
+    """The frame for one item of an Each: its city, its report, its year."""
+    sub = copy.copy(f)
+    ask = getattr(item, "ask", None)
+    if ask is None:
+        return sub
+    if ask.entities != f.entity_ids:
+        sub.mentions = [Mention(store.entity(e).name, -1, -1, [e], "each") for e in ask.entities]
+    sub.report_keys = list(ask.reports)
+    sub.years = list(ask.years)
+    return sub
+
+
+def _within(value, low, high, low_inclusive, high_inclusive) -> bool:
+    if value is None:
+        return False
+    if low is not None and (value < low or (value == low and not low_inclusive)):
+        return False
+    return not (high is not None and (value > high or (value == high and not high_inclusive)))
+
+
+def _bound_text(low, high, low_inclusive, high_inclusive, full_marks) -> str:
+    if full_marks:
+        return f"拿满分（{fmt_number(low)}）的"
+    if low is not None and low == high:
+        return f"为 {fmt_number(low)} 的"
+    parts = []
+    if low is not None:
+        parts.append(f"{fmt_number(low)} 分{'及以上' if low_inclusive else '以上（不含）'}")
+    if high is not None:
+        parts.append(f"{fmt_number(high)} 分{'及以下' if high_inclusive else '以下（不含）'}")
+    return "、".join(parts) + "的"
+
+
+def _ranks(rows) -> str:
+    ranks = sorted({v.rank for _, v in rows if isinstance(v, Value) and v.rank})
+    return f"（全表第{ranks[0]}名）" if ranks else ""
+
+
+def _first_number(reply: Reply) -> tuple[float, str] | None:
+    for fact in reply.facts:
+        try:
+            return float(fact), fact
+        except ValueError:
+            continue
+    return None

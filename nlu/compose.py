@@ -1,0 +1,163 @@
+"""Tokens → query tree: pick the rule (nlu.rules), then compose the nodes (nlu.query).
+
+`choose_rule` runs at parse time on the question alone; `build` runs after the
+conversation's context has filled what a follow-up leaves out, so the tree always
+describes the question as finally understood.  Composition is generic:
+  - a province, tier or city cluster named in a list question becomes an InGroup
+    filter inside the list (before a top-N, or after it for 「进了前30」);
+  - a leaf asked about several cities with 分别/各, or about several reports,
+    becomes Each over them;
+  - a condition with 有几个 becomes Count over Where.
+"""
+from __future__ import annotations
+
+import re
+
+from nlu import query as q
+from nlu.frame import Frame
+from nlu.rules import RULES, Rule
+from store.catalogue import HISTORY_YEARS, REPORT_YEARS
+
+LIST_WORDS = r"排名|排行|前|top|倒数|最高|最好|最低|最差|第一|冠军|榜首|垫底|谁|哪个城市|哪些城市|有哪些|哪个|哪几个|名单|最强|最弱|头名"
+EACH_WORDS = r"分别|各自|各排|各是|各在|各为|各得|各多少|各几|各有|都排|都是|都在|两个报告|两份|各报告|两项|两个"
+AFTER_TOP = r"进了|进入|入围|跻身|挤进|进|在.{0,8}前"
+VERSUS_ALL = r"比全国|比整体|比平均|比总体|高于全国|低于全国|和全国比|与全国比|跟全国比"
+FILTER_GROUPS = ("province", "tier", "cluster")
+
+
+def slots(frame: Frame, store) -> set[str]:
+    """The slot names a rule can need or exclude, as present in the frame."""
+    have = set()
+    kinds = [store.entity(m.candidates[0]).kind for m in frame.mentions]
+    if frame.mentions or frame.pronoun:
+        have.add("entity")
+    if len({tuple(m.candidates) for m in frame.mentions}) >= 2:
+        have.add("entities2")
+    list_words = re.search(r"哪些|谁|哪个|哪几|前|top|倒数|最|第|城市|有几|多少个|名单", frame.words)
+    if frame.pronoun or any(k != "province" for k in kinds) or (kinds and not list_words):
+        have.add("one_city")  # a subject: a city, or a province asked about itself (浙江省政府网站排名)
+    if frame.groups:
+        have.add("group")
+    if any(g[0] == "tier" for g in frame.groups):
+        have.add("tier")
+    if frame.groups or (kinds and all(k == "province" for k in kinds)):
+        have.add("group_or_province")
+    if frame.indicators:
+        have.add("indicator")
+    if frame.indicators or frame.total or frame.report_keys:
+        have.add("named_thing")
+    if frame.indicators or frame.total:
+        have.add("indicator_or_total")
+    for name, present in (("report", frame.report_keys), ("year", frame.years), ("place", frame.unknown_places),
+                          ("bound", frame.low is not None or frame.high is not None or frame.full_marks), ("n", frame.n),
+                          ("position", frame.position), ("pronoun", frame.pronoun), ("follow", frame.follow_up),
+                          ("years2", len(set(frame.years)) >= 2)):
+        if present:
+            have.add(name)
+    if frame.n or frame.position or re.search(LIST_WORDS, frame.words):
+        have.add("list_asked")
+    return have
+
+
+def choose_rule(frame: Frame, store) -> Rule | None:
+    """The first rule whose slots and words match the question."""
+    have = slots(frame, store)
+    for rule in RULES:
+        if rule.matches(have, frame.words):
+            return rule
+    return None
+
+
+NODE_OF_INTENT = {"rank": "Rank", "lookup": "Value", "compare": "Compare", "region_avg": "Mean", "profile": "Profile",
+                  "trend": "Change", "tier": "Tier", "filter": "Where", "top": "Top", "meta": "Meta", "unknown": "Unclear"}
+
+
+def ask_of(frame: Frame) -> q.Ask:
+    return q.Ask(entities=list(dict.fromkeys(frame.entity_ids)), years=sorted(set(frame.years)),
+                 reports=list(frame.report_keys), indicators=[c for _, cands in frame.indicators[:1] for c in cands],
+                 total=frame.total, groups=list(frame.groups))
+
+
+def build(frame: Frame, store) -> q.Node:
+    """The query tree for a frame whose slots are final (context applied)."""
+    if frame.problem:
+        return q.Unclear(frame.problem)
+    kind = frame.builds or NODE_OF_INTENT.get(frame.intent or "unknown", "Unclear")
+    ask = ask_of(frame)
+    if kind == "SmallTalk":
+        return q.SmallTalk(frame.meta or "hello")
+    if kind == "Unclear":
+        return q.Unclear(frame.meta or "unknown")
+    if kind == "Meta":
+        return q.Meta(frame.meta or "indicators", ask)
+    if kind == "Mean":
+        other = None
+        if re.search(VERSUS_ALL, frame.words) and ask.groups:
+            other = q.Mean(q.Ask(years=ask.years, reports=ask.reports, indicators=ask.indicators, total=ask.total))
+        return q.Mean(ask, other)
+    if kind in ("Members", "Top", "Nth", "Where", "Count"):
+        return _list(kind, frame, ask, store)
+    leaf = {"Rank": q.Rank, "Value": q.Value, "Profile": q.Profile, "Tier": q.Tier, "Change": q.Change}.get(kind)
+    if kind == "Compare":
+        return q.Compare(ask, diff=bool(frame.difference))
+    if leaf is None:
+        return q.Unclear("unknown")
+    return _each(leaf, frame, ask)
+
+
+def _each(leaf, frame: Frame, ask: q.Ask) -> q.Node:
+    """One leaf, or Each over the cities / reports the question names with 分别, 各, 和."""
+    many = re.search(EACH_WORDS, frame.words) or leaf is q.Tier
+    if len(ask.entities) >= 2 and many:
+        return q.Each([leaf(_narrow(ask, entities=[e])) for e in ask.entities])
+    named = _named_reports(ask)
+    if len(named) >= 2 and len(ask.entities) <= 1:
+        return q.Each([leaf(_narrow(ask, reports=[key], years=[year] if year else [])) for key, year in named])
+    return leaf(ask)
+
+
+def _named_reports(ask: q.Ask) -> list[tuple[str, int | None]]:
+    """Reports named in the question, by keyword or by a year of its own: [(key or 'year', year)]."""
+    named = [(k, None) for k in ask.reports if k != "smart"]
+    keyed_years = {2020} if named else set()
+    named += [("", y) for y in ask.years if y not in keyed_years and y in REPORT_YEARS]
+    if any(y not in REPORT_YEARS and y not in HISTORY_YEARS for y in ask.years):
+        return []  # a year without a report: the leaf says so
+    return named if len(named) >= 2 else []
+
+
+def _narrow(ask: q.Ask, **changes) -> q.Ask:
+    fields = dict(ask.__dict__)
+    fields.update(changes)
+    if "reports" in changes and changes["reports"] == [""]:
+        fields["reports"] = []
+    return q.Ask(**{k: list(v) if isinstance(v, list) else v for k, v in fields.items()})
+
+
+def _list(kind: str, frame: Frame, ask: q.Ask, store) -> q.Node:
+    """A list question: the set of cities, its filters, and the operation on it."""
+    filters = [g for g in ask.groups if g[0] in FILTER_GROUPS]
+    provinces = [store.entity(e).province for e in ask.entities if store.entity(e).kind == "province"]
+    base_ask = _narrow(ask, groups=[g for g in ask.groups if g[0] not in FILTER_GROUPS],
+                       entities=[e for e in ask.entities if store.entity(e).kind != "province"])
+    base: q.Node = q.Cities(base_ask)
+    wrap = [(f"{t}", g) for t, g in filters] + [("province", p) for p in provinces]
+
+    def filtered(node: q.Node) -> q.Node:
+        for gtype, name in wrap:
+            node = q.InGroup(node, (gtype, name))
+        return node
+
+    if kind == "Members":
+        return q.Members(filtered(base))
+    if kind in ("Where", "Count"):
+        node = q.Where(filtered(base), frame.low, frame.high, frame.low_inclusive, frame.high_inclusive)
+        return q.Count(node) if kind == "Count" else node
+    if kind == "Nth" or (kind == "Top" and frame.position and not frame.n):
+        return q.Nth(filtered(base), frame.position or 1, frame.bottom)
+    top = q.Top(base, frame.n or 10, frame.bottom)
+    if wrap and re.search(AFTER_TOP, frame.words) and frame.n:
+        return q.Members(filtered(top))  # 广东哪些城市进了前30: the top 30 first, then those in 广东
+    if wrap:
+        top.of = filtered(base)
+    return top

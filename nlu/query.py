@@ -1,0 +1,228 @@
+"""The query language: what a question asks, as a small tree of typed nodes.
+
+nlu builds a tree (`nlu.compose`), bot evaluates it (`bot.interpret`).  Leaves
+name one operation on one subject (a city's rank, a group's mean, a top list);
+inner nodes compose them:
+
+    广东哪些城市进了数字经济前30   Members(InGroup(Top(de2020, 数字经济指数, 30), province 广东))
+    2016年减分项为零的城市有几个   Count(Where(Cities(2016), 减分项 = 0))
+    合肥在政府网站和数字经济里各排第几  Each(Rank(合肥, gw2020), Rank(合肥, de2020))
+
+A node's `family` is the contract's `intent` (the outermost operation decides).
+`show()` is the one-line reading tests assert and `--explain` prints.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields
+
+
+@dataclass
+class Ask:
+    """What a leaf is about, as the question put it (report choice happens when it is evaluated)."""
+
+    entities: list[str] = field(default_factory=list)  # entity ids, in question order
+    years: list[int] = field(default_factory=list)
+    reports: list[str] = field(default_factory=list)  # report keys named by keyword (smart = any smart-city report)
+    indicators: list[str] = field(default_factory=list)  # indicator names asked (candidates of one surface)
+    total: bool = False
+    groups: list[tuple[str, str]] = field(default_factory=list)  # (group_type, name): a scope or a filter
+
+    def show(self, names) -> str:
+        parts = [names(e) for e in self.entities]
+        parts += [str(y) for y in self.years] + self.reports
+        parts += ["/".join(self.indicators[:2])] if self.indicators else (["总分"] if self.total else [])
+        parts += [f"{t}:{n}" for t, n in self.groups]
+        return " ".join(parts)
+
+
+@dataclass
+class Node:
+    """A query node; subclasses set `family` (the contract's intent)."""
+
+    family = "unknown"
+
+    def children(self) -> list[Node]:
+        return [getattr(self, f.name) for f in fields(self) if isinstance(getattr(self, f.name), Node)] + [
+            x for f in fields(self) if isinstance(getattr(self, f.name), list) for x in getattr(self, f.name)
+            if isinstance(x, Node)]
+
+    def show(self, names=str) -> str:
+        args = []
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if isinstance(value, Node):
+                args.append(value.show(names))
+            elif isinstance(value, Ask):
+                args.append(value.show(names))
+            elif isinstance(value, list) and value and isinstance(value[0], Node):
+                args += [v.show(names) for v in value]
+            elif value not in (None, False, "", [], ()):
+                args.append(f"{f.name}={value}" if not isinstance(value, str) else value)
+        return f"{type(self).__name__}({', '.join(a for a in args if a)})"
+
+
+# --- about one subject ----------------------------------------------------------------------
+@dataclass
+class Rank(Node):
+    """A city's rank (and score) on an indicator: 无锡2015智慧管理排名."""
+
+    family = "rank"
+    ask: Ask = field(default_factory=Ask)
+
+
+@dataclass
+class Value(Node):
+    """A city's score on an indicator: 大连2015年加分项."""
+
+    family = "lookup"
+    ask: Ask = field(default_factory=Ask)
+
+
+@dataclass
+class Profile(Node):
+    """Every indicator of a city (under one indicator when `ask.indicators` names it): 上海2015年各项得分."""
+
+    family = "profile"
+    ask: Ask = field(default_factory=Ask)
+
+
+@dataclass
+class Tier(Node):
+    """Which tier a city is in: 南京是数字经济几线城市."""
+
+    family = "tier"
+    ask: Ask = field(default_factory=Ask)
+
+
+@dataclass
+class Change(Node):
+    """A city across editions: 北京历届排名, 广州15年到16年排名变化."""
+
+    family = "trend"
+    ask: Ask = field(default_factory=Ask)
+
+
+@dataclass
+class Compare(Node):
+    """Two or more cities on one indicator: 杭州和宁波智慧经济哪个强; `diff` when the question asks how much."""
+
+    family = "compare"
+    ask: Ask = field(default_factory=Ask)
+    diff: bool = False
+
+
+# --- sets of cities ---------------------------------------------------------------------------
+@dataclass
+class Cities(Node):
+    """Every city a report ranks (in a scope, when `ask.groups` names one)."""
+
+    family = "top"
+    ask: Ask = field(default_factory=Ask)
+
+
+@dataclass
+class InGroup(Node):
+    """The members of a set that belong to a province, region, cluster, tier or admin level."""
+
+    family = "filter"
+    of: Node = field(default_factory=Cities)
+    group: tuple[str, str] = ("", "")
+
+
+@dataclass
+class Where(Node):
+    """The members of a set whose value lies within bounds (70分以上, 为0, 满分, 介于60和70之间)."""
+
+    family = "filter"
+    of: Node = field(default_factory=Cities)
+    low: float | None = None
+    high: float | None = None
+    low_inclusive: bool = True
+    high_inclusive: bool = True
+
+
+@dataclass
+class Top(Node):
+    """The first (or last) n of a set on an indicator: 2015年前十名, 数字经济倒数五名."""
+
+    family = "top"
+    of: Node = field(default_factory=Cities)
+    n: int = 10
+    bottom: bool = False
+
+
+@dataclass
+class Nth(Node):
+    """Who stands k-th (from the top or bottom) as the table prints it: 数字经济第31名是谁."""
+
+    family = "top"
+    of: Node = field(default_factory=Cities)
+    k: int = 1
+    bottom: bool = False
+
+
+@dataclass
+class Members(Node):
+    """Who is in a group: 长三角包括哪些城市, 2021年先锋城市有哪些."""
+
+    family = "meta"
+    of: Node = field(default_factory=Cities)
+
+
+@dataclass
+class Count(Node):
+    """How many members a set has: 2016年减分项为0的城市有几个."""
+
+    family = "filter"
+    of: Node = field(default_factory=Cities)
+
+
+@dataclass
+class Mean(Node):
+    """A group's average (the printed figure and the one computed from members): 2015年华东地区平均分."""
+
+    family = "region_avg"
+    ask: Ask = field(default_factory=Ask)
+    minus: Node | None = None  # 比全国高多少: the other mean the difference is taken against
+
+
+# --- composition -----------------------------------------------------------------------------
+@dataclass
+class Each(Node):
+    """The same question for several subjects (各/分别/和): answered item by item in one block."""
+
+    items: list[Node] = field(default_factory=list)
+
+    @property
+    def family(self) -> str:  # type: ignore[override]
+        return self.items[0].family if self.items else "unknown"
+
+
+# --- about the reports, and small talk ----------------------------------------------------------
+@dataclass
+class Meta(Node):
+    """About the reports themselves: kind is one of META_KINDS."""
+
+    family = "meta"
+    kind: str = "indicators"
+    ask: Ask = field(default_factory=Ask)
+
+
+@dataclass
+class SmallTalk(Node):
+    """Greetings, thanks, help, who are you: a short friendly reply with examples."""
+
+    family = "unknown"
+    kind: str = "hello"
+
+
+@dataclass
+class Unclear(Node):
+    """Nothing to answer: empty, over-long or not understood (kind says which)."""
+
+    family = "unknown"
+    kind: str = "unknown"
+
+
+META_KINDS = ("indicators", "contains", "weight", "maxscore", "count", "cities", "reports", "rename", "tiers",
+              "standard", "changes", "method", "member_of")

@@ -1,0 +1,171 @@
+"""Which operation a question asks for: an ordered table of rules, each with its examples.
+
+A rule matches when the slots it needs are present (a named city, a group, an
+indicator, a bound …), the slots it excludes are absent, and its words occur in
+the question with names and years masked.  The first rule that matches decides
+the node `nlu.compose` builds.  Every rule carries the phrasings it must read and
+the reading it must give; `tests/test_rules.py` runs them all and `/help` and the
+README quote them, so the corpus and the code cannot drift apart.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+RANK_WORDS = r"排名|排第|第几|名次|排行|位列|几名|排多少|排几|排老几|排在|第多少|什么位置|哪个位置|排位"
+VALUE_WORDS = r"多少分|得分|分数|评分|几分|分值|得了|多少|指数是|得分率|拿了"
+MEMBER_WORDS = r"哪些|有谁|名单|都有|包括|包含|有几个|多少个|几个城市|都是谁|是哪几个"
+COMPARE_WORDS = (r"对比|比较|vs|pk|比一比|哪个(?:更)?(?:强|高|好|低|差|弱|靠前)|谁(?:的)?.{0,8}(?:更)?(?:高|强|好|低|差|领先|靠前|大)|"
+                 r"差多少|差距|相差|高多少|低多少|差几|比.{0,8}(?:高|低|强|弱|好|差)|和.{1,8}比|并列吗|一样吗")
+PROFILE_WORDS = (r"各项|各个指标|全部指标|所有指标|各指标|画像|详情|详细|明细|概况|得分情况|指标情况|所有得分|全部得分|"
+                 r"各方面|具体得分|得分构成|介绍|表现|所有报告|各报告|各个报告|二级指标|三级指标|小项|各分项|细项")
+TREND_WORDS = r"历届|历年|变化|趋势|走势|各届|逐年|进步|退步|升降|涨跌|这几年|近几届|升了|降了|涨了|跌了|上升|下降|变了"
+TIER_WORDS = (r"几线|梯队|哪一?线|什么线|线城市|第几线|什么水平|哪一?类城市|属于哪一?类|什么级别|哪一?档|档次|什么城市|"
+              r"哪个等级|什么等级")
+MEAN_WORDS = r"平均|均值|均分|平均数"
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One way of asking: slots needed and excluded, words, and the node it builds."""
+
+    name: str
+    builds: str  # node class in nlu.query
+    examples: tuple[tuple[str, str], ...]  # (question, expected reading: node.show())
+    words: str = ""  # must occur (regex over the question with names and years masked)
+    unless: str = ""  # must not occur
+    needs: tuple[str, ...] = ()  # slots that must be present (see nlu.compose.slots)
+    absent: tuple[str, ...] = ()  # slots that must be absent
+    kind: str = ""  # Meta / SmallTalk kind
+    weak: bool = False  # guessed from slots alone: a follow-up may keep the previous operation
+
+    def matches(self, have: set[str], words: str) -> bool:
+        if any(s not in have for s in self.needs) or any(s in have for s in self.absent):
+            return False
+        if self.words and not re.search(self.words, words):
+            return False
+        return not (self.unless and re.search(self.unless, words))
+
+
+NOTHING_NAMED = ("entity", "indicator", "group", "report", "year", "place", "bound", "n", "position")
+
+RULES: tuple[Rule, ...] = (
+    # --- small talk ------------------------------------------------------------------------
+    Rule("greeting", "SmallTalk", kind="hello", absent=NOTHING_NAMED,
+         words=r"^\s*(?:你好|您好|hello|hi|嗨|哈喽|在吗|在不在|早上好|晚上好|下午好|早安|哈啰|喂)",
+         examples=(("你好", "SmallTalk(hello)"), ("hi，在吗", "SmallTalk(hello)"))),
+    Rule("thanks", "SmallTalk", kind="thanks", absent=NOTHING_NAMED,
+         words=r"谢谢|多谢|感谢|thanks|thank you|辛苦了|好的|明白了|收到",
+         examples=(("谢谢", "SmallTalk(thanks)"), ("好的 多谢", "SmallTalk(thanks)"))),
+    Rule("who", "SmallTalk", kind="who", absent=NOTHING_NAMED,
+         words=r"你是谁|你叫什么|你是什么|你是机器人|是人吗|你是ai",
+         examples=(("你是谁", "SmallTalk(who)"), ("你是机器人吗", "SmallTalk(who)"))),
+    Rule("help", "SmallTalk", kind="help", absent=NOTHING_NAMED,
+         words=r"帮助|help|怎么用|如何使用|使用说明|你能做什么|你会什么|能问什么|你能干什么|有什么功能|能干嘛|怎么问|示例|举个例子",
+         examples=(("帮助", "SmallTalk(help)"), ("你能做什么", "SmallTalk(help)"), ("这个怎么用", "SmallTalk(help)"))),
+    Rule("bare_rank", "Unclear", kind="which", words=r"^\s*(?:" + RANK_WORDS + r"|得分|分数|总分|成绩)\s*$",
+         absent=NOTHING_NAMED + ("pronoun",),
+         examples=(("排名", "Unclear(which)"),)),
+    # --- membership ------------------------------------------------------------------------
+    Rule("member_of", "Meta", kind="member_of", needs=("entity", "group"), absent=("tier",),
+         words=r"吗|是否|是不是|在不在|算不算|属不属于",
+         examples=(("南京在长三角吗", "Meta(member_of, 南京 cluster:长三角)"),)),
+    Rule("tier_yesno", "Tier", needs=("one_city", "tier"), words=r"吗|是否|是不是|算不算|属于|属不属于|是",
+         examples=(("青岛2021年是领军城市吗", "Tier(青岛 2021 tier:领军)"),)),
+    Rule("tier_members", "Members", needs=("tier",), absent=("bound", "n", "position", "one_city"),
+         words=MEMBER_WORDS + r"|是谁|都有|有什么|城市", unless=MEAN_WORDS,
+         examples=(("2021年先锋城市有哪些", "Members(InGroup(Cities(2021), tier=('tier', '先锋')))"),
+                   ("2021年广东有哪些领军城市", "Members(InGroup(InGroup(Cities(2021), tier=('tier', '领军')), province=广东))"),
+                   ("数字经济四线城市有哪些", "Members(InGroup(Cities(de2020), tier=('tier', '四线')))"))),
+    # --- about the reports --------------------------------------------------------------------
+    Rule("rename", "Meta", kind="rename", words=r"叫什么|改名|更名|改称|名称变|对应.{0,4}指标|现在叫|原来叫",
+         examples=(("2015年智慧管理在2016年叫什么", "Meta(rename, 2015 2016 智慧管理)"),)),
+    Rule("changes", "Meta", kind="changes",
+         words=r"新增|增加了|删除|删掉|删了|去掉|取消|减少了|改了啥|改了什么|有什么变化|有何变化|有什么不同|区别|差异|调整|变动|跟.{0,8}比.{0,4}(?:改|变)",
+         absent=("entity",), unless=r"排名|得分|分数",
+         examples=(("2015年新增了哪些指标", "Meta(changes, 2015)"), ("2016年的指标跟2015比改了啥", "Meta(changes, 2016 2015)"),
+                   ("15年删掉了哪些指标", "Meta(changes, 2015)"))),
+    Rule("standard", "Meta", kind="standard", needs=("tier",),
+         words=r"标准|门槛|条件|怎么划分|如何划分|划分|分界|阈值|多少分|什么水平|界限|怎么算|怎么定",
+         examples=(("领军城市是什么标准", "Meta(standard, tier:领军)"),)),
+    Rule("tiers", "Meta", kind="tiers", words=r"分几类|分为几类|几个梯队|几类|分几个|哪几类|哪几个梯队|分哪些|分成",
+         examples=(("2021年城市分几个梯队", "Meta(tiers, 2021)"),)),
+    Rule("weight", "Meta", kind="weight", words=r"权重|占比多少|占多少|占比|几分|多少分", needs=("indicator",),
+         absent=("entity", "group", "bound", "n", "position"), unless=RANK_WORDS + "|平均",
+         examples=(("2015年智慧管理权重几分", "Meta(weight, 2015 智慧管理)"),
+                   ("城市服务的权重", "Meta(weight, 城市服务)"))),
+    Rule("method", "Meta", kind="method", words=r"加权|gdp", absent=("entity",),
+         examples=(("城市群数字经济的加权得分是怎么算的", "Meta(method, de2020)"),)),
+    Rule("count", "Meta", kind="count", absent=("entity", "group", "bound"),
+         words=r"(?:评估|评|参评|入评|覆盖|包括|包含|选取|选)了?(?:多少|几)个?(?:城市|个)|多少个城市|几个城市|多少城市",
+         examples=(("2015年评估了多少个城市", "Meta(count, 2015)"), ("2016年一共评了多少个城市", "Meta(count, 2016)"))),
+    Rule("cities", "Meta", kind="cities", absent=("entity", "group", "bound"),
+         words=r"(?:评估|评|选取|选)了?哪些城市|哪些城市(?:参评|入选|被评估)|评估对象|评估范围",
+         examples=(("2021年评估了哪些城市", "Meta(cities, 2021)"),)),
+    Rule("contains", "Meta", kind="contains", needs=("indicator",), absent=("entity", "bound", "n", "position"),
+         words=r"包括|包含|含有|由|分为|下设|有哪些|包含什么|包括什么|包括啥|包含啥|是什么意思|指什么|什么意思|考察什么|考察哪些|"
+               r"考察啥|看什么|由什么组成|下面有|含什么|是什么|是啥|有啥|怎么算|如何计算|计算方法|怎么计算|怎么得出",
+         examples=(("智慧基础设施包括哪些二级指标", "Meta(contains, 智慧基础设施)"), ("平台统一度包括啥", "Meta(contains, 平台统一度)"),
+                   ("加分项考察什么", "Meta(contains, 加分项)"))),
+    Rule("indicators", "Meta", kind="indicators", absent=("entity", "bound", "n", "position"),
+         words=r"(?:有|都有)?哪些(?:评估)?(?:一级|二级|三级)?(?:指标|指数|维度|方面)|什么指标|几个(?:一级|二级|三级)?指标|指标体系|"
+               r"评估指标|(?:一级|二级|三级)指标|哪几个指数|哪些指数|哪几个指标|几个指数|什么维度",
+         examples=(("2015年评估的一级指标有哪些", "Meta(indicators, 2015)"), ("数字经济指数的一级指标是什么", "Meta(indicators, de2020 数字经济指数)"),
+                   ("区县政府网站用了哪几个指数", "Meta(indicators, gw2020 admin_level:区县)"), ("2021报告的一级指标", "Meta(indicators, 2021)"))),
+    Rule("maxscore", "Meta", kind="maxscore", absent=("entity", "indicator"),
+         words=r"满分|总分多少分制|几分制|百分制|最高(?:能|可以)?(?:得|拿)?多少分",
+         examples=(("2015满分是多少", "Meta(maxscore, 2015)"),)),
+    Rule("reports", "Meta", kind="reports", absent=("entity",),
+         words=r"哪些报告|什么报告|几份报告|报告有哪些|有哪些报告|数据来源|数据从哪|资料来源|哪几份|哪些评估",
+         examples=(("都有哪些报告可以查", "Meta(reports)"),)),
+    # --- lists of cities ----------------------------------------------------------------------
+    Rule("mean_of_group", "Mean", words=MEAN_WORDS, unless=r"几线|梯队|什么线",
+         examples=(("2015年华东地区平均分", "Mean(2015 总分 region:华东)"), ("江苏参评城市2015平均得分是多少", "Mean(江苏 2015)"),
+                   ("2021长三角经济圈平均指数比全国高多少", "Mean(2021 cluster:长三角, minus=...)"))),
+    Rule("members", "Members", absent=("bound", "n", "position", "pronoun", "one_city"), needs=("group_or_province",),
+         words=MEMBER_WORDS + r"|参评|入选|入围|上榜",
+         examples=(("长三角包括哪些城市", "Members(InGroup(Cities(), cluster=('cluster', '长三角')))"),
+                   ("2015年浙江有哪些城市参评", "Members(InGroup(Cities(2015), province=浙江))"))),
+    Rule("tier", "Tier", words=TIER_WORDS, unless=r"哪些城市|有哪些|名单",
+         examples=(("南京是数字经济几线城市", "Tier(南京 de2020)"), ("临沂2021年是什么城市", "Tier(临沂 2021)"),
+                   ("宝鸡和泰安数字经济分别几线", "Each(Tier(宝鸡 de2020), Tier(泰安 de2020))"))),
+    Rule("trend", "Change", needs=("entity",), words=TREND_WORDS,
+         examples=(("北京历届排名", "Change(北京)"), ("广州15年到16年排名变化", "Change(广州 2015 2016)"))),
+    Rule("trend_years", "Change", needs=("entity", "years2", "one_city"),
+         examples=(("无锡智慧基础设施2014和2015对比", "Change(无锡 2014 2015 智慧基础设施)"),)),
+    Rule("count_where", "Count", needs=("bound",), words=r"几个|多少个|多少城市|有多少|数量|几座|几家|多少家",
+         examples=(("2016年减分项为0的城市有几个", "Count(Where(Cities(2016 减分项), high=0.0, low=0.0))"),
+                   ("2015年一共有几个城市总分超过60", "Count(Where(Cities(2015 总分), low=60.0, low_inclusive=False))"))),
+    Rule("where", "Where", needs=("bound",),
+         examples=(("2015年总分70分以上的城市", "Where(Cities(2015 总分), low=70.0)"),
+                   ("数字经济介于60和70之间", "Where(Cities(de2020), high=70.0, low=60.0)"))),
+    Rule("compare", "Compare", needs=("entities2",), unless=TIER_WORDS,
+         examples=(("杭州 宁波 智慧经济 哪个强", "Compare(杭州 宁波 智慧经济)"), ("2016 大连 vs 沈阳 总分", "Compare(大连 沈阳 2016 总分)"))),
+    Rule("compare_follow", "Compare", needs=("follow",), words=COMPARE_WORDS, absent=("n", "position"),
+         examples=(("和常熟差多少", "Compare(常熟, diff=True)"),)),
+    Rule("profile", "Profile", needs=("entity",), words=PROFILE_WORDS, unless=RANK_WORDS,
+         examples=(("上海2015年各项得分", "Profile(上海 2015)"), ("给我看看南山区的数据", "Profile(南山区)"),
+                   ("宁波智慧基础设施的三个二级指标2015得分", "Profile(宁波 2015 智慧基础设施)"))),
+    Rule("profile_data", "Profile", needs=("entity",), absent=("indicator",), words=r"数据|资料|信息|档案",
+         unless=RANK_WORDS, examples=(("给我看看南山区的数据", "Profile(南山区)"),)),
+    Rule("profile_how", "Profile", needs=("entity",), words=r"情况|怎么样|如何|咋样", unless=RANK_WORDS,
+         examples=(("介绍下无锡2015年智慧城市情况", "Profile(无锡 2015 smart)"),)),
+    Rule("bare_group", "Mean", needs=("group",), absent=("entity", "n", "position"), weak=True,
+         unless=RANK_WORDS + r"|哪些|有谁|前|名单|最|第一|冠军|谁",
+         examples=(("长三角城市群数字经济得分", "Mean(de2020 cluster:长三角)"),)),
+    Rule("nth", "Nth", needs=("position",), absent=("one_city",),
+         examples=(("数字经济第31名是谁", "Nth(Cities(de2020), k=31)"), ("数字经济倒数第二", "Nth(Cities(de2020), k=2, bottom=True)"),
+                   ("2015智慧经济倒数第一", "Nth(Cities(2015 智慧经济), k=1, bottom=True)"))),
+    Rule("top", "Top", absent=("one_city",), needs=("list_asked",),
+         examples=(("2015年前十名", "Top(Cities(2015), n=10)"), ("2016倒数五名", "Top(Cities(2016), n=5, bottom=True)"),
+                   ("广东哪些城市进了数字经济前30", "Members(InGroup(Top(Cities(de2020), n=30), province=广东))"))),
+    Rule("value", "Value", needs=("entity",), words=VALUE_WORDS, unless=RANK_WORDS,
+         examples=(("2015年南昌智慧基础设施多少分", "Value(南昌 2015 智慧基础设施)"), ("羊城数字经济评分", "Value(广州 de2020)"))),
+    Rule("value_weak", "Value", needs=("entity", "indicator_or_total"), unless=RANK_WORDS, weak=True,
+         examples=(("北京市政府网站数据开放指数", "Value(北京 gw2020 数据开放指数)"),)),
+    Rule("rank", "Rank", needs=("entity",), words=RANK_WORDS,
+         examples=(("无锡2015智慧管理排名", "Rank(无锡 2015 智慧管理)"), ("第六届评估里南宁排多少", "Rank(南宁 2016)"),
+                   ("仪征市在政府网站和数字经济两个报告里各排第几", "Each(Rank(仪征市 gw2020), Rank(仪征市 de2020))"))),
+    Rule("rank_weak", "Rank", needs=("entity",), weak=True,
+         examples=(("无锡，，2015 ， 智慧经济？？", "Rank(无锡 2015 智慧经济)"), ("舟山 能耗 排名 2015", "Rank(舟山 2015 经济产出能耗水平)"))),
+)

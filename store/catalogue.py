@@ -1,0 +1,54 @@
+"""What each report is and can answer: facts about a report as data, in one place.
+
+The answer code asks the catalogue (does this report publish per-city numbers?
+how does it rank? which groups are ranking scopes of its own?) instead of
+branching on report keys.  The parsers own the numbers; this module owns the
+reports' shapes.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class ReportFacts:
+    key: str
+    label: str  # how answers name the report
+    family: str  # smart | website | digital
+    keyword: str  # a word that names the report in a question (for suggestions): 数字经济, 政府网站, ""
+    per_city_numbers: bool = True  # False: only tiers are published (2021)
+    ranking: str = "printed"  # printed | computed (no ranks printed) | dense (ties share a rank, next rank +1)
+    tier_kind: str | None = None  # 数字经济 (一线…四线) or 梯队 (领军/先锋/探索)
+    circle_type: str | None = None  # the member group type the report uses for city clusters
+    history: bool = False  # also holds the 2011–2014 top tens
+    other_edition: str | None = None  # the same evaluation's other year
+    scopes: dict[str, str] = field(default_factory=dict)  # group name as parsed → ranking scope in the store
+    category_tables: bool = False  # categories (市辖区, 区县 …) have tables of their own, ranked separately
+
+
+REPORTS: dict[str, ReportFacts] = {
+    "sc2015": ReportFacts(
+        "sc2015", "2015 智慧城市评估（第五届）", "smart", "", history=True, other_edition="sc2016",
+        scopes={"地级市": "地级市", "省会城市": "省会城市", "直辖市及计划单列市": "直辖市及计划单列市",
+                "直辖市": "直辖市及计划单列市", "计划单列市": "直辖市及计划单列市", "华东": "华东", "华南": "华南",
+                "华中": "华中", "华北与东北": "华北与东北", "西北与西南": "西北与西南", "华北": "华北与东北",
+                "东北": "华北与东北", "西北": "西北与西南", "西南": "西北与西南"}),
+    "sc2016": ReportFacts("sc2016", "2016 智慧城市评估（第六届）", "smart", "", ranking="computed",
+                          other_edition="sc2015"),
+    "gw2020": ReportFacts(
+        "gw2020", "2020 政府网站绩效评估", "website", "政府网站", ranking="dense", category_tables=True,
+        scopes={"地级市": "地市", "省会城市": "省会城市", "副省级城市": "副省级城市", "直辖市": "直辖市",
+                "省/自治区": "省/自治区", "区县": "区县"}),
+    "de2020": ReportFacts("de2020", "2020 城市数字经济指数", "digital", "数字经济", tier_kind="数字经济",
+                          category_tables=True, scopes={"市辖区": "市辖区", "县市": "县市"}),
+    "sc2021": ReportFacts("sc2021", "2021 智慧城市调查评估", "smart", "", per_city_numbers=False, ranking="none",
+                          tier_kind="梯队", circle_type="circle"),
+}
+
+LABEL = {key: facts.label for key, facts in REPORTS.items()}
+SMART = [key for key in ("sc2021", "sc2016", "sc2015") if REPORTS[key].family == "smart"]
+SCOPE = {(key, name): scope for key, facts in REPORTS.items() for name, scope in facts.scopes.items()}
+TIER_REPORT = {"一线": "de2020", "新一线": "de2020", "二线": "de2020", "三线": "de2020", "四线": "de2020",
+               "领军": "sc2021", "先锋": "sc2021", "探索": "sc2021"}
+HISTORY_YEARS = {2011, 2012, 2013, 2014}
+REPORT_YEARS = {2015, 2016, 2020, 2021}
