@@ -30,7 +30,8 @@ class EngineBase:
     def _context(self, frame: Frame, focus: list[str] | None = None) -> Context:
         return Context(intent=frame.intent, entities=frame.entity_ids, focus=focus or frame.entity_ids,
                        years=frame.years, report_keys=frame.report_keys, indicators=frame.indicators,
-                       total=frame.total, groups=frame.groups, n=frame.n, position=frame.position, bottom=frame.bottom)
+                       total=frame.total, groups=frame.groups, n=frame.n, position=frame.position, bottom=frame.bottom,
+                       builds=frame.builds, meta=frame.meta)
 
     def _off_topic(self, f: Frame) -> Reply | None:
         """「上海房价多少」「2015年北京人口」: a city asked about something no report measures."""

@@ -1,18 +1,25 @@
-"""Conversation context: follow-ups reuse what the last answer was about.
+"""Conversation context: a follow-up is an edit of the previous question.
 
-「那杭州呢」 keeps the report, indicator and intent and swaps the city;
-「它的智慧经济呢」 keeps the city; 「2016年呢」 the city and indicator; 「前十呢」
-the report and indicator; 「和宁波比呢」 compares the last city with 宁波.
+What the last answer was about is kept (its operation, cities, report, indicator,
+group, list position); a follow-up replaces what it names and keeps the rest:
+  那杭州呢 replaces the city · 2016年呢 the report · 它的智慧经济呢 the indicator ·
+  前十呢 / 第四名呢 the position in the list · 和宁波比呢 adds a city to compare ·
+  它俩 / 两个 / 两者 the previous answer's cities · 差多少 / 谁高 turn the previous
+  pair into a comparison · 它包括哪些城市 after a group's answer means that group ·
+  舟山 alone continues the previous operation for 舟山.
 A question that names everything it needs starts afresh.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from nlu.frame import Frame, Mention
 
 NEEDS_ENTITY = {"rank", "lookup", "compare", "profile", "trend"}
 GROUP_INTENTS = {"region_avg", "tier", "top", "filter"}  # intents a bare group name (「华南呢」「先锋呢」) can continue
+COMPARE_ASKED = re.compile(r"差多少|差距|相差|高多少|低多少|差几|差了|谁(?:的)?.{0,10}(?:高|强|好|低|差|领先|靠前)|"
+                           r"哪个.{0,10}(?:高|强|好|低|差|靠前)|对比|比较|比一比|pk|vs")
 
 
 @dataclass
@@ -30,17 +37,22 @@ class Context:
     n: int | None = None
     position: int | None = None
     bottom: bool = False
+    builds: str | None = None  # the query node of the previous question
+    meta: str | None = None
 
     def to_dict(self) -> dict:
         return {k: v for k, v in self.__dict__.items()}
 
     @classmethod
     def from_dict(cls, data: dict | None) -> Context | None:
-        if not data:
+        if not isinstance(data, dict) or not data:
             return None
-        ctx = cls(**{k: v for k, v in data.items() if k in cls.__dataclass_fields__})
-        ctx.groups = [tuple(g) for g in ctx.groups]
-        ctx.indicators = [(s, list(c)) for s, c in ctx.indicators]
+        try:
+            ctx = cls(**{k: v for k, v in data.items() if k in cls.__dataclass_fields__})
+            ctx.groups = [tuple(g) for g in ctx.groups]
+            ctx.indicators = [(s, list(c)) for s, c in ctx.indicators]
+        except (TypeError, ValueError):
+            return None  # a saved context of another shape: start afresh rather than fail every answer
         return ctx
 
 
@@ -48,27 +60,51 @@ def _entity_mentions(ids: list[str]) -> list[Mention]:
     return [Mention("", -1, -1, [i], "context") for i in ids]
 
 
+def _continue(frame: Frame, intent: str, builds: str | None = None, meta: str | None = None) -> None:
+    """The follow-up takes another operation than its own words suggested."""
+    frame.intent, frame.builds, frame.weak_intent = intent, builds, False
+    if meta is not None:
+        frame.meta = meta
+
+
 def apply(frame: Frame, ctx: Context | None) -> Frame:
     """Fill what a follow-up leaves out from the previous turn; leave complete questions alone."""
-    if ctx is None or frame.problem:
+    if ctx is None or frame.problem or frame.builds == "SmallTalk":
         return frame
     has_names = bool(frame.mentions) or bool(frame.unknown_places)
+    asks_compare = bool(COMPARE_ASKED.search(frame.words))
+    if not has_names and (frame.plural or asks_compare) and len(ctx.entities) >= 2:
+        frame.mentions = _entity_mentions(ctx.entities)  # 它俩 / 差多少 / 谁的数据开放指数高: the previous pair
+        frame.pronoun, frame.follow_up = False, True
+        if frame.intent in (None, "rank", "lookup", "compare", "top") or frame.weak_intent:
+            _continue(frame, "compare")
+        frame.difference = frame.difference or asks_compare and "差" in frame.words
+        has_names = True
+    if frame.pronoun and not frame.mentions and ctx.groups and not ctx.focus:
+        frame.groups, frame.pronoun, frame.follow_up = list(ctx.groups), False, True  # 它包括哪些城市 (珠三角)
+        if frame.intent in (None, "rank", "lookup") or frame.weak_intent:
+            _continue(frame, "meta", "Members", "members")
     has_slots = has_names or frame.years or frame.indicators or frame.total or frame.groups or frame.report_keys \
-        or frame.n or frame.position or frame.pronoun
+        or frame.n or frame.position or frame.pronoun or frame.follow_up
     if not has_slots:  # "hello", "谢谢": nothing to carry over
         return frame
+    only_names = has_names and not (frame.indicators or frame.total or frame.groups or frame.n or frame.position) \
+        and not re.sub(r"[□\s]", "", frame.words.replace("呢", "").replace("那", "").replace("的", ""))
     missing_entity = not has_names and (frame.pronoun or frame.intent in NEEDS_ENTITY)
-    follow = frame.follow_up or missing_entity or frame.intent is None
+    follow = frame.follow_up or missing_entity or frame.intent is None or only_names
     if not follow:
         return frame
     if frame.intent is None or frame.weak_intent:
         if frame.n or frame.position:
-            frame.intent = "top"
+            _continue(frame, "top")
         elif ctx.intent and (has_names or not frame.groups or ctx.intent in GROUP_INTENTS
                              or (ctx.focus and all(g[0] in ("admin_level", "region") for g in frame.groups))):
-            frame.intent = ctx.intent  # 「在副省级城市里呢」 after a city's rank: the same city in that scope
+            keep_builds = ctx.builds if ctx.builds not in ("Members", "Count", "Where", "Top", "Nth") or not has_names else None
+            _continue(frame, ctx.intent, keep_builds if ctx.intent != "meta" else ctx.builds, ctx.meta)
+            if ctx.intent in ("top", "filter", "meta") and has_names and not frame.plural:
+                _continue(frame, "rank")  # a city after a list: its own rank
         elif frame.intent is None and has_names:
-            frame.intent = "rank"
+            _continue(frame, "rank")
     if frame.intent == "compare" and len(frame.mentions) == 1 and ctx.focus:
         frame.mentions = _entity_mentions([e for e in ctx.focus if e not in frame.mentions[0].candidates][:1]) + frame.mentions
     elif not has_names and (frame.pronoun or frame.intent in NEEDS_ENTITY or frame.intent == "tier" and not frame.groups):

@@ -209,7 +209,8 @@ def parse(text: str, lex: Lexicon) -> Frame:
         frame.pronoun = frame.pronoun and bool(frame.mentions)
         frame.follow_up = True
     rule = compose.choose_rule(frame, lex.store)
-    if not frame.mentions and not frame.pronoun and frame.leftover and not (frame.groups or frame.position or frame.n) \
+    if not frame.mentions and not frame.pronoun and not frame.plural and not frame.difference and frame.leftover \
+            and not (frame.groups or frame.position or frame.n) \
             and (rule is None or rule.builds not in ("Meta", "SmallTalk", "Mean", "Where", "Count")) \
             and re.search(r"排名|排第|第几|名次|得分|多少|评分|指数|几线|梯队", words):
         frame.unknown_places = frame.unknown_places or frame.leftover.split()[:1]  # 伦敦排名: a place we do not know
