@@ -128,6 +128,9 @@ class InGroup(Node):
     of: Node = field(default_factory=Cities)
     group: tuple[str, str] = ("", "")
 
+    def show(self, names=str) -> str:
+        return f"InGroup({self.of.show(names)}, {self.group[0]}:{self.group[1]})"
+
 
 @dataclass
 class Where(Node):
@@ -139,6 +142,17 @@ class Where(Node):
     high: float | None = None
     low_inclusive: bool = True
     high_inclusive: bool = True
+
+    def show(self, names=str) -> str:
+        bounds = []
+        if self.low is not None and self.low == self.high:
+            bounds.append(f"={self.low:g}")
+        else:
+            if self.low is not None:
+                bounds.append(f"{'>=' if self.low_inclusive else '>'}{self.low:g}")
+            if self.high is not None:
+                bounds.append(f"{'<=' if self.high_inclusive else '<'}{self.high:g}")
+        return f"Where({self.of.show(names)}, {' '.join(bounds) or '满分'})"
 
 
 @dataclass
