@@ -4,6 +4,7 @@ from __future__ import annotations
 from bot.choose import EngineBase
 from bot.reply import LABEL, SCOPE, Reply
 from nlu.frame import Frame
+from store.catalogue import TIER_REPORT
 
 
 class AboutAnswers(EngineBase):
@@ -108,6 +109,8 @@ class AboutAnswers(EngineBase):
                             return Reply(f"「{c}」在 {y} 年报告中称为「{other}」。", "ok", "meta", facts=[other])
             return Reply("这个指标在各届报告中名称没有变化。", "ok", "meta")
         report = keys[0]
+        if kind in ("changes", "standard", "method"):
+            return getattr(self, "_meta_" + kind)(f, keys)
         if kind == "maxscore":
             rep = self.store.report(report)
             if rep.max_score:
@@ -128,6 +131,9 @@ class AboutAnswers(EngineBase):
                     return Reply(text, "ok", "meta", facts=[c.name for c in children])
                 if ind and ind.description:
                     return Reply(f"{LABEL[key]}中「{name}」：{ind.description}。", "ok", "meta")
+                note = self.store.stats(key, "changes:2014", name)
+                if note:
+                    return Reply(f"{LABEL[key]}中「{name}」：{note[0].sentence}（见指标体系修改说明表）", "ok", "meta")
             return Reply("报告没有列出这个指标的下级指标。", "no_data", "meta")
         if kind == "weight" and f.indicators:
             name, _ = self._indicator(f, report)
@@ -155,3 +161,47 @@ class AboutAnswers(EngineBase):
         return Reply(text, "ok", "meta", facts=top)
 
 
+
+    # --- how the reports are built --------------------------------------------------------------
+    def _meta_changes(self, f: Frame, keys: list[str]) -> Reply:
+        """What changed in an indicator system: 2015's printed table of changes since 2014, and 2016 against 2015
+        (renamed and new level-1 indicators, read from the two indicator trees)."""
+        lines = []
+        wanted = {self.store.report(k).year for k in keys} if f.years else {2015, 2016}
+        if 2016 in wanted and {"sc2015", "sc2016"} <= set(self.all_keys):
+            old = [i.name for i in self.store.indicators("sc2015") if i.level == 1]
+            new = [i.name for i in self.store.indicators("sc2016") if i.level == 1]
+            renamed = [(o, self._indicator_in("sc2016", o)) for o in old if self._indicator_in("sc2016", o) not in (None, o)]
+            added = [n for n in new if n not in old and n not in {r for _, r in renamed}]
+            parts = [f"「{o}」改称「{n}」" for o, n in renamed] + ([f"新增「{'、'.join(added)}」"] if added else [])
+            lines.append(f"2016 年与 2015 年相比（一级指标）：{'；'.join(parts)}。")
+        if 2015 in wanted:
+            notes = self.store.stats("sc2015", "changes:2014")
+            for kind, word in (("added", "新增"), ("removed", "删除"), ("changed", "修改")):
+                names = [st.indicator for st in notes if st.kind == kind]
+                if names:
+                    lines.append(f"2015 年比 2014 年{word}：{'、'.join(names)}。")
+            if notes:
+                lines.append("来源：2015 年报告·指标体系修改说明表")
+        if not lines:
+            return Reply("报告没有说明这一届指标的变化。", "no_data", "meta")
+        return Reply("\n".join(lines), "ok", "meta", facts=[])
+
+    def _meta_standard(self, f: Frame, keys: list[str]) -> Reply:
+        """The thresholds of a tier (领军 ≥ 0.85 …), as printed."""
+        for _gtype, name in [g for g in f.groups if g[0] == "tier"]:
+            report = TIER_REPORT[name]
+            rng = self.store.stats(report, "tier:" + name, kind="range")
+            if rng:
+                return Reply(f"{LABEL[report]}：{name}城市的标准是发展水平指数 {rng[0].value_text}。原文：「{rng[0].sentence.split(chr(9))[0]}」",
+                             "ok", "meta", facts=[rng[0].value_text])
+            return Reply(f"{LABEL[report]}没有印出{name}城市的划分标准，只列出名单。", "no_data", "meta")
+        return Reply("想问哪一类城市的标准？比如「领军城市是什么标准」。", "clarify", "meta")
+
+    def _meta_method(self, f: Frame, keys: list[str]) -> Reply:
+        """How a printed figure is computed (e.g. the GDP-weighted cluster scores)."""
+        for key in keys:
+            found = self.store.stats(key, kind="method")
+            if found:
+                return Reply(f"{LABEL[key]}：{found[0].sentence}", "ok", "meta", facts=[found[0].value_text])
+        return Reply("报告没有说明这个数的算法。", "no_data", "meta")

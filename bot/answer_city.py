@@ -63,6 +63,9 @@ class CityAnswers(EngineBase):
         if not holding:
             return self._absent(f, entity_id, keys[0], intent)
         explicit = bool(f.years or f.report_keys)
+        missing = self._indicator_missing(f, holding)
+        if missing and explicit:
+            return missing
         lines, facts, first = [], [], None
         for key in holding:
             got, fs, v = self._one(f, entity_id, key)
@@ -77,6 +80,19 @@ class CityAnswers(EngineBase):
         text = head + "\n".join(("• " if len(lines) > 1 else "") + line for line in lines)
         sugg = self._suggest(f, entity_id, holding[0], first)
         return Reply(text, "ok", intent, facts=facts, suggestions=sugg, context=self._context(f))
+
+    def _indicator_missing(self, f: Frame, keys: list[str]) -> Reply | None:
+        """「2016年温州政府在线服务水平」: the indicator asked is not in the report(s) asked — say so, never
+        answer another number in its place."""
+        asked = [c for _, cands in f.indicators for c in cands]
+        if not asked or any(self._indicator_in(k, c) for k in keys for c in asked):
+            return None
+        surface = f.indicators[0][0]
+        having = [LABEL[k] for k in self.all_keys if any(self._indicator_in(k, c) for c in asked)]
+        text = f"{'、'.join(LABEL[k] for k in keys)}没有「{surface}」这个指标。"
+        if having:
+            text += f"有这个指标的报告：{'、'.join(having)}。"
+        return Reply(text, "no_data", f.intent or "lookup", facts=[surface], context=self._context(f))
 
     def _suggest(self, f: Frame, entity_id: str, report: str, value: Value | None) -> list[tuple[str, str]]:
         """Follow-up buttons: another year, this indicator's top ten, the one ranked just above."""

@@ -38,7 +38,7 @@ NICKNAMES = {
     "山城": ["重庆"], "雾都": ["重庆"], "渝": ["重庆"], "津门": ["天津"], "金陵": ["南京"], "姑苏": ["苏州"],
     "锡城": ["无锡"], "甬城": ["宁波"], "榕城": ["福州"], "鹭岛": ["厦门"], "冰城": ["哈尔滨"], "岛城": ["青岛"],
     "邕城": ["南宁"], "洪城": ["南昌"], "庐州": ["合肥"], "杭城": ["杭州"], "筑城": ["贵阳"], "林城": ["贵阳"],
-    "日光城": ["拉萨"], "椰城": ["海口"], "鹿城": ["温州", "包头", "三亚"], "莞城": ["东莞"], "禅城": [],
+    "日光城": ["拉萨"], "呼市": ["呼和浩特"], "乌市": ["乌鲁木齐"], "哈市": ["哈尔滨"], "石市": ["石家庄"], "椰城": ["海口"], "鹿城": ["温州", "包头", "三亚"], "莞城": ["东莞"], "禅城": [],
 }
 # Short forms people type → indicator names (any report that has the name).
 INDICATOR_FORMS = {
@@ -160,6 +160,9 @@ class Lexicon:
         for e in store.entities():
             if e.kind in ("city", "municipality", "prefecture"):
                 by_name.setdefault(e.name, []).append(e.id)
+        for e in store.entities():  # 海南州, 凉山州: an autonomous prefecture by its stem and 州
+            if e.full_name.endswith("自治州") and len(gazetteer.stem(e.full_name)) >= 2:
+                self._add(gazetteer.stem(e.full_name) + "州", Sense("entity", e.id))
         for nick, names in NICKNAMES.items():
             for name in names:
                 for entity_id in by_name.get(name, []):

@@ -201,6 +201,7 @@ def parse(text: str, lex: Lexicon) -> Frame:
     frame.pronoun = bool(PRONOUN_RE.search(masked)) and not frame.mentions
     frame.follow_up = bool(FOLLOW_RE.search(masked.strip())) or frame.pronoun
     _numbers(frame, masked)
+    masked = re.sub(rf"(?:倒数|前|后|第|top|头)\s*第?\s*{CN}\s*(?:名|位|个|强)?", lambda m: MASK * len(m[0]), masked)  # 倒数三名 is no 三明
     frame.leftover = _fuzzy(frame, masked, lex)
     frame.difference = bool(re.search(r"差多少|差距|相差|高多少|低多少|差几|多几分|少几分|多多少|少多少|高出|低出|差了", words))
     frame.words = words

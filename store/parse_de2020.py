@@ -192,6 +192,8 @@ def _stats(text: str, lines: list[str], report: ParsedReport) -> None:
                 report.stats.append(Stat(subject, m[1], "mean", m[2], s, i + 1))
         for m in re.finditer(r"本次评估中(\S+?)整体平均得分为[\d.]+分，Top10城市平均得分为([\d.]+)分", s):
             report.stats.append(Stat("Top10", m[1], "mean", m[2], s, i + 1))
+        if re.search(r"加权得分指.*加权计算", s):  # how the cluster scores are computed
+            report.stats.append(Stat("cluster", "数字经济指数", "method", "GDP", s.lstrip("◎ "), i + 1))
         m = re.search(r"(京津冀|成渝地区|粤港澳大湾区|长三角地区)：", s)
         if m:
             following = [t.strip() for t in lines[i + 1 : i + 4] if t.strip()]

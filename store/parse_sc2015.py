@@ -96,6 +96,7 @@ class _Parser:
                 continue
             self._track_section(stripped)
             self._text_stats(stripped, lineno)
+            self._indicator_change(line, lineno)
             cells = line.split("\t")
             kind = self._header_kind(cells)
             if kind:
@@ -254,6 +255,18 @@ class _Parser:
             self.section_indicator = m[1]
         elif re.match(r"^[一二三四五六七八九十]+、", s):
             self.section_indicator = "总分"
+
+    CHANGE_KINDS = {"原有指标修改": "changed", "新增指标": "added", "删除指标": "removed"}
+
+    def _indicator_change(self, line: str, lineno: int) -> None:
+        """图表 4 (修改说明表): each indicator changed, added or removed since 2014, with the printed note."""
+        if "修改说明表" in self.caption and "\t" in line:
+            first, _, rest = line.partition("\t")
+            self.change_kind = self.CHANGE_KINDS.get(first.strip(), getattr(self, "change_kind", None))
+            name, _, note = rest.partition("\t")
+            if self.change_kind and name.strip() and note.strip():
+                self.report.stats.append(Stat("changes:2014", name.strip(), self.change_kind, name.strip(),
+                                              note.strip(), lineno))
 
     def _text_stats(self, s: str, lineno: int) -> None:
         if len(s) < 20 or s.startswith(("排名", "单项排名")):
