@@ -48,6 +48,9 @@ def slots(frame: Frame, store) -> set[str]:
         have.add("named_thing")
     if frame.indicators or frame.total:
         have.add("indicator_or_total")
+    totals = {store.total_indicator(r.key) for r in store.reports()}
+    if any(c not in totals for _, cands in frame.indicators for c in cands):
+        have.add("part")  # an indicator below a report's total (绩效考核情况, not 数字经济指数)
     for name, present in (("report", frame.report_keys), ("year", frame.years), ("place", frame.unknown_places),
                           ("bound", frame.low is not None or frame.high is not None or frame.full_marks), ("n", frame.n),
                           ("position", frame.position), ("pronoun", frame.pronoun), ("follow", frame.follow_up),

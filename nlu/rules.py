@@ -148,7 +148,7 @@ RULES: tuple[Rule, ...] = (
                    ("宁波智慧基础设施的三个二级指标2015得分", "Profile(宁波 2015 智慧基础设施)"))),
     Rule("profile_data", "Profile", needs=("entity",), absent=("indicator",), words=r"数据|资料|信息|档案",
          unless=RANK_WORDS, examples=(("给我看看南山区的数据", "Profile(南山区)"),)),
-    Rule("profile_how", "Profile", needs=("entity",), absent=("indicator",), words=r"情况|怎么样|如何|咋样", unless=RANK_WORDS,
+    Rule("profile_how", "Profile", needs=("entity",), absent=("part",), words=r"情况|怎么样|如何|咋样", unless=RANK_WORDS,
          examples=(("宁波的政府网站情况怎么样", "Profile(宁波 gw2020)"),)),
     Rule("bare_group", "Mean", needs=("group",), absent=("entity", "n", "position"), weak=True,
          unless=RANK_WORDS + r"|哪些|有谁|前|名单|最|第一|冠军|谁",
