@@ -34,7 +34,8 @@ def basic(text: str) -> str:
     text = _t2s().convert(text)
     text = text.lower()
     text = "".join(" " if (unicodedata.category(ch)[0] in "SPC" and ch not in "%.-+<>=~") else ch for ch in text)
-    return re.sub(r"\s+", " ", text).strip()
+    text = re.sub(r"\s+", " ", text).strip()
+    return re.sub(r"(?<=[\u4e00-\u9fff]) (?=[\u4e00-\u9fff])", "", text)  # 数字 经济 白皮书: typed with spaces
 
 
 def cn_to_int(word: str) -> int | None:
