@@ -8,10 +8,11 @@ from nlu.normalize import basic, cn_to_int, find_years, mask, numbers_outside
 
 @pytest.mark.parametrize("raw, expected", [
     ("無錫２０１５總分", "无锡2015总分"),       # traditional + full-width digits
-    ("蘇州　數字經濟", "苏州 数字经济"),          # ideographic space
+    ("蘇州　數字經濟", "苏州数字经济"),          # ideographic space
     ("ＴＯＰ５", "top5"),                        # full-width Latin
-    ("无锡，排名？！", "无锡 排名"),              # punctuation
-    ("无锡👍排名", "无锡 排名"),                   # emoji
+    ("无锡，排名？！", "无锡排名"),               # punctuation, then the space between Chinese words
+    ("无锡👍排名", "无锡排名"),                    # emoji
+    ("数字 经济 白皮书 评了 多少 城市", "数字经济白皮书评了多少城市"),  # words typed with spaces
     ("  杭州   vs  宁波 ", "杭州 vs 宁波"),        # spaces folded
 ])
 def test_basic(raw, expected):
