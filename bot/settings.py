@@ -2,6 +2,7 @@
 (the environment wins).  Invalid settings raise SettingsError with a one-line message."""
 from __future__ import annotations
 
+import logging
 import os
 import re
 from dataclasses import dataclass
@@ -25,9 +26,11 @@ class Settings:
     webhook_port: int = 8443
     webhook_path: str = "telegram"
     webhook_secret: str | None = None
-    state_file: Path = ROOT / "data" / "bot_state.pickle"
+    state_file: Path = ROOT / "data" / "bot_state.db"
+    state_max_idle_days: float = 30.0
     db: str | None = None
     per_user_per_minute: int = 20
+    log_level: int = logging.INFO
 
 
 def _file_values(path: str | None) -> dict[str, str]:
@@ -58,8 +61,14 @@ def load(environ: dict[str, str] | None = None) -> Settings:
     try:
         port = int(values.get("WEBHOOK_PORT", "8443"))
         per_minute = int(values.get("CITYQ_PER_USER_PER_MINUTE", "20"))
+        max_idle = float(values.get("CITYQ_STATE_MAX_IDLE_DAYS", "30"))
     except ValueError as exc:
         raise SettingsError(f"a numeric setting is not a number: {exc}") from exc
+    if per_minute < 1 or max_idle <= 0:
+        raise SettingsError("CITYQ_PER_USER_PER_MINUTE and CITYQ_STATE_MAX_IDLE_DAYS must be positive")
+    level = values.get("CITYQ_LOG_LEVEL", "INFO").upper()
+    if level not in ("DEBUG", "INFO", "WARNING", "ERROR"):
+        raise SettingsError(f"CITYQ_LOG_LEVEL {level} is not one of DEBUG, INFO, WARNING, ERROR")
     base = values.get("TELEGRAM_BASE_URL", Settings.base_url)
     return Settings(
         token=token,
@@ -72,6 +81,8 @@ def load(environ: dict[str, str] | None = None) -> Settings:
         webhook_path=values.get("WEBHOOK_PATH", Settings.webhook_path),
         webhook_secret=values.get("WEBHOOK_SECRET") or None,
         state_file=Path(values.get("CITYQ_STATE_FILE", str(Settings.state_file))),
+        state_max_idle_days=max_idle,
         db=values.get("CITYQ_DB") or None,
         per_user_per_minute=per_minute,
+        log_level=getattr(logging, level),
     )

@@ -1,8 +1,10 @@
 """The Telegram front end (python-telegram-bot v22): handlers, and one function that wires them.
 
-Every text message, button tap and inline query goes to the same answer engine
-as the command line.  Per-chat context (for follow-ups) lives in chat_data, kept
-across restarts by PicklePersistence.
+Every text message, button tap and inline query goes to the same answer engine as the command
+line.  Each chat's context (for follow-ups) and its pending buttons live in SQLite
+(bot/chat_state.py), read and written off the event loop.  Updates of different chats run
+concurrently, those of one chat in order (bot/chat_order.py); every update a user sends passes one
+throttle first (bot/throttle.py); sends are retried and unparseable updates skipped (bot/botapi.py).
 """
 from __future__ import annotations
 
@@ -10,39 +12,50 @@ import asyncio
 import hashlib
 import html
 import logging
+import secrets
 import sys
-import time
+from concurrent.futures import ThreadPoolExecutor
 
 from telegram import (
     Bot,
     BotCommand,
     InlineQueryResultArticle,
+    InlineQueryResultsButton,
     InputTextMessageContent,
     Update,
 )
 from telegram.constants import ChatAction, ChatType, ParseMode
-from telegram.error import InvalidToken, NetworkError
+from telegram.error import BadRequest, InvalidToken, NetworkError
 from telegram.ext import (
-    AIORateLimiter,
     Application,
+    ApplicationHandlerStop,
     CallbackQueryHandler,
     CommandHandler,
     ContextTypes,
     InlineQueryHandler,
     MessageHandler,
-    PersistenceInput,
-    PicklePersistence,
+    TypeHandler,
     filters,
 )
+from telegram.request import HTTPXRequest
 
-from bot import charts, render
+from bot import charts, logs, render
+from bot.botapi import CityqBot, RetryingLimiter
+from bot.chat_order import PerChatOrder
+from bot.chat_state import ChatState, StateError
 from bot.engine import Engine
 from bot.reply import LABEL, Reply
 from bot.settings import Settings, SettingsError, load
+from bot.throttle import Throttle
 from nlu.context import Context
 from store.query import StoreError, open_store
 
 log = logging.getLogger("cityq")
+rare = logs.RateLimitedLog(log)
+# The update kinds the handlers below handle; Telegram is asked for these only.
+ALLOWED_UPDATES = [Update.MESSAGE, Update.EDITED_MESSAGE, Update.CALLBACK_QUERY, Update.INLINE_QUERY]
+CHARTS = ThreadPoolExecutor(max_workers=1, thread_name_prefix="charts")  # pyplot is not thread-safe: one at a time
+EXPIRED = "这个按钮已过期，请重新提问。"
 EXAMPLES = ["无锡2015智慧管理排名", "数字经济前十", "南京是数字经济几线城市"]
 HELP_EXAMPLES = [
     ("排名", "无锡2015智慧管理排名"), ("得分", "常州2015数据开放服务水平得分"), ("对比", "杭州和宁波智慧经济哪个强"),
@@ -52,7 +65,7 @@ HELP_EXAMPLES = [
 ]
 COMMANDS = [("start", "开始"), ("help", "能问什么"), ("reports", "五份报告"), ("about", "数据来源")]
 MAX_MESSAGE = 500
-KEEP_BUTTONS = 50
+
 
 
 # --- helpers -------------------------------------------------------------------------
@@ -60,56 +73,57 @@ def _engine(context: ContextTypes.DEFAULT_TYPE) -> Engine:
     return context.application.bot_data["engine"]
 
 
-def _remember(chat_data: dict, kind: str, value: object) -> str:
-    """Store a button's payload under a short id; old ones are dropped."""
-    store = chat_data.setdefault(kind, {})
-    chat_data["seq"] = chat_data.get("seq", 0) + 1
-    key = str(chat_data["seq"])
-    store[key] = value
-    for old in sorted(store, key=int)[:-KEEP_BUTTONS]:
-        del store[old]
-    return key
+def _state(context: ContextTypes.DEFAULT_TYPE) -> ChatState:
+    return context.application.bot_data["state"]
 
 
-def _buttons(reply: Reply, chat_data: dict, question: str) -> list[list[tuple[str, str]]]:
+async def _buttons(reply: Reply, state: ChatState, chat_id: int, question: str) -> list[list[tuple[str, str]]]:
+    """The reply's buttons; their payload is kept as one button set, the callback data holds its id."""
     if reply.status == "clarify" and reply.candidates:
-        qid = _remember(chat_data, "pending", {"text": question, "surface": reply.ambiguous})
-        return [[(label, render.callback("pick", qid, entity_id))] for entity_id, label in reply.candidates]
-    return [[(label, render.callback("ask", _remember(chat_data, "asks", q)))] for label, q in reply.suggestions[:3]]
+        set_id = await state.add_buttons(chat_id, {"kind": "pick", "text": question, "surface": reply.ambiguous})
+        return [] if set_id is None else [[(label, render.callback("pick", str(set_id), entity_id))]
+                                          for entity_id, label in reply.candidates]
+    return await _ask_buttons(state, chat_id, reply.suggestions[:3])
+
+
+async def _ask_buttons(state: ChatState, chat_id: int, pairs: list[tuple[str, str]]) -> list[list[tuple[str, str]]]:
+    """One button per (label, question); a tap asks the question."""
+    if not pairs:
+        return []
+    set_id = await state.add_buttons(chat_id, {"kind": "ask", "asks": [q for _, q in pairs]})
+    return [] if set_id is None else [[(label, render.callback("ask", str(set_id), str(i)))]
+                                      for i, (label, _) in enumerate(pairs)]
+
+
+async def _reply(context: ContextTypes.DEFAULT_TYPE, chat_id: int, text: str) -> Reply:
+    """The engine's answer in the chat's context; a saved context the engine cannot use is
+    moved aside and the question answered afresh, so one bad row never breaks a chat."""
+    state = _state(context)
+    saved = await state.context(chat_id)
+    try:
+        return _engine(context).answer(text, Context.from_dict(saved))
+    except Exception as exc:
+        if saved is None:
+            raise
+        await state.forget_context(chat_id, f"{type(exc).__name__}: {exc}")
+        return _engine(context).answer(text, None)
 
 
 async def _answer(update: Update, context: ContextTypes.DEFAULT_TYPE, text: str) -> None:
-    """Answer `text` in the chat of `update`, with its buttons and chart."""
-    chat = update.effective_chat
-    chat_data = context.chat_data
-    reply = _engine(context).answer(text, Context.from_dict(chat_data.get("ctx")))
-    chat_data["ctx"] = reply.context.to_dict() if reply.context else None
-    markup = render.keyboard(_buttons(reply, chat_data, text))
+    """Answer `text` in the chat of `update`, with its buttons and chart; the context is saved first."""
+    chat_id = update.effective_chat.id
+    state = _state(context)
+    reply = await _reply(context, chat_id, text)
+    await state.save_context(chat_id, reply.context.to_dict() if reply.context else None)
+    markup = render.keyboard(await _buttons(reply, state, chat_id, text))
     pieces = render.split(render.to_html(reply))
     for i, piece in enumerate(pieces):
         last = i == len(pieces) - 1
-        await context.bot.send_message(chat.id, piece, parse_mode=ParseMode.HTML, reply_markup=markup if last else None)
+        await context.bot.send_message(chat_id, piece, parse_mode=ParseMode.HTML, reply_markup=markup if last else None)
     if reply.chart and reply.status == "ok":
-        await context.bot.send_chat_action(chat.id, ChatAction.UPLOAD_PHOTO)
-        await context.bot.send_photo(chat.id, charts.render(reply.chart), caption=reply.chart.get("title", "")[:1000])
-
-
-def _throttled(context: ContextTypes.DEFAULT_TYPE) -> str | None:
-    """A "slow down" notice when this user has asked more than the per-minute allowance
-    (sent once per flood); None when the question may be answered."""
-    data = context.user_data
-    if data is None:  # a channel post has no user to throttle
-        return None
-    limit = context.application.bot_data.get("per_minute", 20)
-    now = time.monotonic()
-    recent = [t for t in data.get("times", []) if now - t < 60] + [now]
-    data["times"] = recent[-limit - 1:]
-    if len(recent) <= limit:
-        data["warned"] = False
-        return None
-    notice = "" if data.get("warned") else "问得太快了，请稍等一分钟再问。"
-    data["warned"] = True
-    return notice
+        await context.bot.send_chat_action(chat_id, ChatAction.UPLOAD_PHOTO)
+        png = await asyncio.get_running_loop().run_in_executor(CHARTS, charts.render, reply.chart)
+        await context.bot.send_photo(chat_id, png, caption=reply.chart.get("title", "")[:1000])
 
 
 def _addressed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str | None:
@@ -127,10 +141,40 @@ def _addressed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str | None
     return None
 
 
+def _for_the_bot(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
+    """Whether the update asks the bot for something (and so counts towards the user's allowance)."""
+    if update.callback_query or update.inline_query:
+        return True
+    message = update.effective_message
+    return bool(message and message.text and (message.text.startswith("/") or _addressed(update, context) is not None))
+
+
 # --- handlers ------------------------------------------------------------------------
+async def throttle_gate(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Stop an update over the user's per-minute allowance: one notice per burst, a log line for each."""
+    user = update.effective_user
+    if user is None or not _for_the_bot(update, context):
+        return
+    verdict = context.application.bot_data["throttle"].check(user.id)
+    if verdict.allowed:
+        return
+    kind = "tap" if update.callback_query else "inline query" if update.inline_query else "message"
+    log.info("throttled user %s: %s dropped (%d in this burst; allowed again in %d s)",
+             user.id, kind, verdict.dropped, verdict.wait)
+    notice = f"问得太快了，请 {verdict.wait} 秒后再问。"
+    if update.callback_query:  # a tap must be answered either way, or its button keeps spinning
+        await update.callback_query.answer(notice if verdict.notify else None)
+    elif verdict.notify and update.inline_query:
+        await update.inline_query.answer([], cache_time=0,
+                                         button=InlineQueryResultsButton(notice, start_parameter="slow"))
+    elif verdict.notify:
+        await update.effective_message.reply_text(notice)
+    raise ApplicationHandlerStop
+
+
 async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Greet and offer three example questions."""
-    rows = [[(q, render.callback("ask", _remember(context.chat_data, "asks", q)))] for q in EXAMPLES]
+    rows = await _ask_buttons(_state(context), update.effective_chat.id, [(q, q) for q in EXAMPLES])
     text = ("你好！我回答中国城市在五份评估报告里的排名和得分：2015、2016、2021 年智慧城市评估，"
             "2020 年政府网站绩效评估和城市数字经济指数。直接打字提问，或点下面的例子：")
     await update.effective_message.reply_text(text, reply_markup=render.keyboard(rows))
@@ -169,37 +213,42 @@ async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if len(question) > MAX_MESSAGE:
         await update.effective_message.reply_text(f"消息太长了（超过 {MAX_MESSAGE} 字），请用一句话提问。")
         return
-    notice = _throttled(context)
-    if notice is not None:
-        if notice:
-            await update.effective_message.reply_text(notice)
-        return
     await _answer(update, context, question)
 
 
 async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Answer a tapped button: a chosen candidate, a follow-up or an example."""
     query = update.callback_query
-    kind, _, rest = (query.data or "").partition("|")
-    chat_data = context.chat_data if context.chat_data is not None else {}
-    if kind == "pick":
-        qid, _, entity_id = rest.partition("|")
-        pending = chat_data.get("pending", {}).pop(qid, None)
-        try:
-            entity = _engine(context).store.entity(entity_id)
-        except KeyError:
-            entity = None
-        if not pending or not entity or not pending.get("surface"):
-            await query.answer("这个按钮已过期，请重新提问。")
-            return
+    kind, set_id, item = ((query.data or "").split("|") + ["", ""])[:3]
+    payload = None
+    if update.effective_chat and set_id.isdigit():
+        payload = await _state(context).buttons(update.effective_chat.id, int(set_id))
+    if kind == "pick" and payload and payload.get("kind") == "pick":
+        await _pick(update, context, payload, int(set_id), item)
+        return
+    asks = payload.get("asks") if payload and payload.get("kind") == "ask" else None
+    if kind == "ask" and isinstance(asks, list) and item.isdigit() and int(item) < len(asks):
         await query.answer()
-        await query.edit_message_text(f"已选择：{entity.full_name}")
-        await _answer(update, context, pending["text"].replace(pending["surface"], entity.full_name, 1))
-    elif kind == "ask" and rest in chat_data.get("asks", {}):
-        await query.answer()
-        await _answer(update, context, chat_data["asks"][rest])
+        await _answer(update, context, str(asks[int(item)]))
     else:
-        await query.answer("这个按钮已过期，请重新提问。")
+        await query.answer(EXPIRED)
+
+
+async def _pick(update: Update, context: ContextTypes.DEFAULT_TYPE, payload: dict, set_id: int, entity_id: str) -> None:
+    """Answer the pending question for the candidate the user chose."""
+    query = update.callback_query
+    try:
+        entity = _engine(context).store.entity(entity_id)
+    except KeyError:
+        entity = None
+    text, surface = payload.get("text"), payload.get("surface")
+    if not entity or not isinstance(text, str) or not isinstance(surface, str) or not surface:
+        await query.answer(EXPIRED)
+        return
+    await _state(context).drop_buttons(update.effective_chat.id, set_id)
+    await query.answer()
+    await query.edit_message_text(f"已选择：{entity.full_name}")
+    await _answer(update, context, text.replace(surface, entity.full_name, 1))
 
 
 async def on_inline(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -220,8 +269,13 @@ async def on_inline(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Log the error with its update, and tell the user something went wrong."""
-    log.error("error while handling %r", update, exc_info=context.error)
+    """Log the error (rate-limited) and tell the user something went wrong."""
+    error = context.error
+    if isinstance(error, NetworkError) and not isinstance(error, BadRequest):
+        return  # a send that failed after its retries: RetryingLimiter logged it; telling the user would fail too
+    update_id = update.update_id if isinstance(update, Update) else None
+    rare.warning("handler", "error while handling update %s: %s: %s", update_id, type(error).__name__, error,
+                 exc_info=error)
     if isinstance(update, Update) and update.effective_message:
         try:
             await update.effective_message.reply_text("抱歉，处理这条消息时出错了，请换个问法再试。")
@@ -233,23 +287,27 @@ async def _register_commands(application: Application) -> None:
     await application.bot.set_my_commands([BotCommand(name, desc) for name, desc in COMMANDS])
 
 
+async def _close_state(application: Application) -> None:
+    application.bot_data["state"].close()
+
+
 # --- wiring ----------------------------------------------------------------------------
-def build_application(settings: Settings, engine: Engine) -> Application:
-    """The Application with every handler; nothing is started."""
+def build_application(settings: Settings, engine: Engine, limiter: RetryingLimiter | None = None) -> Application:
+    """The Application with every handler and an open chat state (raises StateError); nothing is started."""
+    bot = CityqBot(settings.token, base_url=settings.base_url, base_file_url=settings.base_file_url,
+                   request=HTTPXRequest(connection_pool_size=256), get_updates_request=HTTPXRequest(),
+                   rate_limiter=limiter or RetryingLimiter())
+    state = ChatState(settings.state_file, max_idle=settings.state_max_idle_days * 86400)
     application = (
         Application.builder()
-        .token(settings.token)
-        .base_url(settings.base_url)
-        .base_file_url(settings.base_file_url)
-        .persistence(PicklePersistence(filepath=settings.state_file,  # chat context only: bot_data holds the engine
-                                       store_data=PersistenceInput(bot_data=False, user_data=False,
-                                                                   callback_data=False)))
-        .rate_limiter(AIORateLimiter(max_retries=2))
+        .bot(bot)
+        .concurrent_updates(PerChatOrder())
         .post_init(_register_commands)
+        .post_shutdown(_close_state)
         .build()
     )
-    application.bot_data["engine"] = engine
-    application.bot_data["per_minute"] = settings.per_user_per_minute
+    application.bot_data.update(engine=engine, state=state, throttle=Throttle(settings.per_user_per_minute))
+    application.add_handler(TypeHandler(Update, throttle_gate), group=-1)
     application.add_handler(CommandHandler("start", start))
     application.add_handler(CommandHandler("help", help_command))
     application.add_handler(CommandHandler("reports", reports_command))
@@ -261,6 +319,14 @@ def build_application(settings: Settings, engine: Engine) -> Application:
     return application
 
 
+def webhook_options(settings: Settings) -> dict:
+    """Arguments for run_webhook/start_webhook: a random secret when WEBHOOK_SECRET is unset, so
+    the webhook refuses requests that do not come from Telegram by default."""
+    return dict(listen=settings.webhook_listen, port=settings.webhook_port, url_path=settings.webhook_path,
+                webhook_url=settings.webhook_url, secret_token=settings.webhook_secret or secrets.token_urlsafe(32),
+                allowed_updates=ALLOWED_UPDATES)
+
+
 async def _check_token(settings: Settings) -> None:
     """Ask the Bot API who we are: raises InvalidToken or NetworkError."""
     async with Bot(settings.token, base_url=settings.base_url, base_file_url=settings.base_file_url) as bot:
@@ -269,22 +335,19 @@ async def _check_token(settings: Settings) -> None:
 
 def run(db: str | None = None) -> int:
     """Run the bot until interrupted: long polling, or a webhook when WEBHOOK_URL is set."""
-    logging.basicConfig(format="%(asctime)s %(levelname)s %(name)s: %(message)s", level=logging.INFO)
-    logging.getLogger("httpx").setLevel(logging.WARNING)
     settings = None
     try:
         settings = load()
+        hook = webhook_options(settings) if settings.webhook_url else None
+        logs.configure([settings.token, hook and hook["secret_token"]], level=settings.log_level)
         engine = Engine(open_store(db or settings.db))
-        settings.state_file.parent.mkdir(parents=True, exist_ok=True)
+        application = build_application(settings, engine)  # opens the chat state: StateError if not writable
         asyncio.run(_check_token(settings))  # a clear one-line error before PTB starts logging tracebacks
-        application = build_application(settings, engine)
-        if settings.webhook_url:
-            application.run_webhook(listen=settings.webhook_listen, port=settings.webhook_port,
-                                    url_path=settings.webhook_path, webhook_url=settings.webhook_url,
-                                    secret_token=settings.webhook_secret)
+        if hook:
+            application.run_webhook(**hook)
         else:
-            application.run_polling(allowed_updates=Update.ALL_TYPES)
-    except (SettingsError, StoreError) as exc:
+            application.run_polling(allowed_updates=ALLOWED_UPDATES)
+    except (SettingsError, StoreError, StateError) as exc:
         print(f"错误 / error: {exc}", file=sys.stderr)
         return 2
     except InvalidToken:

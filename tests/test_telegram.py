@@ -11,7 +11,7 @@ import pytest
 from bot import charts, render
 from bot.reply import Reply
 from bot.settings import Settings, SettingsError, load
-from bot.telegram_app import build_application
+from bot.telegram_app import ALLOWED_UPDATES, build_application, webhook_options
 from tests.fake_telegram import FakeTelegram
 
 TOKEN = "123456:" + "A" * 35
@@ -36,14 +36,23 @@ def test_callback_data_over_64_bytes_is_refused():
         render.callback("pick", "1", "名" * 30)
 
 
-def test_every_clarify_and_suggestion_button_fits(engine):
+class _HugeIds:
+    """A state store whose button set ids are as long as they will ever get."""
+
+    async def add_buttons(self, chat_id, payload):
+        return 10 ** 15
+
+
+async def test_every_clarify_and_suggestion_button_fits(engine):
     from bot.telegram_app import _buttons
 
-    chat_data: dict = {}
+    seen = 0
     for q in ("吉林排名", "海南排名", "龙城数字经济排名", "无锡2015智慧管理排名", "南山区数字经济排名"):
-        for row in _buttons(engine.answer(q), chat_data, q):
+        for row in await _buttons(engine.answer(q), _HugeIds(), -10 ** 13, q):
             for _, data in row:
+                seen += 1
                 assert len(data.encode("utf-8")) <= 64
+    assert seen >= 8
 
 
 # --- settings -----------------------------------------------------------------------------
@@ -82,7 +91,7 @@ def test_unreachable_bot_api_is_one_line_and_nonzero(tmp_path):
 
     root = Path(__file__).resolve().parent.parent
     env = {"PATH": "/usr/bin:/bin", "TELEGRAM_BOT_TOKEN": TOKEN, "TELEGRAM_BASE_URL": "http://127.0.0.1:9/bot",
-           "CITYQ_STATE_FILE": str(tmp_path / "state.pickle"), "HOME": str(tmp_path)}
+           "CITYQ_STATE_FILE": str(tmp_path / "state.db"), "HOME": str(tmp_path)}
     proc = subprocess.run([sys.executable, "-m", "bot"], cwd=root, capture_output=True, text=True, timeout=120, env=env)
     assert proc.returncode == 2 and "cannot reach" in proc.stderr
     assert len(proc.stderr.strip().splitlines()) == 1, proc.stderr
@@ -116,23 +125,26 @@ async def _wait(tg: FakeTelegram, predicate):
     return await asyncio.to_thread(tg.wait_for, predicate)
 
 
-async def _run(tg, settings, engine, script):
-    app = build_application(settings, engine)
-    async with app:
-        await app.post_init(app)
-        await app.start()
-        await app.updater.start_polling(poll_interval=0.0, timeout=1)
-        try:
-            await script(app)
-        finally:
-            await app.updater.stop()
-            await app.stop()
+async def _run(tg, settings, engine, script, **build):
+    app = build_application(settings, engine, **build)
+    try:
+        async with app:
+            await app.post_init(app)
+            await app.start()
+            await app.updater.start_polling(poll_interval=0.0, timeout=1, allowed_updates=ALLOWED_UPDATES)
+            try:
+                await script(app)
+            finally:
+                await app.updater.stop()
+                await app.stop()
+    finally:
+        await app.post_shutdown(app)
 
 
 async def test_end_to_end_conversation(tmp_path, engine):
     with FakeTelegram() as tg:
         settings = Settings(token=TOKEN, base_url=tg.base_url, base_file_url=tg.base_url.replace("/bot", "/file/bot"),
-                            state_file=tmp_path / "state.pickle")
+                            state_file=tmp_path / "state.db")
 
         async def script(app):
             await _wait(tg, lambda calls: any(m == "setMyCommands" for m, _ in calls))
@@ -226,7 +238,7 @@ class _BrokenEngine:
 async def test_throttle_group_reply_and_error_handler(tmp_path, engine):
     with FakeTelegram() as tg:
         settings = Settings(token=TOKEN, base_url=tg.base_url, base_file_url=tg.base_url.replace("/bot", "/file/bot"),
-                            state_file=tmp_path / "state.pickle", per_user_per_minute=2)
+                            state_file=tmp_path / "state.db", per_user_per_minute=2)
 
         async def throttled(app):
             mark = len(tg.calls)
@@ -264,26 +276,32 @@ async def test_webhook_mode_receives_updates(tmp_path, engine):
         port = sock.getsockname()[1]
     with FakeTelegram() as tg:
         settings = Settings(token=TOKEN, base_url=tg.base_url, base_file_url=tg.base_url.replace("/bot", "/file/bot"),
-                            state_file=tmp_path / "state.pickle")
+                            state_file=tmp_path / "state.db", webhook_url=f"http://127.0.0.1:{port}/telegram",
+                            webhook_listen="127.0.0.1", webhook_port=port)  # no WEBHOOK_SECRET: one is made up
         app = build_application(settings, engine)
         async with app:
             await app.start()
-            await app.updater.start_webhook(listen="127.0.0.1", port=port, url_path="telegram",
-                                            webhook_url=f"http://127.0.0.1:{port}/telegram", secret_token="s3cret")
+            await app.updater.start_webhook(**webhook_options(settings))
             try:
                 (hook,) = await _wait(tg, lambda c: [p for m, p in c if m == "setWebhook"])
-                assert hook["url"].endswith("/telegram") and hook["secret_token"] == "s3cret"
+                secret = hook["secret_token"]
+                assert hook["url"].endswith("/telegram") and len(secret) >= 32
+                assert json.loads(hook["allowed_updates"]) == ALLOWED_UPDATES
                 update = {"update_id": 1, "message": {"message_id": 1, "date": 0, "text": "无锡数字经济排名",
                                                       "chat": {"id": 21, "type": "private"},
                                                       "from": {"id": 21, "is_bot": False, "first_name": "测试"}}}
                 async with httpx.AsyncClient() as client:
                     refused = await client.post(f"http://127.0.0.1:{port}/telegram", json=update)
                     assert refused.status_code == 403  # no secret: not from Telegram
+                    forged = await client.post(f"http://127.0.0.1:{port}/telegram", json=update,
+                                               headers={"X-Telegram-Bot-Api-Secret-Token": "guess"})
+                    assert forged.status_code == 403
                     ok = await client.post(f"http://127.0.0.1:{port}/telegram", json=update,
-                                           headers={"X-Telegram-Bot-Api-Secret-Token": "s3cret"})
+                                           headers={"X-Telegram-Bot-Api-Secret-Token": secret})
                     assert ok.status_code == 200
                 (sent,) = await _wait(tg, lambda c: [p for m, p in c if m == "sendMessage"])
                 assert "80.6" in sent["text"]
             finally:
                 await app.updater.stop()
                 await app.stop()
+        await app.post_shutdown(app)
