@@ -1,27 +1,51 @@
-"""Benchmark of the score store: build time and 10,000 mixed queries (prints figures; not a test).
+"""Benchmark of the score store: build time, fsyncs per build, 10,000 mixed queries (prints figures; not a test).
 
     python scripts/bench_store.py
+
+Build time is the wall time of store.build.build() (best and worst of three, imports excluded).
+The fsync count comes from `strace -f -c` around a build in a child process: every fsync and
+fdatasync the process makes, SQLite's included (Python cannot see those); without strace on
+the machine it says so instead of guessing.
 """
 from __future__ import annotations
 
 import random
+import re
+import shutil
+import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
 
 from store.build import build  # noqa: E402
 from store.query import Store  # noqa: E402
 
 
+def syscalls_during_build(db: Path) -> dict[str, int] | None:
+    """Calls to fsync, fdatasync and the write family while one build runs, counted by strace."""
+    if not shutil.which("strace"):
+        return None
+    with tempfile.NamedTemporaryFile("r", suffix=".strace") as out:
+        code = f"from store.build import build; build({str(db)!r})"
+        subprocess.run(["strace", "-f", "-c", "-o", out.name, "-e", "trace=fsync,fdatasync,write,pwrite64",
+                        sys.executable, "-c", code], cwd=ROOT, check=True)
+        text = out.read()
+    return {m[2]: int(m[1]) for m in re.finditer(r"^\s*[\d.]+\s+[\d.]+\s+\d+\s+(\d+)\s+(?:\d+\s+)?(\w+)$", text, re.M)}
+
+
 def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         db = Path(tmp) / "scores.db"
-        start = time.perf_counter()
-        counts = build(db)
-        build_s = time.perf_counter() - start
+        times = []
+        for _ in range(3):
+            start = time.perf_counter()
+            counts = build(db)
+            times.append(time.perf_counter() - start)
+        calls = syscalls_during_build(Path(tmp) / "traced.db")
         store = Store(db)
         rng = random.Random(7)
         cities = [(r.key, e) for r in store.reports() if r.key != "sc2021"
@@ -46,7 +70,12 @@ def main() -> None:
             op()
         query_s = time.perf_counter() - start
     print(f"rows: {counts}")
-    print(f"build: {build_s:.2f} s")
+    print(f"build: {min(times):.2f}–{max(times):.2f} s wall (three builds)")
+    if calls is None:
+        print("fsync per build: not counted (no strace on this machine)")
+    else:
+        print(f"fsync per build: {calls.get('fsync', 0)} fsync + {calls.get('fdatasync', 0)} fdatasync; "
+              f"writes: {calls.get('pwrite64', 0)} pwrite64 + {calls.get('write', 0)} write (strace -f -c)")
     print(f"10,000 mixed queries: {query_s:.2f} s ({query_s / 10:.3f} ms per query)")
 
 

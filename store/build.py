@@ -142,22 +142,62 @@ def _rows(reports: list[ParsedReport]) -> dict[str, list[dict]]:
 
 
 def build(db_path: Path = DEFAULT_DB, raw_dir: Path = RAW_DIR) -> dict[str, int]:
-    """Parse every report and write the database; returns row counts per table."""
+    """Parse every report and write the database; returns row counts per table.
+
+    The rows go into a temporary file in one transaction with no journal on disk and no
+    fsync (the file is nobody's until it is renamed); then one fsync of the finished file
+    and an atomic rename over the old database, which stays whole if anything fails.
+    """
     rows = _rows(parse_all(raw_dir))
     db_path = Path(db_path)
     db_path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=".scores-", suffix=".db", dir=db_path.parent)
     os.close(fd)
     try:
-        db = sqlite_utils.Database(tmp)
-        schema.create(db)
-        for table in schema.TABLES:
-            if rows[table]:
-                db[table].insert_all(rows[table], batch_size=5000)
-        counts = {table: db[table].count for table in schema.TABLES}
-        db.close()
+        counts = _write(tmp, rows)
+        _fsync(tmp)
         os.replace(tmp, db_path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
     return counts
+
+
+def _write(path: str, rows: dict[str, list[dict]]) -> dict[str, int]:
+    """Schema with sqlite-utils, rows with executemany, all in one transaction.
+
+    `atomic()` opens the transaction and the schema's own `atomic()` blocks nest in it as
+    savepoints, so nothing is committed (or synced) part-way.  synchronous=OFF and an
+    in-memory journal: a crash mid-build only loses a temporary file that is never renamed
+    into place.  Rows go in with plain executemany: sqlite-utils' insert_all checks every
+    value for JSON conversion in Python, which was 0.3 s of the build for rows that are
+    already plain str / int / float / None.
+    """
+    db = sqlite_utils.Database(path)
+    try:
+        db.execute("PRAGMA journal_mode = MEMORY")
+        db.execute("PRAGMA synchronous = OFF")
+        with db.atomic():
+            schema.create(db)
+            for table, (columns, _pk) in schema.TABLES.items():
+                if not rows[table]:
+                    continue
+                unknown = set(rows[table][0]) - set(columns)
+                if unknown:
+                    raise ValueError(f"{table}: no such column {sorted(unknown)}")
+                names = [c for c in columns if c in rows[table][0]]
+                sql = (f"insert into [{table}] ({', '.join(f'[{c}]' for c in names)}) "
+                       f"values ({', '.join('?' for _ in names)})")
+                db.conn.executemany(sql, ([r[c] for c in names] for r in rows[table]))
+        return {table: db[table].count for table in schema.TABLES}
+    finally:
+        db.close()
+
+
+def _fsync(path: str) -> None:
+    """The build's one fsync: the finished file reaches the disk before it replaces the old one."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
