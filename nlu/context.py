@@ -47,12 +47,9 @@ class Context:
     def from_dict(cls, data: dict | None) -> Context | None:
         if not isinstance(data, dict) or not data:
             return None
-        try:
-            ctx = cls(**{k: v for k, v in data.items() if k in cls.__dataclass_fields__})
-            ctx.groups = [tuple(g) for g in ctx.groups]
-            ctx.indicators = [(s, list(c)) for s, c in ctx.indicators]
-        except (TypeError, ValueError):
-            return None  # a saved context of another shape: start afresh rather than fail every answer
+        ctx = cls(**{k: v for k, v in data.items() if k in cls.__dataclass_fields__})
+        ctx.groups = [tuple(g) for g in ctx.groups]  # a row of another shape raises: the caller moves it aside
+        ctx.indicators = [(s, list(c)) for s, c in ctx.indicators]
         return ctx
 
 
