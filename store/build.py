@@ -15,11 +15,14 @@ from pathlib import Path
 import sqlite_utils
 
 from store import gazetteer, parse_de2020, parse_gw2020, parse_sc2015, parse_sc2016, parse_sc2021, schema
-from store.query import DEFAULT_DB, FORMAT, LIST_SEP
+from store.query import DEFAULT_DB, FORMAT, LIST_SEP, StoreError
 from store.records import Anomaly, ParsedReport, Score
 
 ROOT = Path(__file__).resolve().parent.parent
 RAW_DIR = ROOT / "data" / "raw"
+# rw-r--r--: the figures are published ones, and the bot may run as another user than the one
+# who builds (mkstemp's 0600 locked it out).  Access is restricted, where wanted, by the directory.
+MODE = 0o644
 PARSERS = [parse_sc2015, parse_sc2016, parse_gw2020, parse_de2020, parse_sc2021]
 
 
@@ -234,16 +237,19 @@ def build(db_path: Path = DEFAULT_DB, raw_dir: Path = RAW_DIR) -> dict[str, int]
 
     The rows go into a temporary file in one transaction with no journal on disk and no
     fsync (the file is nobody's until it is renamed); then one fsync of the finished file
-    and an atomic rename over the old database, which stays whole if anything fails.
+    and an atomic rename over the old database, which stays whole if anything fails.  The
+    directory must exist: a missing one is a StoreError, not created.
     """
-    rows = _rows(parse_all(raw_dir))
     db_path = Path(db_path)
-    db_path.parent.mkdir(parents=True, exist_ok=True)
+    if not db_path.parent.is_dir():  # a mistyped path must not grow directories
+        raise StoreError(f"no directory {db_path.parent} for the score database {db_path.name}")
+    rows = _rows(parse_all(raw_dir))
     fd, tmp = tempfile.mkstemp(prefix=".scores-", suffix=".db", dir=db_path.parent)
     os.close(fd)
     try:
         counts = _write(tmp, rows)
         _fsync(tmp)
+        os.chmod(tmp, MODE)
         os.replace(tmp, db_path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

@@ -121,10 +121,11 @@ class Store:
     def __init__(self, path: Path | str = DEFAULT_DB):
         self.path = Path(path)
         try:
-            self.conn = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, check_same_thread=False)
+            self.conn = sqlite3.connect(_read_only_uri(self.path), uri=True, check_same_thread=False)
             self.conn.row_factory = sqlite3.Row
             self.conn.execute("select 1 from reports limit 1").fetchall()
             built = self.conn.execute("pragma user_version").fetchone()[0]
+            _forbid_writes(self.conn)
             if built != FORMAT:
                 raise StoreError(f"the score database {self.path} was built by another version of the store "
                                  f"(format {built}, this one reads {FORMAT}); run: python -m store build")
@@ -465,15 +466,39 @@ def open_store(path: str | None = None, build_if_missing: bool = True) -> Store:
 
         try:
             build(db)
+        except StoreError:
+            raise
         except Exception as exc:  # a broken raw file must not become a traceback for the user
             raise StoreError(f"building the score database failed: {exc}") from exc
     return Store(db)
 
 
+def _read_only_uri(path: Path) -> str:
+    """A `file:` URI opening exactly this file read-only: `#`, `?` and `%` in the name are
+    percent-encoded (as_uri), so they cannot end the path or add parameters such as mode=rwc."""
+    return Path(path).absolute().as_uri() + "?mode=ro"
+
+
+_READS = {sqlite3.SQLITE_SELECT, sqlite3.SQLITE_READ, sqlite3.SQLITE_FUNCTION, sqlite3.SQLITE_RECURSIVE}
+
+
+def _only_reads(action: int, *_args) -> int:
+    """sqlite3 authorizer: statements may read; ATTACH (and so VACUUM INTO), DETACH, PRAGMA,
+    transactions and every kind of write are refused when the statement is prepared."""
+    return sqlite3.SQLITE_OK if action in _READS else sqlite3.SQLITE_DENY
+
+
+def _forbid_writes(conn: sqlite3.Connection) -> None:
+    """mode=ro keeps the database file unwritten; this keeps every other file so too."""
+    conn.execute("pragma query_only = on")
+    conn.setlimit(sqlite3.SQLITE_LIMIT_ATTACHED, 0)
+    conn.set_authorizer(_only_reads)
+
+
 def _stale(db: Path) -> bool:
     """Whether the file is a score database in another format than this code reads (not: unreadable)."""
     try:
-        with closing(sqlite3.connect(f"file:{db}?mode=ro", uri=True)) as conn:
+        with closing(sqlite3.connect(_read_only_uri(db), uri=True)) as conn:
             return conn.execute("select count(*) from sqlite_master where name = 'reports'").fetchone()[0] == 1 \
                 and conn.execute("pragma user_version").fetchone()[0] != FORMAT
     except sqlite3.Error:
