@@ -2,7 +2,8 @@
 
     python scripts/bench_store.py
 
-Build time is the wall time of store.build.build() (best and worst of three, imports excluded).
+Build time is the wall time of store.build.build() (best and worst of three, imports excluded);
+open is Store() on the built file (which loads every table), queries run on the last one opened.
 The fsync count comes from `strace -f -c` around a build in a child process: every fsync and
 fdatasync the process makes, SQLite's included (Python cannot see those); without strace on
 the machine it says so instead of guessing.
@@ -46,11 +47,15 @@ def main() -> None:
             counts = build(db)
             times.append(time.perf_counter() - start)
         calls = syscalls_during_build(Path(tmp) / "traced.db")
-        store = Store(db)
+        opens = []
+        for _ in range(5):
+            start = time.perf_counter()
+            store = Store(db)
+            opens.append(time.perf_counter() - start)
         rng = random.Random(7)
         cities = [(r.key, e) for r in store.reports() if r.key != "sc2021"
-                  for e in {v.entity_id for v in store.table(r.key, store.indicators(r.key)[0].name,
-                                                              "全部" if r.key != "gw2020" else "地市")}]
+                  for e in dict.fromkeys(v.entity_id for v in store.table(r.key, store.indicators(r.key)[0].name,
+                                                                  "全部" if r.key != "gw2020" else "地市"))]
         inds = {r.key: [i.name for i in store.indicators(r.key)] for r in store.reports()}
         ops = []
         for _ in range(10_000):
@@ -76,6 +81,7 @@ def main() -> None:
     else:
         print(f"fsync per build: {calls.get('fsync', 0)} fsync + {calls.get('fdatasync', 0)} fdatasync; "
               f"writes: {calls.get('pwrite64', 0)} pwrite64 + {calls.get('write', 0)} write (strace -f -c)")
+    print(f"open (everything loaded): {min(opens) * 1000:.0f}–{max(opens) * 1000:.0f} ms (five opens)")
     print(f"10,000 mixed queries: {query_s:.2f} s ({query_s / 10:.3f} ms per query)")
 
 

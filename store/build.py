@@ -15,11 +15,14 @@ from pathlib import Path
 import sqlite_utils
 
 from store import gazetteer, parse_de2020, parse_gw2020, parse_sc2015, parse_sc2016, parse_sc2021, schema
-from store.query import DEFAULT_DB
+from store.query import DEFAULT_DB, FORMAT, LIST_SEP, StoreError
 from store.records import Anomaly, ParsedReport, Score
 
 ROOT = Path(__file__).resolve().parent.parent
 RAW_DIR = ROOT / "data" / "raw"
+# rw-r--r--: the figures are published ones, and the bot may run as another user than the one
+# who builds (mkstemp's 0600 locked it out).  Access is restricted, where wanted, by the directory.
+MODE = 0o644
 PARSERS = [parse_sc2015, parse_sc2016, parse_gw2020, parse_de2020, parse_sc2021]
 
 
@@ -84,6 +87,92 @@ def _computed_ranks(rows: list[dict]) -> None:
             r["rank_kind"] = "computed"
 
 
+def rankings(scores: list[dict], names: dict[str, str]) -> tuple[list[dict], list[dict]]:
+    """Every ranking table the store answers (ranking_tables rows), and its places in order
+    with rank, rank kind and ties (rankings rows).
+
+    A table is (report, indicator, scope, year, measure); a 2015 indicator printed only in
+    附件1 also gets a 全部 table made of those rows.  Where a scope's rows come from several
+    source tables, the one printing the most ranks (then the longest) is the table; an
+    entity found only in the others (or, in 全部, only in 附件1) is added with a competition
+    rank computed against the table's values.  Order: rank, then higher value first (stable
+    by row id); unranked rows last.  Ties are the other names sharing a rank.
+    """
+    if any(LIST_SEP in n for n in names.values()):
+        raise ValueError(f"a place name contains {LIST_SEP}, which separates listed names")
+    by_key: dict[tuple, list[dict]] = defaultdict(list)
+    for r in scores:  # scores are in id order
+        by_key[(r["report"], r["indicator"], r["scope"], r["year"], r["measure"])].append(r)
+    keys = list(by_key)
+    keys += [(rep, ind, "全部", year, measure) for rep, ind, scope, year, measure in list(by_key)
+             if scope == "附件1" and (rep, ind, "全部", year, measure) not in by_key]
+    tables: list[dict] = []
+    places: list[dict] = []
+    for no, key in enumerate(keys, 1):
+        annex = by_key.get((*key[:2], "附件1", *key[3:]), []) if key[2] == "全部" else []
+        table = _ranking_table(by_key.get(key) or annex, annex, names)
+        tables.append(dict(zip(("no", "report", "indicator", "scope", "year", "measure"), (no, *key)),
+                           total=len(table)))
+        for place, (row, rank, kind, ties) in enumerate(table, 1):
+            places.append({"table_no": no, "place": place, "score_id": row["id"], "rank": rank, "rank_kind": kind,
+                           "ties": LIST_SEP.join(ties) if ties else None})
+    return tables, places
+
+
+def scope_lists(scores: list[dict]) -> list[dict]:
+    """The ranking scopes of each (report, indicator, entity), in the order the report first prints
+    them, and of each (report, indicator) without an entity: 全部 first, no 前十 (a top-ten list)."""
+    lists: dict[tuple, dict[str, None]] = {}
+    for r in scores:  # in id order
+        if r["measure"] == "score" and r["scope"] != "附件1":
+            lists.setdefault((r["report"], r["indicator"], r["entity_id"]), {})[r["scope"]] = None
+            if r["scope"] != "前十":
+                lists.setdefault((r["report"], r["indicator"], None), {})[r["scope"]] = None
+    if any(LIST_SEP in scope for scopes in lists.values() for scope in scopes):
+        raise ValueError(f"a scope name contains {LIST_SEP}, which separates listed scopes")
+    out = []
+    for (report, indicator, entity_id), scopes in lists.items():
+        ordered = list(scopes) if entity_id else sorted(scopes, key=lambda s: s != "全部")
+        out.append({"id": len(out) + 1, "report": report, "indicator": indicator, "entity_id": entity_id,
+                    "scopes": LIST_SEP.join(ordered)})
+    return out
+
+
+def _ranking_table(rows: list[dict], annex: list[dict], names: dict[str, str]) -> list[tuple]:
+    """(row, rank, rank kind, ties) for one table, best first; see rankings()."""
+    by_table: dict[str, list[dict]] = {}
+    for r in rows:
+        by_table.setdefault(r["source_table"], []).append(r)
+    if not by_table:
+        return []
+    main = max(by_table.values(), key=lambda t: (sum(1 for r in t if r["rank_kind"] == "printed"), len(t)))
+    ranked = [[r, r["rank"], r["rank_kind"]] for r in main]
+    have = {r["entity_id"] for r in main}
+    extra: dict[str, dict] = {}
+    for r in (r for t in by_table.values() for r in t):
+        if r["entity_id"] not in have:
+            extra.setdefault(r["entity_id"], r)
+    if not extra:
+        for r in annex:
+            if r["entity_id"] not in have:
+                extra.setdefault(r["entity_id"], r)
+    values = [r["value"] for r in main if r["value"] is not None]
+    for r in extra.values():
+        above = sum(1 for v in values if v > r["value"]) if r["value"] is not None else 0
+        ranked.append([r, 1 + above, "computed"])
+    ranked.sort(key=lambda x: (x[1] if x[1] is not None else 10**6, -(x[0]["value"] or 0)))
+    by_rank: dict[int, list[str]] = defaultdict(list)
+    for r, rank, _kind in ranked:
+        if rank is not None:
+            by_rank[rank].append(names[r["entity_id"]])
+    out = []
+    for r, rank, kind in ranked:
+        name = names[r["entity_id"]]
+        ties = [n for n in by_rank[rank] if n != name] if rank is not None else []
+        out.append((r, rank, kind, ties))
+    return out
+
+
 def rank_order_anomalies(report: ParsedReport) -> list[Anomaly]:
     """Where a printed ranking contradicts its own scores: a tie with different scores,
     or a lower rank with a higher score."""
@@ -120,7 +209,7 @@ def _rows(reports: list[ParsedReport]) -> dict[str, list[dict]]:
         for s in rep.scores:
             rank = int(s.rank_text) if s.rank_text and s.rank_text.isdigit() else None
             out["scores"].append({
-                "report": rep.key, "year": s.year or rep.year,
+                "id": len(out["scores"]) + 1, "report": rep.key, "year": s.year or rep.year,
                 "entity_id": ents.id_for(s.entity, s.parent, s.level), "printed_name": s.entity,
                 "indicator": s.indicator, "measure": s.measure, "scope": s.scope,
                 "value": _number(s.value_text), "value_text": s.value_text, "rank": rank, "rank_text": s.rank_text,
@@ -138,6 +227,8 @@ def _rows(reports: list[ParsedReport]) -> dict[str, list[dict]]:
             out["anomalies"].append({"report": rep.key, "source_file": rep.source_file, "line": a.line, "what": a.what})
     _computed_ranks(out["scores"])
     out["entities"], out["aliases"] = ents.rows()
+    out["ranking_tables"], out["rankings"] = rankings(out["scores"], {e["id"]: e["name"] for e in out["entities"]})
+    out["scopes"] = scope_lists(out["scores"])
     return out
 
 
@@ -146,16 +237,19 @@ def build(db_path: Path = DEFAULT_DB, raw_dir: Path = RAW_DIR) -> dict[str, int]
 
     The rows go into a temporary file in one transaction with no journal on disk and no
     fsync (the file is nobody's until it is renamed); then one fsync of the finished file
-    and an atomic rename over the old database, which stays whole if anything fails.
+    and an atomic rename over the old database, which stays whole if anything fails.  The
+    directory must exist: a missing one is a StoreError, not created.
     """
-    rows = _rows(parse_all(raw_dir))
     db_path = Path(db_path)
-    db_path.parent.mkdir(parents=True, exist_ok=True)
+    if not db_path.parent.is_dir():  # a mistyped path must not grow directories
+        raise StoreError(f"no directory {db_path.parent} for the score database {db_path.name}")
+    rows = _rows(parse_all(raw_dir))
     fd, tmp = tempfile.mkstemp(prefix=".scores-", suffix=".db", dir=db_path.parent)
     os.close(fd)
     try:
         counts = _write(tmp, rows)
         _fsync(tmp)
+        os.chmod(tmp, MODE)
         os.replace(tmp, db_path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -178,6 +272,7 @@ def _write(path: str, rows: dict[str, list[dict]]) -> dict[str, int]:
         db.execute("PRAGMA journal_mode = MEMORY")
         db.execute("PRAGMA synchronous = OFF")
         with db.atomic():
+            db.execute(f"PRAGMA user_version = {FORMAT}")
             schema.create(db)
             for table, (columns, _pk) in schema.TABLES.items():
                 if not rows[table]:
@@ -189,6 +284,7 @@ def _write(path: str, rows: dict[str, list[dict]]) -> dict[str, int]:
                 sql = (f"insert into [{table}] ({', '.join(f'[{c}]' for c in names)}) "
                        f"values ({', '.join('?' for _ in names)})")
                 db.conn.executemany(sql, ([r[c] for c in names] for r in rows[table]))
+            schema.create_indexes(db)
         return {table: db[table].count for table in schema.TABLES}
     finally:
         db.close()

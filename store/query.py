@@ -7,13 +7,18 @@ table), a competition rank computed from the values, marked `computed`.
 """
 from __future__ import annotations
 
+import gc
 import re
 import sqlite3
+from contextlib import closing
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import product
 from pathlib import Path
 
 DEFAULT_DB = Path(__file__).resolve().parent.parent / "data" / "scores.db"
+FORMAT = 2  # PRAGMA user_version the build writes; 0 = built before rankings and scopes were precomputed
+LIST_SEP = "、"  # joins the names in rankings.ties and scopes.scopes (no place or scope name has it)
 
 
 class StoreError(Exception):
@@ -104,38 +109,136 @@ class GroupMean:
     members: list[Value]
 
 
-def _memo(method):
-    """Cache a query method per store: the database is read-only, so answers never change."""
-    cache_name = "_memo_" + method.__name__
-
-    def wrapper(self, *args, **kwargs):
-        cache = self.__dict__.setdefault(cache_name, {})
-        key = (args, tuple(sorted(kwargs.items())))
-        if key not in cache:
-            cache[key] = method(self, *args, **kwargs)
-        return cache[key]
-
-    wrapper.__name__ = method.__name__
-    wrapper.__doc__ = method.__doc__
-    return wrapper
-
-
 class Store:
-    """A read-only connection to the score store."""
+    """A read-only connection to the score store, its tables loaded once into dictionaries.
+
+    The database never changes under a Store, so everything a question needs (about 15,000
+    small rows) is read at open; every query below is then a dictionary look-up.  Ranking
+    tables (places, ranks and their kind, ties, totals) and scope lists come precomputed
+    from the build (store.build.rankings, store.build.scope_lists).
+    """
 
     def __init__(self, path: Path | str = DEFAULT_DB):
         self.path = Path(path)
         try:
-            self.conn = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, check_same_thread=False)
+            self.conn = sqlite3.connect(_read_only_uri(self.path), uri=True, check_same_thread=False)
             self.conn.row_factory = sqlite3.Row
             self.conn.execute("select 1 from reports limit 1").fetchall()
+            built = self.conn.execute("pragma user_version").fetchone()[0]
+            _forbid_writes(self.conn)
+            if built != FORMAT:
+                raise StoreError(f"the score database {self.path} was built by another version of the store "
+                                 f"(format {built}, this one reads {FORMAT}); run: python -m store build")
+            collecting = gc.isenabled()
+            gc.disable()  # some 60,000 objects, none of them garbage: collecting them meanwhile doubled the time
+            try:
+                self._load()
+            finally:
+                if collecting:
+                    gc.enable()
         except sqlite3.Error as exc:
             raise StoreError(f"cannot open the score database {self.path}: {exc}") from exc
-        self._entities = {r["id"]: Entity(**dict(r)) for r in self._q("select * from entities")}
-        self._reports = {r["key"]: Report(**dict(r)) for r in self._q("select * from reports order by year desc")}
 
     def _q(self, sql: str, params: tuple = ()) -> list[sqlite3.Row]:
         return self.conn.execute(sql, params).fetchall()
+
+    def _tuples(self, sql: str) -> list[tuple]:
+        cur = self.conn.cursor()
+        cur.row_factory = None
+        return cur.execute(sql).fetchall()
+
+    def _load(self) -> None:
+        """Read every table the queries use, once."""
+        self._entities = {r["id"]: Entity(**dict(r)) for r in self._q("select * from entities")}
+        self._reports = {r["key"]: Report(**dict(r)) for r in self._q("select * from reports order by year desc")}
+        self._indicators: dict[str, list[Indicator]] = {}
+        self._indicator: dict[tuple[str, str], Indicator] = {}
+        for r in self._q("select * from indicators order by report, ord"):
+            ind = Indicator(**dict(r))
+            self._indicators.setdefault(ind.report, []).append(ind)
+            self._indicator.setdefault((ind.report, ind.name), ind)
+        self._synonyms = self._tuples("select report, synonym, indicator from indicator_synonyms")
+        self._aliases = self._tuples("select alias, entity_id, source from aliases")
+        self._load_tables()
+        self._load_groups()
+        self._load_scopes()  # after the two above: uses their tables and memberships
+        self._stats: dict[tuple, list[Stat]] = {}
+        for r in self._tuples("select report, subject, indicator, kind, value, value_text, sentence, source_line "
+                              "from stats order by id"):
+            st = Stat(*r[1:])
+            for key in product(*((None, part) for part in r[1:4])):  # every filter that selects the row
+                self._stats.setdefault((r[0], *key), []).append(st)
+        self._group_entities: dict[tuple[str, str, str], list[str]] = {}
+        self._group_means: dict[tuple, tuple] = {}
+
+    def _load_tables(self) -> None:
+        """Every ranking table in order, from the build's `rankings` rows and the scores they point at."""
+        name = {e.id: e.name for e in self._entities.values()}
+        tables = {no: ((report, indicator, scope, year, measure), total)
+                  for no, report, indicator, scope, year, measure, total in self._tuples(
+                      "select no, report, indicator, scope, year, measure, total from ranking_tables")}
+        self._tables: dict[tuple, list[Value]] = {key: [] for key, _total in tables.values()}
+        self._in_table: dict[tuple, dict[str, Value]] = {key: {} for key in self._tables}  # an entity's first place
+        no = None
+        for table_no, entity_id, scope, value, text, rank, kind, rate, source, line, ties in self._tuples(
+                "select k.table_no, s.entity_id, s.scope, s.value, s.value_text, k.rank, k.rank_kind, s.rate_text, "
+                "s.source_table, s.source_line, k.ties from rankings k join scores s on s.id = k.score_id "
+                "order by k.table_no, k.place"):
+            if table_no != no:
+                no = table_no
+                key, total = tables[no]
+                report, indicator, _scope, year, measure = key
+                table, index = self._tables[key], self._in_table[key]
+            v = Value(report, entity_id, name[entity_id], indicator, scope, value, text, rank, kind, rate, source,
+                      line, year, measure, ties.split(LIST_SEP) if ties else [], total)
+            table.append(v)
+            if entity_id not in index:
+                index[entity_id] = v
+
+    def _load_scopes(self) -> None:
+        """Scope lists from the build; the entities each report scores and the reports holding each
+        entity, from the ranking tables (the entity of every scores row is in the table of that row's
+        report, indicator, scope, year and measure) and the memberships."""
+        self._scopes: dict[tuple[str, str, str], list[str]] = {}
+        self._ranking_scopes: dict[tuple[str, str], list[str]] = {}
+        for report, indicator, entity_id, scopes in self._tuples(
+                "select report, indicator, entity_id, scopes from scopes order by id"):
+            if entity_id is None:
+                self._ranking_scopes[(report, indicator)] = scopes.split(LIST_SEP)
+            else:
+                self._scopes[(report, entity_id, indicator)] = scopes.split(LIST_SEP)
+        self._scored: dict[str, dict[str, None]] = {key: {} for key in self._reports}  # for group_entities
+        held: dict[str, dict[str, None]] = {e: {} for e in self._entities}
+        for (report, _indicator, scope, year, _measure), index in self._in_table.items():
+            for entity_id in index:
+                held[entity_id][report] = None
+            if year == self._reports[report].year and scope != "前十":
+                self._scored[report].update(dict.fromkeys(index))
+        for (entity_id, report), _rows in self._memberships.items():
+            if report:
+                held[entity_id][report] = None
+        for subject, report in self._tuples("select distinct subject, report from stats where subject like 'province:%'"):
+            for e in self._entities.values():
+                if e.kind == "province" and subject == "province:" + e.province:
+                    held[e.id][report] = None
+        self._reports_with = {e: [k for k in self._reports if k in keys] for e, keys in held.items()}
+
+    def _load_groups(self) -> None:
+        self._groups: dict[tuple[str, str | None], list[tuple[str, str]]] = {}
+        self._members: dict[tuple[str, str, str], dict[str, Member]] = {}
+        self._memberships: dict[tuple[str, str | None], list[tuple[str, str, str, int | None]]] = {}
+        for report, gtype, gname, entity_id, position, line in self._tuples(
+                "select report, group_type, group_name, entity_id, position, source_line from members order by id"):
+            for key in ((report, None), (report, gtype)):
+                pairs = self._groups.setdefault(key, [])
+                if (gtype, gname) not in pairs:
+                    pairs.append((gtype, gname))
+            members = self._members.setdefault((report, gtype, gname), {})
+            if entity_id not in members:
+                members[entity_id] = Member(entity_id, self._entities[entity_id].name, position, line)
+            for key in ((entity_id, None), (entity_id, report)):
+                self._memberships.setdefault(key, []).append((report, gtype, gname, position))
+        self._members = {key: list(members.values()) for key, members in self._members.items()}
 
     # --- catalogue ---------------------------------------------------------
     def reports(self) -> list[Report]:
@@ -145,24 +248,19 @@ class Store:
     def report(self, key: str) -> Report:
         return self._reports[key]
 
-    @_memo
     def indicators(self, report: str) -> list[Indicator]:
-        rows = self._q("select * from indicators where report = ? order by ord", (report,))
-        return [Indicator(**dict(r)) for r in rows]
+        return self._indicators.get(report, [])
 
     def total_indicator(self, report: str) -> str:
         """The report's overall indicator: 总分, 数字经济指数 or 发展水平指数."""
         return next(i.name for i in self.indicators(report) if i.level == 0)
 
-    @_memo
     def indicator(self, report: str, name: str) -> Indicator | None:
-        rows = self._q("select * from indicators where report = ? and name = ?", (report, name))
-        return Indicator(**dict(rows[0])) if rows else None
+        return self._indicator.get((report, name))
 
-    @_memo
     def indicator_synonyms(self) -> list[tuple[str, str, str]]:
         """(report, synonym, indicator) for names a report's indicator is also known by."""
-        return [tuple(r) for r in self._q("select report, synonym, indicator from indicator_synonyms")]
+        return self._synonyms
 
     def entity(self, entity_id: str) -> Entity:
         return self._entities[entity_id]
@@ -172,35 +270,20 @@ class Store:
 
     def aliases(self) -> list[tuple[str, str, str]]:
         """(alias, entity_id, source) for every name an entity is printed or known by."""
-        return [tuple(r) for r in self._q("select alias, entity_id, source from aliases")]
+        return list(self._aliases)
 
-    @_memo
     def reports_with(self, entity_id: str) -> list[str]:
         """Keys of the reports that hold any number or membership for the entity (for a province, also
         a printed provincial figure such as 2015's 参考平均分), most recent first."""
-        entity = self._entities[entity_id]
-        rows = self._q("select distinct report from scores where entity_id = ? union "
-                       "select distinct report from members where entity_id = ? union "
-                       "select distinct report from stats where subject = ? and ? = 'province'",
-                       (entity_id, entity_id, "province:" + entity.province, entity.kind))
-        keys = {r["report"] for r in rows}
-        return [k for k in self._reports if k in keys]
+        return self._reports_with[entity_id]
 
-    @_memo
     def scopes(self, report: str, entity_id: str, indicator: str) -> list[str]:
         """Ranking scopes in which the report ranks the entity on the indicator (全部 first)."""
-        rows = self._q("select distinct scope from scores where report = ? and entity_id = ? and indicator = ? "
-                       "and measure = 'score' and scope != '附件1' order by min(id) over (partition by scope)",
-                       (report, entity_id, indicator))
-        return [r["scope"] for r in rows]
+        return self._scopes.get((report, entity_id, indicator), [])
 
-    @_memo
     def ranking_scopes(self, report: str, indicator: str) -> list[str]:
         """Every scope the report ranks the indicator in, in the report's order (全部 first where it exists)."""
-        rows = self._q("select scope, min(id) as first from scores where report = ? and indicator = ? "
-                       "and measure = 'score' and scope != '附件1' group by scope order by first", (report, indicator))
-        scopes = [r["scope"] for r in rows if r["scope"] != "前十"]
-        return sorted(scopes, key=lambda s: s != "全部")
+        return self._ranking_scopes.get((report, indicator), [])
 
     def anomalies(self) -> list[dict]:
         return [dict(r) for r in self._q("select report, source_file, line, what from anomalies order by report, line")]
@@ -210,70 +293,24 @@ class Store:
         return {n: self._q(f'select count(*) from "{n}"')[0][0] for n in names}
 
     # --- values and ranks ----------------------------------------------------
-    def _value(self, r: sqlite3.Row) -> Value:
-        return Value(report=r["report"], entity_id=r["entity_id"], entity=self._entities[r["entity_id"]].name,
-                     indicator=r["indicator"], scope=r["scope"], value=r["value"], value_text=r["value_text"],
-                     rank=r["rank"], rank_kind=r["rank_kind"], rate_text=r["rate_text"], table=r["source_table"],
-                     line=r["source_line"], year=r["year"], measure=r["measure"])
-
-    def _annex_rows(self, report: str, indicator: str, year: int, measure: str) -> list[sqlite3.Row]:
-        """2015's 附件1: every city's score on every indicator, unranked."""
-        return self._q("select * from scores where report = ? and indicator = ? and scope = '附件1' "
-                       "and year = ? and measure = ?", (report, indicator, year, measure))
-
-    @_memo
     def table(self, report: str, indicator: str, scope: str = "全部", year: int | None = None,
               measure: str = "score") -> list[Value]:
         """The ranking of one indicator in one scope, best first, with ties and totals filled in.
 
         Uses the table that prints ranks for the indicator; entities missing from it
-        but present in another table of the report are added with a computed rank.
+        but present in another table of the report are added with a computed rank
+        (computed by the build: store.build.rankings).
         """
-        year = year or self._reports[report].year
-        rows = self._q("select * from scores where report = ? and indicator = ? and scope = ? and year = ? "
-                       "and measure = ?", (report, indicator, scope, year, measure))
-        if not rows and scope == "全部":
-            rows = self._annex_rows(report, indicator, year, measure)
-        by_table: dict[str, list[sqlite3.Row]] = {}
-        for r in rows:
-            by_table.setdefault(r["source_table"], []).append(r)
-        if not by_table:
-            return []
-        main = max(by_table.values(), key=lambda t: (sum(1 for r in t if r["rank_kind"] == "printed"), len(t)))
-        values = [self._value(r) for r in main]
-        have = {v.entity_id for v in values}
-        extra = {}
-        for t in by_table.values():
-            for r in t:
-                if r["entity_id"] not in have and r["entity_id"] not in extra:
-                    extra[r["entity_id"]] = self._value(r)
-        if not extra and scope == "全部":
-            for r in self._annex_rows(report, indicator, year, measure):
-                if r["entity_id"] not in have:
-                    extra[r["entity_id"]] = self._value(r)
-        for v in extra.values():  # rank a missing entity by its value among the table's values
-            v.rank = 1 + sum(1 for w in values if w.value is not None and v.value is not None and w.value > v.value)
-            v.rank_kind = "computed"
-        values += extra.values()
-        values.sort(key=lambda v: (v.rank if v.rank is not None else 10**6, -(v.value or 0)))
-        total = len(values)
-        by_rank: dict[int, list[str]] = {}
-        for v in values:
-            if v.rank is not None:
-                by_rank.setdefault(v.rank, []).append(v.entity)
-        for v in values:
-            v.total = total
-            v.ties = [n for n in by_rank.get(v.rank, []) if n != v.entity] if v.rank is not None else []
-        return values
+        return self._tables.get((report, indicator, scope, year or self._reports[report].year, measure), [])
 
     def value(self, report: str, entity_id: str, indicator: str, scope: str | None = None,
               year: int | None = None, measure: str = "score") -> Value | None:
         """The entity's value (with rank and ties) in its first ranking scope, or the one named."""
-        scopes = [scope] if scope else (self.scopes(report, entity_id, indicator) or ["全部"])
-        for sc in scopes:
-            for v in self.table(report, indicator, sc, year, measure):
-                if v.entity_id == entity_id:
-                    return v
+        year = year or self._reports[report].year
+        for sc in [scope] if scope else (self.scopes(report, entity_id, indicator) or ["全部"]):
+            found = self._in_table.get((report, indicator, sc, year, measure), {}).get(entity_id)
+            if found is not None:
+                return found
         return None
 
     def values_in_scopes(self, report: str, entity_id: str, indicator: str) -> list[Value]:
@@ -346,58 +383,36 @@ class Store:
     # --- groups and statistics --------------------------------------------------
     def groups(self, report: str, group_type: str | None = None) -> list[tuple[str, str]]:
         """(group_type, group_name) pairs the report assigns members to."""
-        sql = "select distinct group_type, group_name from members where report = ?"
-        params: tuple = (report,)
-        if group_type:
-            sql += " and group_type = ?"
-            params += (group_type,)
-        return [(r["group_type"], r["group_name"]) for r in self._q(sql + " order by min(id) over "
-                                                                        "(partition by group_type, group_name)", params)]
+        return self._groups.get((report, group_type or None), [])
 
-    @_memo
     def members(self, report: str, group_type: str, group_name: str) -> list[Member]:
-        rows = self._q("select entity_id, position, source_line from members where report = ? and group_type = ? "
-                       "and group_name = ? order by id", (report, group_type, group_name))
-        seen, out = set(), []
-        for r in rows:
-            if r["entity_id"] not in seen:
-                seen.add(r["entity_id"])
-                out.append(Member(r["entity_id"], self._entities[r["entity_id"]].name, r["position"], r["source_line"]))
-        return out
+        return self._members.get((report, group_type, group_name), [])
 
-    @_memo
     def memberships(self, entity_id: str, report: str | None = None) -> list[tuple[str, str, str, int | None]]:
         """(report, group_type, group_name, position) for every group the entity is listed in."""
-        sql = "select report, group_type, group_name, position from members where entity_id = ?"
-        params: tuple = (entity_id,)
-        if report:
-            sql += " and report = ?"
-            params += (report,)
-        return [tuple(r) for r in self._q(sql + " order by id", params)]
+        return self._memberships.get((entity_id, report or None), [])
 
-    @_memo
     def stats(self, report: str, subject: str | None = None, indicator: str | None = None,
               kind: str | None = None) -> list[Stat]:
         """Figures the report prints in its text, with the sentence they come from."""
-        sql = "select subject, indicator, kind, value, value_text, sentence, source_line as line from stats where report = ?"
-        params: list = [report]
-        for col, val in (("subject", subject), ("indicator", indicator), ("kind", kind)):
-            if val is not None:
-                sql += f" and {col} = ?"
-                params.append(val)
-        return [Stat(**dict(r)) for r in self._q(sql + " order by id", tuple(params))]
+        return self._stats.get((report, subject, indicator, kind), [])
 
     def group_entities(self, report: str, group_type: str, group_name: str) -> list[str]:
-        """Entity ids in a group: the report's own list, else by province / region of the entities it scores."""
+        """Entity ids in a group: the report's own list, else by province / region of the entities it
+        scores (in the order the report first scores them)."""
+        key = (report, group_type, group_name)
+        if key not in self._group_entities:
+            self._group_entities[key] = self._find_group_entities(report, group_type, group_name)
+        return list(self._group_entities[key])
+
+    def _find_group_entities(self, report: str, group_type: str, group_name: str) -> list[str]:
         parts = re.split(r"[与及]", group_name)  # 华北与东北, 直辖市及计划单列市: the union of both lists
         listed = [m for part in parts for m in self.members(report, group_type, part)]
         if listed:
             return list(dict.fromkeys(m.entity_id for m in listed))
-        scored = {r["entity_id"] for r in self._q("select distinct entity_id from scores where report = ? and year = ? "
-                                                  "and scope != '前十'", (report, self._reports[report].year))}
         names = set(group_name.split("与"))
         out = []
-        for eid in scored:
+        for eid in self._scored[report]:
             e = self._entities[eid]
             if e.kind == "province":
                 continue
@@ -407,7 +422,17 @@ class Store:
 
     def group_mean(self, report: str, indicator: str, group_type: str, group_name: str,
                    scope: str = "全部") -> GroupMean:
-        """The report's printed average for the group, and the mean computed from its members' values."""
+        """The report's printed average for the group, and the mean computed from its members' values.
+
+        A new GroupMean (and members list) each call: callers may change what they get."""
+        key = (report, indicator, group_type, group_name, scope)
+        if key not in self._group_means:
+            self._group_means[key] = self._find_group_mean(*key)
+        printed, computed, count, members = self._group_means[key]
+        return GroupMean(printed, computed, count, list(members))
+
+    def _find_group_mean(self, report: str, indicator: str, group_type: str, group_name: str,
+                         scope: str) -> tuple[Stat | None, float | None, int, list[Value]]:
         printed = None
         if group_type == "all":  # a whole ranking table: all cities, or a category such as 市辖区
             subjects = ["全部"] if scope == "全部" else [scope]
@@ -426,20 +451,55 @@ class Store:
             members = [v for v in table if v.entity_id in ids]
         nums = [v.value for v in members if v.value is not None]
         computed = round(sum(nums) / len(nums), 2) if nums else None
-        return GroupMean(printed, computed, len(nums), members)
+        return printed, computed, len(nums), members
 
 
 @lru_cache(maxsize=4)
 def open_store(path: str | None = None, build_if_missing: bool = True) -> Store:
-    """The store at `path` (default data/scores.db), built first if it does not exist yet."""
+    """The store at `path` (default data/scores.db), built first if it does not exist yet or an
+    older version of the store built it (the build is derived from data/raw/ and atomic)."""
     db = Path(path) if path else DEFAULT_DB
-    if not db.exists():
+    if not db.exists() or (build_if_missing and _stale(db)):
         if not build_if_missing:
             raise StoreError(f"no score database at {db}; run: python -m store build")
         from store.build import build  # the build needs sqlite-utils and cpca; answering does not
 
         try:
             build(db)
+        except StoreError:
+            raise
         except Exception as exc:  # a broken raw file must not become a traceback for the user
             raise StoreError(f"building the score database failed: {exc}") from exc
     return Store(db)
+
+
+def _read_only_uri(path: Path) -> str:
+    """A `file:` URI opening exactly this file read-only: `#`, `?` and `%` in the name are
+    percent-encoded (as_uri), so they cannot end the path or add parameters such as mode=rwc."""
+    return Path(path).absolute().as_uri() + "?mode=ro"
+
+
+_READS = {sqlite3.SQLITE_SELECT, sqlite3.SQLITE_READ, sqlite3.SQLITE_FUNCTION, sqlite3.SQLITE_RECURSIVE}
+
+
+def _only_reads(action: int, *_args) -> int:
+    """sqlite3 authorizer: statements may read; ATTACH (and so VACUUM INTO), DETACH, PRAGMA,
+    transactions and every kind of write are refused when the statement is prepared."""
+    return sqlite3.SQLITE_OK if action in _READS else sqlite3.SQLITE_DENY
+
+
+def _forbid_writes(conn: sqlite3.Connection) -> None:
+    """mode=ro keeps the database file unwritten; this keeps every other file so too."""
+    conn.execute("pragma query_only = on")
+    conn.setlimit(sqlite3.SQLITE_LIMIT_ATTACHED, 0)
+    conn.set_authorizer(_only_reads)
+
+
+def _stale(db: Path) -> bool:
+    """Whether the file is a score database in another format than this code reads (not: unreadable)."""
+    try:
+        with closing(sqlite3.connect(_read_only_uri(db), uri=True)) as conn:
+            return conn.execute("select count(*) from sqlite_master where name = 'reports'").fetchone()[0] == 1 \
+                and conn.execute("pragma user_version").fetchone()[0] != FORMAT
+    except sqlite3.Error:
+        return False  # Store says what is wrong with it

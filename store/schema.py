@@ -2,7 +2,13 @@
 
 One row per printed number: `scores` keeps the value as printed (value_text) and
 as a number (value), the printed rank (or a computed one, marked so), the ranking
-scope (全部, 华东, 地市, 区县 …) and the source table and line.
+scope (全部, 华东, 地市, 区县 …) and the source table and line.  `ranking_tables` is
+every ranking table as the store answers it, computed once at build time (report,
+indicator, scope, year, measure and how many places), and `rankings` its places in
+order (table_no, place 1…total), each pointing at its scores row, with the rank
+(printed or computed, and which) and the names tied with it (joined by 、).
+`scopes` lists (joined by 、) the scopes ranking each entity on each indicator, in the
+report's order, and (entity_id null) every scope ranking the indicator, 全部 first.
 """
 from __future__ import annotations
 
@@ -26,6 +32,11 @@ TABLES = {
     "stats": ({"id": int, "report": str, "subject": str, "indicator": str, "kind": str, "value": float,
                "value_text": str, "sentence": str, "source_line": int}, "id"),
     "anomalies": ({"id": int, "report": str, "source_file": str, "line": int, "what": str}, "id"),
+    "ranking_tables": ({"no": int, "report": str, "indicator": str, "scope": str, "year": int, "measure": str,
+                        "total": int}, "no"),
+    "rankings": ({"table_no": int, "place": int, "score_id": int, "rank": int, "rank_kind": str, "ties": str},
+                 ("table_no", "place")),
+    "scopes": ({"id": int, "report": str, "indicator": str, "entity_id": str, "scopes": str}, "id"),
 }
 INDEXES = [
     ("scores", ["report", "indicator", "scope"]),
@@ -34,12 +45,18 @@ INDEXES = [
     ("members", ["entity_id"]),
     ("stats", ["report", "subject"]),
     ("aliases", ["alias"]),
+    ("ranking_tables", ["report", "indicator", "scope", "year", "measure"]),
+    ("scopes", ["report", "indicator", "entity_id"]),
 ]
 
 
 def create(db: sqlite_utils.Database) -> None:
-    """Create every table and index on an empty database."""
+    """Create every table on an empty database (indexes come after the rows: see create_indexes)."""
     for name, (columns, pk) in TABLES.items():
         db[name].create(columns, pk=pk)
+
+
+def create_indexes(db: sqlite_utils.Database) -> None:
+    """Index the filled tables (one pass each, cheaper than keeping indexes up to date row by row)."""
     for table, cols in INDEXES:
         db[table].create_index(cols)

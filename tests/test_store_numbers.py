@@ -208,5 +208,5 @@ def test_failed_build_leaves_previous_database(tmp_path, db_path):
 
 
 def test_store_opens_read_only(store):
-    with pytest.raises(sqlite3.OperationalError):
+    with pytest.raises(sqlite3.DatabaseError):  # more in test_store_open.py
         store.conn.execute("delete from scores")
