@@ -39,26 +39,35 @@ def anomalies_markdown(rows: list[dict]) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(prog="python -m store", description=__doc__.splitlines()[0])
-    ap.add_argument("--db", default=str(DEFAULT_DB))
-    sub = ap.add_subparsers(dest="verb", required=True)
-    sub.add_parser("build")
-    sub.add_parser("counts")
-    v = sub.add_parser("value")
-    v.add_argument("report")
-    v.add_argument("city")
-    v.add_argument("indicator")
-    t = sub.add_parser("top")
-    t.add_argument("report")
-    t.add_argument("indicator")
-    t.add_argument("n", type=int, nargs="?", default=10)
-    t.add_argument("--scope", default="全部")
-    t.add_argument("--bottom", action="store_true")
-    x = sub.add_parser("across")
-    x.add_argument("city")
-    x.add_argument("indicator", nargs="?")
-    a = sub.add_parser("anomalies")
-    a.add_argument("--markdown", action="store_true")
+    ap = argparse.ArgumentParser(prog="python -m store", description=__doc__.splitlines()[0],
+                                 epilog="Run 'python -m store VERB --help' for a verb's arguments and an example.")
+    ap.add_argument("--db", default=str(DEFAULT_DB), help="the database (default data/scores.db)")
+    sub = ap.add_subparsers(dest="verb", required=True, title="verbs", metavar="VERB")
+
+    def verb(name: str, summary: str, example: str) -> argparse.ArgumentParser:
+        return sub.add_parser(name, help=summary, description=summary + ".",
+                              epilog=f"Example:\n  python -m store {example}",
+                              formatter_class=argparse.RawDescriptionHelpFormatter)
+
+    verb("build", "Parse data/raw/ into the database (atomically); prints row counts",
+          "--db /tmp/scores.db build")
+    verb("counts", "Rows per table", "counts")
+    v = verb("value", "One printed value with its rank, ties, 得分率 and source line", "value sc2015 无锡 智慧管理")
+    v.add_argument("report", help="report key: sc2015, sc2016, gw2020, de2020 or sc2021")
+    v.add_argument("city", help="a printed or official name (无锡, 无锡市)")
+    v.add_argument("indicator", help="indicator as the report names it (智慧管理, 总分)")
+    t = verb("top", "The first (or last) N of an indicator in a ranking scope",
+             "top de2020 数字经济指数 5 --scope 市辖区")
+    t.add_argument("report", help="report key")
+    t.add_argument("indicator", help="indicator as the report names it")
+    t.add_argument("n", type=int, nargs="?", default=10, help="how many (default 10)")
+    t.add_argument("--scope", default="全部", help="ranking scope: 全部 (default), 华东, 省会城市, 地市, 市辖区 …")
+    t.add_argument("--bottom", action="store_true", help="the last N instead of the first")
+    x = verb("across", "A city in every report, newest first", "across 无锡 智慧经济")
+    x.add_argument("city", help="a printed or official name")
+    x.add_argument("indicator", nargs="?", help="only this indicator (default: every indicator)")
+    a = verb("anomalies", "Where the sources contradict themselves", "anomalies --markdown > data/ANOMALIES.md")
+    a.add_argument("--markdown", action="store_true", help="as data/ANOMALIES.md (which a test keeps up to date)")
     args = ap.parse_args(argv)
     try:
         if args.verb == "build":

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import io
 import json
+import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -44,3 +46,86 @@ def test_unreadable_database_is_one_line_and_nonzero(tmp_path):
                           capture_output=True, text=True, timeout=60)
     assert proc.returncode != 0
     assert "Traceback" not in proc.stderr and len(proc.stderr.strip().splitlines()) == 1
+
+
+def _jsonl(engine, rows: list[dict], **kwargs) -> list[dict]:
+    out = io.StringIO()
+    ask_jsonl(engine, io.StringIO("".join(json.dumps(x, ensure_ascii=False) + "\n" for x in rows)), out, **kwargs)
+    return [json.loads(x) for x in out.getvalue().splitlines()]
+
+
+def test_jsonl_options_add_fields_after_the_contract(engine):
+    got = _jsonl(engine, [{"chat": 1, "text": "无锡2015智慧管理排名"}], explain=True, timing=True)[0]
+    assert list(got) == ["chat", "text", "intent", "status", "answer", "explain", "ms"]
+    assert isinstance(got["explain"], list) and all(isinstance(x, str) for x in got["explain"])
+    assert isinstance(got["ms"], float) and got["ms"] > 0 and round(got["ms"], 3) == got["ms"]
+    assert list(_jsonl(engine, [{"chat": 1, "text": "无锡排名"}], timing=True)[0]) == [
+        "chat", "text", "intent", "status", "answer", "ms"]
+
+
+def test_jsonl_forgets_the_least_recently_used_chat_beyond_the_limit(engine):
+    from bot.cli import MAX_CHATS
+
+    assert MAX_CHATS == 10_000
+    q = "无锡2015智慧管理排名"
+    got = _jsonl(engine, [{"chat": "a", "text": q}, {"chat": "b", "text": q}, {"chat": "a", "text": "那杭州呢"},
+                          {"chat": "c", "text": q}, {"chat": "a", "text": "那杭州呢"}, {"chat": "b", "text": "那杭州呢"}],
+                 max_chats=2)
+    assert "16.83" in got[2]["answer"] and "16.83" in got[4]["answer"]  # a stayed: it was used after b
+    assert "16.83" not in got[5]["answer"]  # b was the least recently used when c came
+
+
+def test_ask_explain_prints_the_engines_reading_under_the_answer(tmp_path):
+    from bot.cli import ask_one
+    from bot.reply import Reply
+
+    class Explaining:
+        def answer(self, text, ctx=None):
+            reply = Reply("答案", "ok", "rank")
+            reply.explain = "城市：无锡\n意图：排名"
+            return reply
+
+    out = io.StringIO()
+    ask_one(Explaining(), "无锡排名", out, explain=True, misses_path=tmp_path / "m.db")
+    assert out.getvalue() == "答案\n  · 城市：无锡\n  · 意图：排名\n"
+
+
+def test_closed_pipe_ends_quietly(db_path, tmp_path):
+    """`python -m bot ask 无锡排名 | head -1`: the reader leaves before the answer is written."""
+    env = {**os.environ, "CITYQ_MISSES_DB": "off"}
+    proc = subprocess.Popen([sys.executable, "-m", "bot", "--db", str(db_path), "ask", "无锡排名"], cwd=ROOT,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+    proc.stdout.close()  # before the engine has loaded, so every write meets a closed pipe
+    err = proc.stderr.read().decode()
+    assert proc.wait(timeout=60) == 1 and err == ""
+
+
+def test_help_names_the_program_the_bare_run_and_every_setting(monkeypatch):
+    from bot import __main__ as entry
+
+    text = entry.parser().format_help()
+    assert text.startswith("usage: python -m bot")
+    assert "TELEGRAM_BOT_TOKEN" in text and "本地控制台" in text
+    settings = (ROOT / "bot" / "settings.py").read_text(encoding="utf-8")
+    for name in set(re.findall(r'"((?:TELEGRAM|WEBHOOK|CITYQ)_[A-Z_]+)"', settings)) | {"CITYQ_MISSES_DB"}:
+        assert name in text, name
+    monkeypatch.setattr(sys, "argv", ["/usr/local/bin/cityq", "--help"])
+    assert entry.parser().format_usage().startswith("usage: cityq ")
+
+
+def _help(main, argv: list[str], capsys) -> str:
+    try:
+        main(argv)
+    except SystemExit as exc:
+        assert exc.code == 0
+    return capsys.readouterr().out
+
+
+def test_store_help_describes_every_verb_with_an_example(capsys):
+    from store.__main__ import main
+
+    verbs = ["build", "counts", "value", "top", "across", "anomalies"]
+    listing = _help(main, ["--help"], capsys)
+    for verb in verbs:  # each verb on its own line with a description after it
+        assert re.search(rf"^    {verb}\s+\S", listing, re.M), verb
+        assert "Example:\n  python -m store " in _help(main, [verb, "--help"], capsys)
