@@ -20,8 +20,10 @@ ENVIRONMENT = """环境变量（也可写在 CITYQ_ENV_FILE 指定的 KEY=VALUE 
   WEBHOOK_URL                Telegram 推送更新的 HTTPS 地址；不设则用长轮询
   WEBHOOK_LISTEN / WEBHOOK_PORT / WEBHOOK_PATH
                              webhook 监听的地址、端口、路径（0.0.0.0 / 8443 / telegram）
-  WEBHOOK_SECRET             Telegram 每次推送须带的密钥
-  CITYQ_STATE_FILE           各会话上下文的保存文件（data/bot_state.pickle）
+  WEBHOOK_SECRET             Telegram 每次推送须带的密钥（不设则每次启动随机生成）
+  CITYQ_STATE_FILE           各会话上下文的 SQLite 文件
+  CITYQ_STATE_MAX_IDLE_DAYS  会话闲置多少天后清除（30）
+  CITYQ_LOG_LEVEL            日志级别（INFO）
   CITYQ_DB                   得分数据库（data/scores.db，缺失时自动构建）；同 --db
   CITYQ_PER_USER_PER_MINUTE  每人每分钟可问的次数（20）
   CITYQ_ENV_FILE             可选的 KEY=VALUE 设置文件
