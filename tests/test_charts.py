@@ -1,0 +1,112 @@
+"""Charts: the plotted data read back from the matplotlib figure, for every kind of chart."""
+from __future__ import annotations
+
+import logging
+import math
+import warnings
+
+import pytest
+
+from bot import charts
+
+BARS = {"title": "2015 智慧城市评估（第五届） 总分前10名", "labels": ["无锡", "上海", "北京", "杭州"],
+        "values": [80.2, 80.05, 79.72, 76.97], "texts": ["80.20", "80.05", "79.72", "76.97"]}
+RATES = {"kind": "rates", "title": "上海 2015 各项得分率", "labels": ["智慧基础设施", "智慧管理", "加分项"],
+         "values": [85.4, 61.5, 100.0], "texts": ["85.40%", "61.50%", "100%"]}
+RANKS = {"kind": "ranks", "title": "北京 智慧城市评估历届排名", "labels": ["2011", "2012", "2013", "2015", "2016"],
+         "values": [1, 2, None, 3, 4], "texts": ["第1", "第2", "", "第3（并列）", "第4"],
+         "computed": [False, False, False, False, True]}
+
+
+def bars_top_to_bottom(ax) -> list[tuple[str, float]]:
+    """(label, width) of each bar as seen from the top of the chart down."""
+    labels = {round(t.get_position()[1]): t.get_text().replace("\n", "") for t in ax.get_yticklabels()}
+    bars = sorted(ax.patches, key=lambda p: p.get_y(), reverse=ax.yaxis_inverted() is False)
+    return [(labels[round(p.get_y() + p.get_height() / 2)], p.get_width()) for p in bars]
+
+
+def test_bars_are_drawn_in_the_given_order_first_at_the_top():
+    values = [3.0, 9.0, 1.0, 5.0]  # deliberately not sorted: the order is the answer's, not the chart's
+    ax = charts.figure({**BARS, "values": values}).axes[0]
+    assert ax.yaxis_inverted()
+    assert bars_top_to_bottom(ax) == list(zip(BARS["labels"], values))
+    written = [t.get_text() for t in ax.texts]
+    assert written == BARS["texts"]
+
+
+def test_highlighted_bar_has_its_own_colour():
+    ax = charts.figure({**BARS, "highlight": 2}).axes[0]
+    colours = [p.get_facecolor() for p in sorted(ax.patches, key=lambda p: p.get_y())]
+    assert colours[2] != colours[0] and len({colours[i] for i in (0, 1, 3)}) == 1
+    assert ax.get_yticklabels()[2].get_color() != ax.get_yticklabels()[0].get_color()
+    plain = charts.figure(BARS).axes[0]
+    assert len({p.get_facecolor() for p in plain.patches}) == 1
+
+
+def test_rates_stay_on_a_0_to_100_percent_axis():
+    ax = charts.figure(RATES).axes[0]
+    assert [w for _, w in bars_top_to_bottom(ax)] == RATES["values"]
+    assert all(0 <= p.get_width() <= 100 for p in ax.patches)
+    assert ax.get_xlim()[0] == 0 and max(ax.get_xticks()) == 100
+    assert ax.get_xlabel() == "得分率（%）"
+    low = charts.figure({**RATES, "values": [3.0, 40.0, 7.5]}).axes[0]  # small rates keep the whole axis
+    assert max(low.get_xticks()) == 100
+
+
+def test_ranks_put_rank_one_at_the_top_with_a_gap_for_a_missing_edition():
+    fig = charts.figure(RANKS)
+    ax = fig.axes[0]
+    assert ax.yaxis_inverted()
+    assert 1 in ax.get_yticks() and min(ax.get_yticks()) >= 1
+    (line,) = ax.get_lines()
+    ys = list(line.get_ydata())
+    assert ys[:2] == [1, 2] and math.isnan(ys[2]) and ys[3:] == [3, 4]
+    assert [t.get_text() for t in ax.get_xticklabels()] == RANKS["labels"]
+    assert [t.get_text().replace("\n", "") for t in ax.texts] == ["第1", "第2", "第3（并列）", "第4"]
+    hollow = [c.get_facecolor()[0].tolist() for c in ax.collections]
+    assert hollow[-1] != hollow[0]  # the computed rank is drawn differently
+    assert any(charts.COMPUTED_NOTE in t.get_text() for t in fig.texts)
+    printed = charts.figure({**RANKS, "computed": None})
+    assert not any(charts.COMPUTED_NOTE in t.get_text() for t in printed.texts)
+
+
+def test_default_rank_texts_and_a_given_note():
+    fig = charts.figure({"kind": "ranks", "title": "广州", "labels": ["2015", "2016"], "values": [12, 47],
+                         "note": "2016 年的名次按总分排出"})
+    assert [t.get_text() for t in fig.axes[0].texts] == ["第12名", "第47名"]
+    assert any("按总分排出" in t.get_text() for t in fig.texts)
+
+
+@pytest.mark.parametrize("chart", [BARS, RATES, RANKS], ids=["bars", "rates", "ranks"])
+def test_every_axis_has_a_label(chart):
+    ax = charts.figure(chart).axes[0]
+    assert ax.get_xlabel() and ax.get_ylabel()
+
+
+def test_axis_label_comes_from_xlabel_or_unit():
+    assert charts.figure({**BARS, "xlabel": "总分"}).axes[0].get_xlabel() == "总分"
+    assert charts.figure({**BARS, "unit": "指数"}).axes[0].get_xlabel() == "指数"
+
+
+def test_title_says_what_part_of_a_longer_list_is_shown():
+    fig = charts.figure({**BARS, "title": "2016 总分前30名", "shown_of": 30})
+    assert "前4名" in fig._suptitle.get_text().replace("\n", "")
+    assert "图中" not in charts.figure({**BARS, "shown_of": 4})._suptitle.get_text()
+
+
+def test_long_names_wrap_at_a_natural_break():
+    assert charts._wrap("红河哈尼族彝族自治州（云南）", 8) == "红河哈尼族彝族自治州\n（云南）"
+    assert charts._wrap("无锡", 8) == "无锡"
+    assert all(len(line) <= 10 for line in charts._wrap("一二三四五六七八九十一二三四五六七八九十", 8).splitlines())
+
+
+@pytest.mark.parametrize("chart", [BARS, {**BARS, "highlight": 1}, RATES, RANKS], ids=["old", "highlight", "rates",
+                                                                                        "ranks"])
+def test_every_kind_renders_without_missing_glyphs_or_font_fallbacks(chart, caplog):
+    with warnings.catch_warnings(), caplog.at_level(logging.WARNING, logger="matplotlib"):
+        warnings.simplefilter("error")  # matplotlib warns "Glyph … missing from font(s)"
+        png = charts.render(chart)
+    assert png.startswith(b"\x89PNG") and len(png) > 5000
+    assert not [r for r in caplog.records if r.name.startswith("matplotlib")]  # e.g. "findfont: … bold"
+    text = "".join(chart["labels"] + chart["texts"] + [chart["title"], charts.COMPUTED_NOTE, "得分率（%）城市/地区指标年份排名图中为前名第"])
+    assert not {ch for ch in text if not ch.isspace()} - charts.covered_characters()
