@@ -9,8 +9,10 @@ from __future__ import annotations
 import json
 import os
 import re
+import sqlite3
 import tempfile
 from collections import defaultdict
+from functools import cache
 from pathlib import Path
 
 import sqlite_utils
@@ -32,8 +34,12 @@ def parse_all(raw_dir: Path = RAW_DIR) -> list[ParsedReport]:
     return [p.parse((raw_dir / p.FILE).read_text(encoding="utf-8")) for p in PARSERS]
 
 
+NUMBER = re.compile(r"\s*(-?\d+(?:\.\d+)?)\s*%?\s*")
+
+
+@cache  # some 33,000 calls on a few thousand distinct texts
 def _number(text: str) -> float | None:
-    m = re.fullmatch(r"\s*(-?\d+(?:\.\d+)?)\s*%?\s*", text or "")
+    m = NUMBER.fullmatch(text or "")
     return float(m[1]) if m else None
 
 
@@ -258,34 +264,38 @@ def build(db_path: Path = DEFAULT_DB, raw_dir: Path = RAW_DIR) -> dict[str, int]
 def _write(path: str, rows: dict[str, list[dict]]) -> dict[str, int]:
     """Schema with sqlite-utils, rows with executemany, all in one transaction.
 
-    `atomic()` opens the transaction and the schema's own `atomic()` blocks nest in it as
-    savepoints, so nothing is committed (or synced) part-way.  synchronous=OFF and an
-    in-memory journal: a crash mid-build only loses a temporary file that is never renamed
-    into place.  Rows go in with plain executemany: sqlite-utils' insert_all checks every
-    value for JSON conversion in Python, which was 0.3 s of the build for rows that are
-    already plain str / int / float / None.
+    sqlite-utils 4 runs its own steps in atomic() blocks, which nest in an open transaction
+    as savepoints, so nothing is committed part-way (3.x commits after each create, harmless
+    here).  synchronous=OFF and an in-memory journal: no commit syncs, and a crash mid-build
+    only loses a temporary file that is never renamed into place.
     """
     db = sqlite_utils.Database(path)
     try:
         db.execute("PRAGMA journal_mode = MEMORY")
         db.execute("PRAGMA synchronous = OFF")
-        with db.atomic():
-            db.execute(f"PRAGMA user_version = {FORMAT}")
-            schema.create(db)
-            for table, (columns, _pk) in schema.TABLES.items():
-                if not rows[table]:
-                    continue
-                unknown = set(rows[table][0]) - set(columns)
-                if unknown:
-                    raise ValueError(f"{table}: no such column {sorted(unknown)}")
-                names = [c for c in columns if c in rows[table][0]]
-                sql = (f"insert into [{table}] ({', '.join(f'[{c}]' for c in names)}) "
-                       f"values ({', '.join('?' for _ in names)})")
-                db.conn.executemany(sql, ([r[c] for c in names] for r in rows[table]))
-            schema.create_indexes(db)
+        db.conn.execute("BEGIN")
+        db.execute(f"PRAGMA user_version = {FORMAT}")
+        schema.create(db)
+        for table, (columns, _pk) in schema.TABLES.items():
+            _insert(db.conn, table, list(columns), rows[table])
+        schema.create_indexes(db)
+        db.conn.commit()
         return {table: db[table].count for table in schema.TABLES}
     finally:
         db.close()
+
+
+def _insert(conn: sqlite3.Connection, table: str, columns: list[str], rows: list[dict]) -> None:
+    """Plain executemany: sqlite-utils' insert_all checks every value for JSON conversion in
+    Python, 0.3 s of the build for rows that are already plain str / int / float / None."""
+    if not rows:
+        return
+    unknown = set(rows[0]) - set(columns)
+    if unknown:
+        raise ValueError(f"{table}: no such column {sorted(unknown)}")
+    names = [c for c in columns if c in rows[0]]
+    sql = f"insert into [{table}] ({', '.join(f'[{c}]' for c in names)}) values ({', '.join('?' for _ in names)})"
+    conn.executemany(sql, ([r[c] for c in names] for r in rows))
 
 
 def _fsync(path: str) -> None:

@@ -19,7 +19,7 @@ from pathlib import Path
 
 DEFAULT_DB = Path(__file__).resolve().parent.parent / "data" / "scores.db"
 # PRAGMA user_version the build writes.  0: before ranks were precomputed; 2: a rankings row per
-# place; 3: ranking_tables.places and scopes as JSON (a third of the time to open).
+# place; 3: ranking_tables.places and scopes as JSON (faster to read).
 FORMAT = 3
 TIE_SEP = "、"  # joins the names tied with a place in ranking_tables.places (no place name has it)
 
@@ -175,20 +175,34 @@ class Store:
         self._group_means: dict[tuple, tuple] = {}
 
     def _load_tables(self) -> None:
-        """Every ranking table, places in order, as the build computed them (store.build.rankings)."""
-        name = {e.id: e.name for e in self._entities.values()}
+        """Every ranking table, places in order, as the build computed them (store.build.rankings).
+
+        The places are parsed here; each table's Values (and its entity index) are made the
+        first time it is asked for: making all 11,588 at open took a third of the open."""
+        self._places: dict[tuple, tuple[int, list[list]]] = {}
+        for report, indicator, scope, year, measure, total, places in self._tuples(
+                "select report, indicator, scope, year, measure, total, places from ranking_tables order by no"):
+            self._places[(report, indicator, scope, year, measure)] = (total, json.loads(places))
         self._tables: dict[tuple, list[Value]] = {}
         self._in_table: dict[tuple, dict[str, Value]] = {}  # an entity's first place in a table
-        for report, indicator, table_scope, year, measure, total, places in self._tuples(
-                "select report, indicator, scope, year, measure, total, places from ranking_tables order by no"):
-            table = [Value(report, entity_id, name[entity_id], indicator, scope, value, text, rank, kind, rate, source,
-                           line, year, measure, ties.split(TIE_SEP) if ties else [], total)
-                     for _id, entity_id, scope, value, text, rank, kind, rate, source, line, ties in json.loads(places)]
-            key = (report, indicator, table_scope, year, measure)
-            self._tables[key] = table
-            self._in_table[key] = index = {}
+
+    def _table(self, key: tuple) -> list[Value]:
+        """The ranking table (report, indicator, scope, year, measure) as Values, made once."""
+        table = self._tables.get(key)
+        if table is None:
+            if key not in self._places:
+                return []
+            report, indicator, _scope, year, measure = key
+            total, places = self._places[key]
+            table = [Value(report, entity_id, self._entities[entity_id].name, indicator, scope, value, text, rank, kind,
+                           rate, source, line, year, measure, ties.split(TIE_SEP) if ties else [], total)
+                     for _id, entity_id, scope, value, text, rank, kind, rate, source, line, ties in places]
+            index: dict[str, Value] = {}
             for v in table:
                 index.setdefault(v.entity_id, v)
+            self._in_table[key] = index
+            self._tables[key] = table
+        return table
 
     def _load_scopes(self) -> None:
         """Scope lists from the build; the entities each report scores and the reports holding each
@@ -203,11 +217,12 @@ class Store:
                 self._scopes[(report, entity_id, indicator)] = its
         self._scored: dict[str, dict[str, None]] = {key: {} for key in self._reports}  # for group_entities
         held: dict[str, dict[str, None]] = {e: {} for e in self._entities}
-        for (report, _indicator, scope, year, _measure), index in self._in_table.items():
-            for entity_id in index:
+        for (report, _indicator, scope, year, _measure), (_total, places) in self._places.items():
+            ids = dict.fromkeys(place[1] for place in places)
+            for entity_id in ids:
                 held[entity_id][report] = None
             if year == self._reports[report].year and scope != "前十":
-                self._scored[report].update(dict.fromkeys(index))
+                self._scored[report].update(ids)
         for (entity_id, report), _rows in self._memberships.items():
             if report:
                 held[entity_id][report] = None
@@ -295,14 +310,15 @@ class Store:
         but present in another table of the report are added with a computed rank
         (computed by the build: store.build.rankings).
         """
-        return self._tables.get((report, indicator, scope, year or self._reports[report].year, measure), [])
+        return self._table((report, indicator, scope, year or self._reports[report].year, measure))
 
     def value(self, report: str, entity_id: str, indicator: str, scope: str | None = None,
               year: int | None = None, measure: str = "score") -> Value | None:
         """The entity's value (with rank and ties) in its first ranking scope, or the one named."""
         year = year or self._reports[report].year
         for sc in [scope] if scope else (self.scopes(report, entity_id, indicator) or ["全部"]):
-            found = self._in_table.get((report, indicator, sc, year, measure), {}).get(entity_id)
+            key = (report, indicator, sc, year, measure)
+            found = self._in_table.get(key, {}).get(entity_id) if self._table(key) else None
             if found is not None:
                 return found
         return None
