@@ -1,6 +1,9 @@
 """Benchmark of the score store: build time, fsyncs per build, 10,000 mixed queries (prints figures; not a test).
 
-    python scripts/bench_store.py
+    python scripts/bench_store.py [--busy]
+
+--busy times the builds while another process writes and fsyncs 64 KiB blocks to the same
+disk (a busy disk: each of the former build's 1,040 syncs then waits behind the writer's).
 
 Build time is the wall time of store.build.build() (best and worst of three, imports excluded);
 open is Store() on the built file (which loads every table), queries run on the last one opened.
@@ -38,17 +41,36 @@ def syscalls_during_build(db: Path) -> dict[str, int] | None:
     return {m[2]: int(m[1]) for m in re.finditer(r"^\s*[\d.]+\s+[\d.]+\s+\d+\s+(\d+)\s+(?:\d+\s+)?(\w+)$", text, re.M)}
 
 
+# Writes and syncs 64 KiB blocks to argv[1] until killed, at most 120 s.
+SYNCING_WRITER = """
+import os, sys, time
+fd = os.open(sys.argv[1], os.O_WRONLY | os.O_CREAT, 0o600)
+end = time.monotonic() + 120
+while time.monotonic() < end:
+    os.write(fd, bytes(65536))
+    os.fsync(fd)
+"""
+
+
 def main() -> None:
+    busy = "--busy" in sys.argv[1:]
     with tempfile.TemporaryDirectory() as tmp:
         db = Path(tmp) / "scores.db"
+        writer = subprocess.Popen([sys.executable, "-c", SYNCING_WRITER, str(Path(tmp) / "busy")]) if busy else None
         times = []
-        for _ in range(3):
-            start = time.perf_counter()
-            counts = build(db)
-            times.append(time.perf_counter() - start)
+        try:
+            for _ in range(3):
+                start = time.perf_counter()
+                counts = build(db)
+                times.append(time.perf_counter() - start)
+        finally:
+            if writer:
+                writer.kill()
+                writer.wait()
         calls = syscalls_during_build(Path(tmp) / "traced.db")
-        opens = []
+        opens, store = [], None
         for _ in range(5):
+            store = None  # freeing the previous one is not part of opening
             start = time.perf_counter()
             store = Store(db)
             opens.append(time.perf_counter() - start)
@@ -75,13 +97,13 @@ def main() -> None:
             op()
         query_s = time.perf_counter() - start
     print(f"rows: {counts}")
-    print(f"build: {min(times):.2f}–{max(times):.2f} s wall (three builds)")
+    print(f"build: {min(times):.2f}–{max(times):.2f} s wall (three builds{', beside a syncing writer' if busy else ''})")
     if calls is None:
         print("fsync per build: not counted (no strace on this machine)")
     else:
         print(f"fsync per build: {calls.get('fsync', 0)} fsync + {calls.get('fdatasync', 0)} fdatasync; "
               f"writes: {calls.get('pwrite64', 0)} pwrite64 + {calls.get('write', 0)} write (strace -f -c)")
-    print(f"open (everything loaded): {min(opens) * 1000:.0f}–{max(opens) * 1000:.0f} ms (five opens)")
+    print(f"open (every table read): {min(opens) * 1000:.0f}–{max(opens) * 1000:.0f} ms (five opens)")
     print(f"10,000 mixed queries: {query_s:.2f} s ({query_s / 10:.3f} ms per query)")
 
 

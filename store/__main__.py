@@ -16,8 +16,7 @@ import time
 from dataclasses import asdict
 from pathlib import Path
 
-from store.build import DEFAULT_DB, build
-from store.query import StoreError, open_store
+from store.query import DEFAULT_DB, StoreError, open_store
 
 
 def _entity_id(store, name: str) -> str:
@@ -71,6 +70,8 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     try:
         if args.verb == "build":
+            from store.build import build  # sqlite-utils (and the pandas it imports): 0.5 s, only to build
+
             start = time.perf_counter()
             counts = build(Path(args.db))
             print(json.dumps(counts, ensure_ascii=False))

@@ -6,16 +6,19 @@ complete, so a failed build leaves the previous database untouched.
 """
 from __future__ import annotations
 
+import json
 import os
 import re
+import sqlite3
 import tempfile
 from collections import defaultdict
+from functools import cache
 from pathlib import Path
 
 import sqlite_utils
 
 from store import gazetteer, parse_de2020, parse_gw2020, parse_sc2015, parse_sc2016, parse_sc2021, schema
-from store.query import DEFAULT_DB, FORMAT, LIST_SEP, StoreError
+from store.query import DEFAULT_DB, FORMAT, TIE_SEP, StoreError
 from store.records import Anomaly, ParsedReport, Score
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -31,8 +34,12 @@ def parse_all(raw_dir: Path = RAW_DIR) -> list[ParsedReport]:
     return [p.parse((raw_dir / p.FILE).read_text(encoding="utf-8")) for p in PARSERS]
 
 
+NUMBER = re.compile(r"\s*(-?\d+(?:\.\d+)?)\s*%?\s*")
+
+
+@cache  # some 33,000 calls on a few thousand distinct texts
 def _number(text: str) -> float | None:
-    m = re.fullmatch(r"\s*(-?\d+(?:\.\d+)?)\s*%?\s*", text or "")
+    m = NUMBER.fullmatch(text or "")
     return float(m[1]) if m else None
 
 
@@ -87,9 +94,11 @@ def _computed_ranks(rows: list[dict]) -> None:
             r["rank_kind"] = "computed"
 
 
-def rankings(scores: list[dict], names: dict[str, str]) -> tuple[list[dict], list[dict]]:
-    """Every ranking table the store answers (ranking_tables rows), and its places in order
-    with rank, rank kind and ties (rankings rows).
+def rankings(scores: list[dict], names: dict[str, str]) -> list[dict]:
+    """Every ranking table the store answers (ranking_tables rows), with its places in order as
+    JSON: per place [score id, entity_id, scope, value, value_text, rank, rank_kind, rate_text,
+    source_table, source_line, ties], the ties joined by TIE_SEP (as JSON lists they doubled
+    the time to read the tables).
 
     A table is (report, indicator, scope, year, measure); a 2015 indicator printed only in
     附件1 also gets a 全部 table made of those rows.  Where a scope's rows come from several
@@ -98,44 +107,39 @@ def rankings(scores: list[dict], names: dict[str, str]) -> tuple[list[dict], lis
     rank computed against the table's values.  Order: rank, then higher value first (stable
     by row id); unranked rows last.  Ties are the other names sharing a rank.
     """
-    if any(LIST_SEP in n for n in names.values()):
-        raise ValueError(f"a place name contains {LIST_SEP}, which separates listed names")
+    if any(TIE_SEP in n for n in names.values()):
+        raise ValueError(f"a place name contains {TIE_SEP}, which joins tied names")
     by_key: dict[tuple, list[dict]] = defaultdict(list)
     for r in scores:  # scores are in id order
         by_key[(r["report"], r["indicator"], r["scope"], r["year"], r["measure"])].append(r)
     keys = list(by_key)
     keys += [(rep, ind, "全部", year, measure) for rep, ind, scope, year, measure in list(by_key)
              if scope == "附件1" and (rep, ind, "全部", year, measure) not in by_key]
-    tables: list[dict] = []
-    places: list[dict] = []
+    out: list[dict] = []
     for no, key in enumerate(keys, 1):
         annex = by_key.get((*key[:2], "附件1", *key[3:]), []) if key[2] == "全部" else []
-        table = _ranking_table(by_key.get(key) or annex, annex, names)
-        tables.append(dict(zip(("no", "report", "indicator", "scope", "year", "measure"), (no, *key)),
-                           total=len(table)))
-        for place, (row, rank, kind, ties) in enumerate(table, 1):
-            places.append({"table_no": no, "place": place, "score_id": row["id"], "rank": rank, "rank_kind": kind,
-                           "ties": LIST_SEP.join(ties) if ties else None})
-    return tables, places
+        places = [[row["id"], row["entity_id"], row["scope"], row["value"], row["value_text"], rank, kind,
+                   row["rate_text"], row["source_table"], row["source_line"], TIE_SEP.join(ties)]
+                  for row, rank, kind, ties in _ranking_table(by_key.get(key) or annex, annex, names)]
+        out.append(dict(zip(("no", "report", "indicator", "scope", "year", "measure"), (no, *key)),
+                        total=len(places), places=json.dumps(places, ensure_ascii=False)))
+    return out
 
 
 def scope_lists(scores: list[dict]) -> list[dict]:
-    """The ranking scopes of each (report, indicator, entity), in the order the report first prints
-    them, and of each (report, indicator) without an entity: 全部 first, no 前十 (a top-ten list)."""
-    lists: dict[tuple, dict[str, None]] = {}
+    """Per (report, indicator): the scopes ranking it (全部 first, no 前十: a top-ten list) and,
+    per entity, the scopes ranking that entity on it, in the order the report first prints them."""
+    lists: dict[tuple, dict[str | None, dict[str, None]]] = {}
     for r in scores:  # in id order
         if r["measure"] == "score" and r["scope"] != "附件1":
-            lists.setdefault((r["report"], r["indicator"], r["entity_id"]), {})[r["scope"]] = None
+            per = lists.setdefault((r["report"], r["indicator"]), {None: {}})
+            per.setdefault(r["entity_id"], {})[r["scope"]] = None
             if r["scope"] != "前十":
-                lists.setdefault((r["report"], r["indicator"], None), {})[r["scope"]] = None
-    if any(LIST_SEP in scope for scopes in lists.values() for scope in scopes):
-        raise ValueError(f"a scope name contains {LIST_SEP}, which separates listed scopes")
-    out = []
-    for (report, indicator, entity_id), scopes in lists.items():
-        ordered = list(scopes) if entity_id else sorted(scopes, key=lambda s: s != "全部")
-        out.append({"id": len(out) + 1, "report": report, "indicator": indicator, "entity_id": entity_id,
-                    "scopes": LIST_SEP.join(ordered)})
-    return out
+                per[None][r["scope"]] = None
+    return [{"report": report, "indicator": indicator,
+             "scopes": json.dumps(sorted(per.pop(None), key=lambda s: s != "全部"), ensure_ascii=False),
+             "by_entity": json.dumps({e: list(scopes) for e, scopes in per.items()}, ensure_ascii=False)}
+            for (report, indicator), per in lists.items()]
 
 
 def _ranking_table(rows: list[dict], annex: list[dict], names: dict[str, str]) -> list[tuple]:
@@ -227,7 +231,7 @@ def _rows(reports: list[ParsedReport]) -> dict[str, list[dict]]:
             out["anomalies"].append({"report": rep.key, "source_file": rep.source_file, "line": a.line, "what": a.what})
     _computed_ranks(out["scores"])
     out["entities"], out["aliases"] = ents.rows()
-    out["ranking_tables"], out["rankings"] = rankings(out["scores"], {e["id"]: e["name"] for e in out["entities"]})
+    out["ranking_tables"] = rankings(out["scores"], {e["id"]: e["name"] for e in out["entities"]})
     out["scopes"] = scope_lists(out["scores"])
     return out
 
@@ -260,34 +264,38 @@ def build(db_path: Path = DEFAULT_DB, raw_dir: Path = RAW_DIR) -> dict[str, int]
 def _write(path: str, rows: dict[str, list[dict]]) -> dict[str, int]:
     """Schema with sqlite-utils, rows with executemany, all in one transaction.
 
-    `atomic()` opens the transaction and the schema's own `atomic()` blocks nest in it as
-    savepoints, so nothing is committed (or synced) part-way.  synchronous=OFF and an
-    in-memory journal: a crash mid-build only loses a temporary file that is never renamed
-    into place.  Rows go in with plain executemany: sqlite-utils' insert_all checks every
-    value for JSON conversion in Python, which was 0.3 s of the build for rows that are
-    already plain str / int / float / None.
+    sqlite-utils 4 runs its own steps in atomic() blocks, which nest in an open transaction
+    as savepoints, so nothing is committed part-way (3.x commits after each create, harmless
+    here).  synchronous=OFF and an in-memory journal: no commit syncs, and a crash mid-build
+    only loses a temporary file that is never renamed into place.
     """
     db = sqlite_utils.Database(path)
     try:
         db.execute("PRAGMA journal_mode = MEMORY")
         db.execute("PRAGMA synchronous = OFF")
-        with db.atomic():
-            db.execute(f"PRAGMA user_version = {FORMAT}")
-            schema.create(db)
-            for table, (columns, _pk) in schema.TABLES.items():
-                if not rows[table]:
-                    continue
-                unknown = set(rows[table][0]) - set(columns)
-                if unknown:
-                    raise ValueError(f"{table}: no such column {sorted(unknown)}")
-                names = [c for c in columns if c in rows[table][0]]
-                sql = (f"insert into [{table}] ({', '.join(f'[{c}]' for c in names)}) "
-                       f"values ({', '.join('?' for _ in names)})")
-                db.conn.executemany(sql, ([r[c] for c in names] for r in rows[table]))
-            schema.create_indexes(db)
+        db.conn.execute("BEGIN")
+        db.execute(f"PRAGMA user_version = {FORMAT}")
+        schema.create(db)
+        for table, (columns, _pk) in schema.TABLES.items():
+            _insert(db.conn, table, list(columns), rows[table])
+        schema.create_indexes(db)
+        db.conn.commit()
         return {table: db[table].count for table in schema.TABLES}
     finally:
         db.close()
+
+
+def _insert(conn: sqlite3.Connection, table: str, columns: list[str], rows: list[dict]) -> None:
+    """Plain executemany: sqlite-utils' insert_all checks every value for JSON conversion in
+    Python, 0.3 s of the build for rows that are already plain str / int / float / None."""
+    if not rows:
+        return
+    unknown = set(rows[0]) - set(columns)
+    if unknown:
+        raise ValueError(f"{table}: no such column {sorted(unknown)}")
+    names = [c for c in columns if c in rows[0]]
+    sql = f"insert into [{table}] ({', '.join(f'[{c}]' for c in names)}) values ({', '.join('?' for _ in names)})"
+    conn.executemany(sql, ([r[c] for c in names] for r in rows))
 
 
 def _fsync(path: str) -> None:

@@ -8,6 +8,7 @@ table), a competition rank computed from the values, marked `computed`.
 from __future__ import annotations
 
 import gc
+import json
 import re
 import sqlite3
 from contextlib import closing
@@ -17,8 +18,10 @@ from itertools import product
 from pathlib import Path
 
 DEFAULT_DB = Path(__file__).resolve().parent.parent / "data" / "scores.db"
-FORMAT = 2  # PRAGMA user_version the build writes; 0 = built before rankings and scopes were precomputed
-LIST_SEP = "、"  # joins the names in rankings.ties and scopes.scopes (no place or scope name has it)
+# PRAGMA user_version the build writes.  0: before ranks were precomputed; 2: a rankings row per
+# place; 3: ranking_tables.places and scopes as JSON (faster to read).
+FORMAT = 3
+TIE_SEP = "、"  # joins the names tied with a place in ranking_tables.places (no place name has it)
 
 
 class StoreError(Exception):
@@ -172,28 +175,34 @@ class Store:
         self._group_means: dict[tuple, tuple] = {}
 
     def _load_tables(self) -> None:
-        """Every ranking table in order, from the build's `rankings` rows and the scores they point at."""
-        name = {e.id: e.name for e in self._entities.values()}
-        tables = {no: ((report, indicator, scope, year, measure), total)
-                  for no, report, indicator, scope, year, measure, total in self._tuples(
-                      "select no, report, indicator, scope, year, measure, total from ranking_tables")}
-        self._tables: dict[tuple, list[Value]] = {key: [] for key, _total in tables.values()}
-        self._in_table: dict[tuple, dict[str, Value]] = {key: {} for key in self._tables}  # an entity's first place
-        no = None
-        for table_no, entity_id, scope, value, text, rank, kind, rate, source, line, ties in self._tuples(
-                "select k.table_no, s.entity_id, s.scope, s.value, s.value_text, k.rank, k.rank_kind, s.rate_text, "
-                "s.source_table, s.source_line, k.ties from rankings k join scores s on s.id = k.score_id "
-                "order by k.table_no, k.place"):
-            if table_no != no:
-                no = table_no
-                key, total = tables[no]
-                report, indicator, _scope, year, measure = key
-                table, index = self._tables[key], self._in_table[key]
-            v = Value(report, entity_id, name[entity_id], indicator, scope, value, text, rank, kind, rate, source,
-                      line, year, measure, ties.split(LIST_SEP) if ties else [], total)
-            table.append(v)
-            if entity_id not in index:
-                index[entity_id] = v
+        """Every ranking table, places in order, as the build computed them (store.build.rankings).
+
+        The places are parsed here; each table's Values (and its entity index) are made the
+        first time it is asked for: making all 11,588 at open took a third of the open."""
+        self._places: dict[tuple, tuple[int, list[list]]] = {}
+        for report, indicator, scope, year, measure, total, places in self._tuples(
+                "select report, indicator, scope, year, measure, total, places from ranking_tables order by no"):
+            self._places[(report, indicator, scope, year, measure)] = (total, json.loads(places))
+        self._tables: dict[tuple, list[Value]] = {}
+        self._in_table: dict[tuple, dict[str, Value]] = {}  # an entity's first place in a table
+
+    def _table(self, key: tuple) -> list[Value]:
+        """The ranking table (report, indicator, scope, year, measure) as Values, made once."""
+        table = self._tables.get(key)
+        if table is None:
+            if key not in self._places:
+                return []
+            report, indicator, _scope, year, measure = key
+            total, places = self._places[key]
+            table = [Value(report, entity_id, self._entities[entity_id].name, indicator, scope, value, text, rank, kind,
+                           rate, source, line, year, measure, ties.split(TIE_SEP) if ties else [], total)
+                     for _id, entity_id, scope, value, text, rank, kind, rate, source, line, ties in places]
+            index: dict[str, Value] = {}
+            for v in table:
+                index.setdefault(v.entity_id, v)
+            self._in_table[key] = index
+            self._tables[key] = table
+        return table
 
     def _load_scopes(self) -> None:
         """Scope lists from the build; the entities each report scores and the reports holding each
@@ -201,19 +210,19 @@ class Store:
         report, indicator, scope, year and measure) and the memberships."""
         self._scopes: dict[tuple[str, str, str], list[str]] = {}
         self._ranking_scopes: dict[tuple[str, str], list[str]] = {}
-        for report, indicator, entity_id, scopes in self._tuples(
-                "select report, indicator, entity_id, scopes from scopes order by id"):
-            if entity_id is None:
-                self._ranking_scopes[(report, indicator)] = scopes.split(LIST_SEP)
-            else:
-                self._scopes[(report, entity_id, indicator)] = scopes.split(LIST_SEP)
+        for report, indicator, scopes, by_entity in self._tuples(
+                "select report, indicator, scopes, by_entity from scopes"):
+            self._ranking_scopes[(report, indicator)] = json.loads(scopes)
+            for entity_id, its in json.loads(by_entity).items():
+                self._scopes[(report, entity_id, indicator)] = its
         self._scored: dict[str, dict[str, None]] = {key: {} for key in self._reports}  # for group_entities
         held: dict[str, dict[str, None]] = {e: {} for e in self._entities}
-        for (report, _indicator, scope, year, _measure), index in self._in_table.items():
-            for entity_id in index:
+        for (report, _indicator, scope, year, _measure), (_total, places) in self._places.items():
+            ids = dict.fromkeys(place[1] for place in places)
+            for entity_id in ids:
                 held[entity_id][report] = None
             if year == self._reports[report].year and scope != "前十":
-                self._scored[report].update(dict.fromkeys(index))
+                self._scored[report].update(ids)
         for (entity_id, report), _rows in self._memberships.items():
             if report:
                 held[entity_id][report] = None
@@ -301,14 +310,15 @@ class Store:
         but present in another table of the report are added with a computed rank
         (computed by the build: store.build.rankings).
         """
-        return self._tables.get((report, indicator, scope, year or self._reports[report].year, measure), [])
+        return self._table((report, indicator, scope, year or self._reports[report].year, measure))
 
     def value(self, report: str, entity_id: str, indicator: str, scope: str | None = None,
               year: int | None = None, measure: str = "score") -> Value | None:
         """The entity's value (with rank and ties) in its first ranking scope, or the one named."""
         year = year or self._reports[report].year
         for sc in [scope] if scope else (self.scopes(report, entity_id, indicator) or ["全部"]):
-            found = self._in_table.get((report, indicator, sc, year, measure), {}).get(entity_id)
+            key = (report, indicator, sc, year, measure)
+            found = self._in_table.get(key, {}).get(entity_id) if self._table(key) else None
             if found is not None:
                 return found
         return None

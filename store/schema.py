@@ -3,12 +3,12 @@
 One row per printed number: `scores` keeps the value as printed (value_text) and
 as a number (value), the printed rank (or a computed one, marked so), the ranking
 scope (全部, 华东, 地市, 区县 …) and the source table and line.  `ranking_tables` is
-every ranking table as the store answers it, computed once at build time (report,
-indicator, scope, year, measure and how many places), and `rankings` its places in
-order (table_no, place 1…total), each pointing at its scores row, with the rank
-(printed or computed, and which) and the names tied with it (joined by 、).
-`scopes` lists (joined by 、) the scopes ranking each entity on each indicator, in the
-report's order, and (entity_id null) every scope ranking the indicator, 全部 first.
+every ranking table as the store answers it, computed once at build time: report,
+indicator, scope, year, measure, how many places, and the places in order (JSON, see
+store.build.rankings: each place's scores row and what it shows, its rank, printed
+or computed, and the names tied with it), so reading a ranking is one indexed row.
+`scopes` lists (JSON) for each indicator of a report the scopes ranking it, 全部
+first, and per entity the scopes ranking that entity on it, in the report's order.
 """
 from __future__ import annotations
 
@@ -33,10 +33,8 @@ TABLES = {
                "value_text": str, "sentence": str, "source_line": int}, "id"),
     "anomalies": ({"id": int, "report": str, "source_file": str, "line": int, "what": str}, "id"),
     "ranking_tables": ({"no": int, "report": str, "indicator": str, "scope": str, "year": int, "measure": str,
-                        "total": int}, "no"),
-    "rankings": ({"table_no": int, "place": int, "score_id": int, "rank": int, "rank_kind": str, "ties": str},
-                 ("table_no", "place")),
-    "scopes": ({"id": int, "report": str, "indicator": str, "entity_id": str, "scopes": str}, "id"),
+                        "total": int, "places": str}, "no"),
+    "scopes": ({"report": str, "indicator": str, "scopes": str, "by_entity": str}, ("report", "indicator")),
 }
 INDEXES = [
     ("scores", ["report", "indicator", "scope"]),
@@ -46,7 +44,6 @@ INDEXES = [
     ("stats", ["report", "subject"]),
     ("aliases", ["alias"]),
     ("ranking_tables", ["report", "indicator", "scope", "year", "measure"]),
-    ("scopes", ["report", "indicator", "entity_id"]),
 ]
 
 

@@ -21,7 +21,7 @@ def test_a_database_from_an_older_build_is_refused_or_rebuilt(tmp_path, db_path,
     old = tmp_path / "scores.db"
     shutil.copy(db_path, old)
     with closing(sqlite3.connect(old)) as conn:  # what the build wrote before rankings were precomputed
-        conn.execute("drop table rankings")
+        conn.execute("drop table ranking_tables")
         conn.execute("pragma user_version = 0")
         conn.commit()
     with pytest.raises(StoreError, match=r"format 0, this one reads \d+\); run: python -m store build"):
