@@ -45,6 +45,7 @@ botapi_check = _load_checker()
 class FakeTelegram:
     def __init__(self) -> None:
         self.calls: list[tuple[str, dict]] = []
+        self.stamps: list[float] = []  # time.monotonic() of each call, for the load script
         self.updates: list[dict] = []
         self.confirmed = 0
         self.polls = 0
@@ -169,6 +170,7 @@ class FakeTelegram:
                 return self.updates[:int(params.get("limit") or 100)]
         with self.cond:
             self.calls.append((method, params))
+            self.stamps.append(time.monotonic())
             self.cond.notify_all()
         if method == "getMe":
             return BOT_USER
