@@ -15,7 +15,7 @@ from __future__ import annotations
 import copy
 
 from bot.choose import EngineBase
-from bot.reply import HINT, LABEL, Reply, fmt_number
+from bot.reply import LABEL, Reply, fmt_number
 from nlu import query as q
 from nlu.frame import Frame, Mention
 from store.catalogue import TIER_REPORT
@@ -172,9 +172,6 @@ class Interpreter(EngineBase):
         word = "高" if a[0] >= b[0] else "低"
         text = f"{first.text}\n{second.text}\n两者相差 {diff.lstrip('-')}（{a[1]} 比 {b[1]} {word}）。"
         return Reply(text, "ok", "region_avg", facts=first.facts + second.facts + [diff.lstrip("-")], context=first.context)
-
-    def _small_help(self) -> Reply:
-        return Reply(SMALL_TALK["help"] + HINT, "out_of_scope", "unknown")
 
 
 def _needs_sets(node: q.Node, f: Frame) -> bool:

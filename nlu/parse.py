@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from nlu import compose
+from nlu import compose, query
 from nlu.frame import Frame, Mention
 from nlu.lexicon import FUNCTION_WORDS, Lexicon, toneless
 from nlu.normalize import MAX_CHARS, basic, cn_to_int, find_years, mask
@@ -228,14 +228,10 @@ def parse(text: str, lex: Lexicon) -> Frame:
 
 
 def family(builds: str, frame: Frame) -> str:
-    """The contract's intent for a node kind (tier lists are 'tier', other group lists 'meta')."""
-    if builds == "Members":
-        return "tier" if any(g[0] == "tier" for g in frame.groups) else "meta"
-    if builds == "Count":
-        return "filter"
-    return {"Rank": "rank", "Value": "lookup", "Compare": "compare", "Mean": "region_avg", "Profile": "profile",
-            "Change": "trend", "Tier": "tier", "Where": "filter", "Top": "top", "Nth": "top", "Meta": "meta",
-            "SmallTalk": "unknown", "Unclear": "unknown"}[builds]
+    """The contract's intent for a node kind: the node's own family; a list of a tier's members is 'tier'."""
+    if builds == "Members" and any(g[0] == "tier" for g in frame.groups):
+        return "tier"
+    return getattr(query, builds).family
 
 
 def _merge_parent_child(frame: Frame, lex: Lexicon) -> None:

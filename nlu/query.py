@@ -63,69 +63,75 @@ class Node:
 
 # --- about one subject ----------------------------------------------------------------------
 @dataclass
-class Rank(Node):
+class About(Node):
+    """A node whose subject is what the question asked (`ask`)."""
+
+    ask: Ask = field(default_factory=Ask)
+
+
+@dataclass
+class Rank(About):
     """A city's rank (and score) on an indicator: 无锡2015智慧管理排名."""
 
     family = "rank"
-    ask: Ask = field(default_factory=Ask)
 
 
 @dataclass
-class Value(Node):
+class Value(About):
     """A city's score on an indicator: 大连2015年加分项."""
 
     family = "lookup"
-    ask: Ask = field(default_factory=Ask)
 
 
 @dataclass
-class Profile(Node):
+class Profile(About):
     """Every indicator of a city (under one indicator when `ask.indicators` names it): 上海2015年各项得分."""
 
     family = "profile"
-    ask: Ask = field(default_factory=Ask)
 
 
 @dataclass
-class Tier(Node):
+class Tier(About):
     """Which tier a city is in: 南京是数字经济几线城市."""
 
     family = "tier"
-    ask: Ask = field(default_factory=Ask)
 
 
 @dataclass
-class Change(Node):
+class Change(About):
     """A city across editions: 北京历届排名, 广州15年到16年排名变化."""
 
     family = "trend"
-    ask: Ask = field(default_factory=Ask)
 
 
 @dataclass
-class Compare(Node):
+class Compare(About):
     """Two or more cities on one indicator: 杭州和宁波智慧经济哪个强; `diff` when the question asks how much."""
 
     family = "compare"
-    ask: Ask = field(default_factory=Ask)
     diff: bool = False
 
 
 # --- sets of cities ---------------------------------------------------------------------------
 @dataclass
-class Cities(Node):
-    """Every city a report ranks (in a scope, when `ask.groups` names one)."""
+class OnSet(Node):
+    """A node that operates on a set of cities (`of`)."""
 
-    family = "top"
-    ask: Ask = field(default_factory=Ask)
+    of: Node = field(default_factory=lambda: Cities())
 
 
 @dataclass
-class InGroup(Node):
+class Cities(About):
+    """Every city a report ranks (in a scope, when `ask.groups` names one)."""
+
+    family = "top"
+
+
+@dataclass
+class InGroup(OnSet):
     """The members of a set that belong to a province, region, cluster, tier or admin level."""
 
     family = "filter"
-    of: Node = field(default_factory=Cities)
     group: tuple[str, str] = ("", "")
 
     def show(self, names=str) -> str:
@@ -133,11 +139,10 @@ class InGroup(Node):
 
 
 @dataclass
-class Where(Node):
+class Where(OnSet):
     """The members of a set whose value lies within bounds (70分以上, 为0, 满分, 介于60和70之间)."""
 
     family = "filter"
-    of: Node = field(default_factory=Cities)
     low: float | None = None
     high: float | None = None
     low_inclusive: bool = True
@@ -156,47 +161,42 @@ class Where(Node):
 
 
 @dataclass
-class Top(Node):
+class Top(OnSet):
     """The first (or last) n of a set on an indicator: 2015年前十名, 数字经济倒数五名."""
 
     family = "top"
-    of: Node = field(default_factory=Cities)
     n: int = 10
     bottom: bool = False
 
 
 @dataclass
-class Nth(Node):
+class Nth(OnSet):
     """Who stands k-th (from the top or bottom) as the table prints it: 数字经济第31名是谁."""
 
     family = "top"
-    of: Node = field(default_factory=Cities)
     k: int = 1
     bottom: bool = False
 
 
 @dataclass
-class Members(Node):
+class Members(OnSet):
     """Who is in a group: 长三角包括哪些城市, 2021年先锋城市有哪些."""
 
     family = "meta"
-    of: Node = field(default_factory=Cities)
 
 
 @dataclass
-class Count(Node):
+class Count(OnSet):
     """How many members a set has: 2016年减分项为0的城市有几个."""
 
     family = "filter"
-    of: Node = field(default_factory=Cities)
 
 
 @dataclass
-class Mean(Node):
+class Mean(About):
     """A group's average (the printed figure and the one computed from members): 2015年华东地区平均分."""
 
     family = "region_avg"
-    ask: Ask = field(default_factory=Ask)
     minus: Node | None = None  # 比全国高多少: the other mean the difference is taken against
 
 
