@@ -125,8 +125,7 @@ class AboutAnswers(EngineBase):
                 children = [i for i in self.store.indicators(key) if i.parent == name]
                 ind = self.store.indicator(key, name)
                 if children:
-                    parts = [c.name + (f"（{c.weight or c.max_score + ' 分'}）" if c.weight or c.max_score else "")
-                             for c in children]
+                    parts = [_weighted(c) for c in children]
                     text = f"{LABEL[key]}中「{name}」包括 {len(children)} 项：{'、'.join(parts)}。"
                     return Reply(text, "ok", "meta", facts=[c.name for c in children])
                 if ind and ind.description:
@@ -154,7 +153,7 @@ class AboutAnswers(EngineBase):
         inds = self.store.indicators(report)
         top = [i.name for i in inds if i.level == 1]
         total = self._total(report)
-        text = f"{LABEL[report]}的指标：{'、'.join(top)}（合计为「{total}」）。"
+        text = f"{LABEL[report]}的指标：{'、'.join(_weighted(i) for i in inds if i.level == 1)}（合计为「{total}」）。"
         if report == "sc2021":
             l2 = [i.name for i in inds if i.level == 2]
             text = f"{LABEL[report]}有 {len(top)} 个一级指标：{'、'.join(top)}；{len(l2)} 个二级指标：{'、'.join(l2)}。"
@@ -205,3 +204,9 @@ class AboutAnswers(EngineBase):
             if found:
                 return Reply(f"{LABEL[key]}：{found[0].sentence}", "ok", "meta", facts=[found[0].value_text])
         return Reply("报告没有说明这个数的算法。", "no_data", "meta")
+
+
+def _weighted(ind) -> str:
+    """An indicator's name with its printed weight or maximum: 城市服务（35%）, 智慧管理（20 分）."""
+    w = ind.weight or (ind.max_score and f"{ind.max_score} 分")
+    return f"{ind.name}（{w}）" if w else ind.name

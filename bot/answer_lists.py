@@ -62,8 +62,33 @@ class ListAnswers(EngineBase):
         return Reply(text, "ok", "region_avg", facts=facts, context=self._context(f))
 
     # --- lists --------------------------------------------------------------------------------
+    def _history_by_indicator(self, f: Frame, year: int) -> Reply | None:
+        """「2014年智慧经济第一」: the 2015 report's 2014-vs-2015 top-ten table of a level-1 indicator."""
+        asked = [c for _, cands in f.indicators for c in cands if self._indicator_in("sc2015", c)]
+        rows = self.store.table("sc2015", asked[0], "前十", year=year, measure="rate") if asked else []
+        if not rows:
+            return None
+        n = f.n or 10
+        hit = [v for v in rows if v.rank == f.position] if f.position else [v for v in rows if v.rank <= n]
+        if not hit:
+            why = "（前面有并列）" if f.position and f.position <= rows[-1].rank else "，只留下前十名"
+            return Reply(f"{year} 年{asked[0]}前十名表中没有第{f.position}名{why}。", "no_data", "top",
+                         facts=[str(year)], context=self._context(f))
+        if f.position:
+            names = "、".join(v.entity for v in hit)
+            tie = "（并列）" if len(hit) > 1 else ""
+            head = f"{year} 年{asked[0]}第{f.position}名{tie}：{names}，得分率 {hit[0].value_text}"
+        else:
+            head = f"{year} 年{asked[0]}前{min(n, 10)}名（得分率）：" + "；".join(
+                f"{v.rank}. {v.entity} {v.value_text}" for v in hit)
+        text = f"{head}。来源：2015 年报告·{rows[0].table}"
+        return Reply(text, "ok", "top", facts=[str(year)] + [v.value_text for v in hit], context=self._context(f))
+
     def _history(self, f: Frame) -> Reply:
         year = next(y for y in f.years if y in HISTORY_YEARS)
+        by_indicator = self._history_by_indicator(f, year)
+        if by_indicator:
+            return by_indicator
         members = self.store.members("sc2015", "top10", str(year))
         if f.position and not any(m.position == f.position for m in members):
             return Reply(f"{year} 年的评估只留下前十名（2015 年报告·历届前十名对比表），没有第{f.position}名的记录。",

@@ -12,6 +12,7 @@ import logging
 
 from bot.answer_about import AboutAnswers
 from bot.answer_city import CityAnswers
+from bot.answer_groups import GroupAnswers
 from bot.answer_lists import ListAnswers
 from bot.interpret import Interpreter
 from bot.reply import HINT, LABEL, Reply
@@ -24,7 +25,7 @@ __all__ = ["Engine", "Reply", "LABEL"]
 log = logging.getLogger("cityq.engine")
 
 
-class Engine(Interpreter, CityAnswers, ListAnswers, AboutAnswers):
+class Engine(Interpreter, CityAnswers, ListAnswers, GroupAnswers, AboutAnswers):
     """Answers questions from one store; keeps no per-chat state itself."""
 
     errors = 0  # answers that failed inside the engine (logged); tests assert it stays 0
@@ -42,6 +43,8 @@ class Engine(Interpreter, CityAnswers, ListAnswers, AboutAnswers):
             reply = Reply(f"抱歉，这个问题我暂时答不了。{HINT}", "no_data", frame.intent or "unknown")
         if reply.context is None:
             reply.context = ctx if reply.status in ("clarify", "out_of_scope") else self._context(frame)
+        if reply.context is not ctx:
+            reply.context.remember(ctx)
         return reply
 
     def _dispatch(self, f: Frame) -> Reply:

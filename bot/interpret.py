@@ -42,8 +42,12 @@ class Interpreter(EngineBase):
             return self._each(node, f)
         if isinstance(node, (q.Members, q.Top, q.Nth, q.Where, q.Count)) and _needs_sets(node, f):
             return self._set_answer(node, f)
+        if isinstance(node, q.GroupMeans) or isinstance(node, (q.Top, q.Nth)) and isinstance(node.of, q.GroupMeans):
+            return self._group_ranking(node, f)
         if isinstance(node, q.Mean) and node.minus is not None:
             return self._mean_difference(node, f)
+        if isinstance(node, q.Mean) and node.ranked:
+            return self._group_place(f, self._dispatch(f))
         return self._dispatch(f)
 
     # --- Each ---------------------------------------------------------------------------------

@@ -15,7 +15,7 @@ import re
 
 from nlu import query as q
 from nlu.frame import Frame
-from nlu.rules import RULES, Rule
+from nlu.rules import RANK_WORDS, RULES, Rule
 from store.catalogue import HISTORY_YEARS, REPORT_YEARS
 
 LIST_WORDS = r"排名|排行|前|top|倒数|最高|最好|最低|最差|第一|冠军|榜首|垫底|谁|哪个城市|哪些城市|有哪些|哪个|哪几个|名单|最强|最弱|头名"
@@ -42,6 +42,8 @@ def slots(frame: Frame, store) -> set[str]:
         have.add("tier")
     if frame.groups or (kinds and all(k == "province" for k in kinds)):
         have.add("group_or_province")
+    if _kind_asked(frame, store):
+        have.add("kind")
     if frame.indicators:
         have.add("indicator")
     if frame.indicators or frame.total or frame.report_keys:
@@ -60,6 +62,21 @@ def slots(frame: Frame, store) -> set[str]:
     if frame.n or frame.position or re.search(LIST_WORDS, frame.words):
         have.add("list_asked")
     return have
+
+
+KIND_OF_GROUP = {"province": ("province",), "region": ("region",), "cluster": ("cluster", "circle"),
+                 "admin_level": ("admin_level",), "tier": ("tier",)}
+
+
+def _kind_asked(frame: Frame, store) -> str | None:
+    """各省 / 哪个地区 / 城市群 asked as a whole: no group of that kind is named (长三角城市群 names one)."""
+    for kind in frame.group_kinds:
+        named = [g for g in frame.groups if g[0] in KIND_OF_GROUP[kind] and g != ("admin_level", "省/自治区")]
+        if kind == "province":
+            named += [m for m in frame.mentions if store.entity(m.candidates[0]).kind == "province"]
+        if not named:
+            return kind
+    return None
 
 
 def choose_rule(frame: Frame, store) -> Rule | None:
@@ -92,12 +109,17 @@ def build(frame: Frame, store) -> q.Node:
     if kind == "Unclear":
         return q.Unclear(frame.meta or "unknown")
     if kind == "Meta":
-        return q.Meta(frame.meta or "indicators", ask)
+        meta = frame.meta or "indicators"
+        if meta == "contains" and not ask.indicators:
+            meta = "indicators"  # what a whole report's score is made of: its indicators
+        return q.Meta(meta, ask)
     if kind == "Mean":
         other = None
         if re.search(VERSUS_ALL, frame.words) and ask.groups:
             other = q.Mean(q.Ask(years=ask.years, reports=ask.reports, indicators=ask.indicators, total=ask.total))
-        return q.Mean(ask, other)
+        return q.Mean(ask, other, ranked=bool(re.search(RANK_WORDS, frame.words)))
+    if kind == "GroupMeans":
+        return _group_means(frame, ask, store)
     if kind in ("Members", "Top", "Nth", "Where", "Count"):
         return _list(kind, frame, ask, store)
     leaf = {"Rank": q.Rank, "Value": q.Value, "Profile": q.Profile, "Tier": q.Tier, "Change": q.Change}.get(kind)
@@ -164,3 +186,15 @@ def _list(kind: str, frame: Frame, ask: q.Ask, store) -> q.Node:
     if wrap:
         top.of = filtered(base)
     return top
+
+
+def _group_means(frame: Frame, ask: q.Ask, store) -> q.Node:
+    """各省平均分排名 / 哪个地区平均分最高 / 省份平均分倒数第一: the groups of one kind, ranked by mean."""
+    kind = _kind_asked(frame, store) or "province"
+    groups = [g for g in ask.groups if g[0] not in KIND_OF_GROUP[kind] and g != ("admin_level", "省/自治区")]
+    base = q.GroupMeans(_narrow(ask, groups=groups), kind=kind)
+    if frame.position:
+        return q.Nth(base, frame.position, frame.bottom)
+    if frame.n:
+        return q.Top(base, frame.n, frame.bottom)
+    return base

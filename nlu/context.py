@@ -4,7 +4,7 @@ What the last answer was about is kept (its operation, cities, report, indicator
 group, list position); a follow-up replaces what it names and keeps the rest:
   那杭州呢 replaces the city · 2016年呢 the report · 它的智慧经济呢 the indicator ·
   前十呢 / 第四名呢 the position in the list · 和宁波比呢 adds a city to compare ·
-  它俩 / 两个 / 两者 the previous answer's cities · 差多少 / 谁高 turn the previous
+  它俩 / 两个 / 两者 the previous answer's cities (or the last two asked about) · 差多少 / 谁高 turn the previous
   pair into a comparison · 它包括哪些城市 after a group's answer means that group ·
   舟山 alone continues the previous operation for 舟山.
 A question that names everything it needs starts afresh.
@@ -39,6 +39,13 @@ class Context:
     bottom: bool = False
     builds: str | None = None  # the query node of the previous question
     meta: str | None = None
+    recent: list[str] = field(default_factory=list)  # cities of the last few turns, newest first (「两个」 after 无锡 → 苏州呢)
+
+    def remember(self, before: Context | None, keep: int = 4) -> Context:
+        """Carry the cities talked about in earlier turns into this turn's context."""
+        earlier = before.recent or before.entities if before else []
+        self.recent = list(dict.fromkeys(self.entities + list(earlier)))[:keep]
+        return self
 
     def to_dict(self) -> dict:
         return {k: v for k, v in self.__dict__.items()}
@@ -70,8 +77,9 @@ def apply(frame: Frame, ctx: Context | None) -> Frame:
         return frame
     has_names = bool(frame.mentions) or bool(frame.unknown_places)
     asks_compare = bool(COMPARE_ASKED.search(frame.words))
-    if not has_names and (frame.plural or asks_compare) and len(ctx.entities) >= 2:
-        frame.mentions = _entity_mentions(ctx.entities)  # 它俩 / 差多少 / 谁的数据开放指数高: the previous pair
+    pair = ctx.entities if len(ctx.entities) >= 2 else ctx.recent[:2]
+    if not has_names and (frame.plural or asks_compare) and len(pair) >= 2:
+        frame.mentions = _entity_mentions(pair)  # 它俩 / 差多少 / 谁的数据开放指数高: the previous pair
         frame.pronoun, frame.follow_up = False, True
         if frame.intent in (None, "rank", "lookup", "compare", "top") or frame.weak_intent:
             _continue(frame, "compare")

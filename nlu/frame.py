@@ -29,6 +29,7 @@ class Frame:
     indicators: list[tuple[str, list[str]]] = field(default_factory=list)  # (surface, candidate names)
     total: bool = False  # asked for the overall score / rank
     groups: list[tuple[str, str]] = field(default_factory=list)  # (group_type, name)
+    group_kinds: list[str] = field(default_factory=list)  # 各省 / 哪个地区 / 城市群: a kind of group as a whole
     n: int | None = None  # top-N size
     position: int | None = None  # "第4名", "倒数第二"
     bottom: bool = False

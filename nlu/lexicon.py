@@ -85,6 +85,15 @@ GROUP_FORMS = {
     "珠三角": ("cluster", "珠三角"),
 }
 
+# Kinds of group asked about as a whole (各省 / 哪个地区 / 城市群): the groups of that kind, ranked by mean.
+KIND_FORMS = {
+    **dict.fromkeys(("省份", "各省", "各省份", "哪个省", "哪些省", "哪一个省", "哪省", "省区", "各省区", "哪个省份",
+                     "哪些省份", "全国各省"), "province"),
+    **dict.fromkeys(("地区", "各地区", "哪个地区", "哪些地区", "区域", "各区域", "哪个区域", "大区", "片区", "各大区"), "region"),
+    **dict.fromkeys(("城市群", "各城市群", "哪个城市群", "哪些城市群", "经济圈", "都市圈", "城市圈", "哪个经济圈"), "cluster"),
+    **dict.fromkeys(("行政级别", "各级别", "城市类型", "哪类城市", "哪一类城市", "各类城市"), "admin_level"),
+    **dict.fromkeys(("各梯队", "哪个梯队", "各线城市", "哪一线城市"), "tier"),
+}
 
 # Words the questions are made of besides names: kept whole by the tokenizer.
 FUNCTION_WORDS = {
@@ -100,8 +109,8 @@ FUNCTION_WORDS = {
 
 @dataclass(frozen=True)
 class Sense:
-    kind: str  # entity | indicator | total | group | report | place
-    value: object  # entity id, indicator name, (group_type, name), report key, place name
+    kind: str  # entity | indicator | total | group | kind | report | place
+    value: object  # entity id, indicator name, (group_type, name), group type, report key, place name
 
 
 def toneless(text: str) -> str:
@@ -130,12 +139,15 @@ class Lexicon:
             self._add(form, Sense("report", key))
         for form, group in GROUP_FORMS.items():
             self._add(form, Sense("group", group))
+        for form, kind in KIND_FORMS.items():
+            self._add(form, Sense("kind", kind))
         for form in TOTAL_FORMS:
             self._add(form, Sense("total", "total"))
         for surface in list(self.surfaces):  # 政府网站得分, 数字经济指数, 智慧城市排名 also name their report
             for form, key in REPORT_FORMS.items():
                 if form in surface and form != surface and not any(x.kind == "entity" for x in self.surfaces[surface]):
                     self._add(surface, Sense("report", key))
+        self._totals_as_reports(store)
         self.pinyin: dict[str, list[tuple[str, str]]] = defaultdict(list)
         for alias, senses in self.surfaces.items():
             for s in senses:
@@ -190,6 +202,15 @@ class Lexicon:
         for form, names in INDICATOR_FORMS.items():
             for name in names:
                 self._add(form, Sense("indicator", name))
+
+    def _totals_as_reports(self, store: Store) -> None:
+        """数字经济 / 数字经济指数 name a report and that report's overall score: read them as the report and
+        its total, never as an indicator another report lacks (「在政府网站和数字经济里各排第几」)."""
+        for surface, senses in self.surfaces.items():
+            totals = {i.name for s in senses if s.kind == "report" for i in store.indicators(s.value) if i.level == 0}
+            if any(s.kind == "indicator" and s.value in totals for s in senses):
+                kept = [s for s in senses if not (s.kind == "indicator" and s.value in totals)]
+                self.surfaces[surface] = kept + [Sense("total", "total")]
 
     def senses(self, surface: str) -> list[Sense]:
         return self.surfaces.get(surface, [])

@@ -186,6 +186,8 @@ def parse(text: str, lex: Lexicon) -> Frame:
                 frame.indicators[-1][1].append(s.value)
             elif s.kind == "total":
                 frame.total = True
+            elif s.kind == "kind" and s.value not in frame.group_kinds:
+                frame.group_kinds.append(s.value)
             elif s.kind == "group" and "entity" not in kinds:
                 frame.groups.append(s.value)
             elif s.kind == "report" and s.value not in frame.report_keys:

@@ -198,6 +198,16 @@ class Mean(About):
 
     family = "region_avg"
     minus: Node | None = None  # 比全国高多少: the other mean the difference is taken against
+    ranked: bool = False  # 浙江平均分排第几: also the group's place among the groups of its kind
+
+
+@dataclass
+class GroupMeans(About):
+    """Every group of a kind (province, region, cluster, admin level, tier) with its mean, best first:
+    2015年各省平均分排名; Top / Nth over it pick from the ranking."""
+
+    family = "region_avg"
+    kind: str = "province"
 
 
 # --- composition -----------------------------------------------------------------------------

@@ -430,6 +430,27 @@ class Store:
                 out.append(eid)
         return out
 
+    def group_names(self, report: str, group_type: str) -> list[str]:
+        """The groups of one kind a report has, in the report's order: those it prints figures for
+        (2015's five regional tables, its provincial table), else those it lists members of, else (for
+        provinces) the provinces of the cities it scores.
+
+        >>> store.group_names("sc2015", "region")
+        ['华东', '华南', '华中', '华北与东北', '西北与西南']
+        """
+        prefix = group_type + ":"
+        printed = list(dict.fromkeys(subject[len(prefix):] for (rep, subject, _i, _k) in self._stats
+                                     if rep == report and subject and subject.startswith(prefix)))
+        if printed:
+            return printed
+        listed = [name for _t, name in self.groups(report, group_type)]
+        if listed:
+            return listed
+        if group_type == "province":
+            names = (self._entities[e].province for e in self._scored[report] if self._entities[e].kind != "province")
+            return list(dict.fromkeys(n for n in names if n))
+        return []
+
     def group_mean(self, report: str, indicator: str, group_type: str, group_name: str,
                    scope: str = "全部") -> GroupMean:
         """The report's printed average for the group, and the mean computed from its members' values.
