@@ -1,6 +1,8 @@
 """Answers about named cities: rank, lookup, compare, profile, trend."""
 from __future__ import annotations
 
+import copy
+
 from bot.choose import EngineBase
 from bot.reply import HISTORY_YEARS, LABEL, Reply, fmt_number
 from nlu.frame import Frame
@@ -136,6 +138,20 @@ class CityAnswers(EngineBase):
         if problem:
             return Reply(problem, "no_data", "compare", facts=[str(y) for y in f.years])
         common = [k for k in keys if all(k in self.store.reports_with(i) for i in ids)]
+        absent_note = ""
+        if not common and len(keys) == 1:  # 海口和三亚比: 三亚 is not in the report; answer for those that are
+            present = [i for i in ids if keys[0] in self.store.reports_with(i)]
+            if present:
+                missing = "、".join(self._name(i) for i in ids if i not in present)
+                absent_note = f"{missing}不在{LABEL[keys[0]]}的评估对象中，无法比较。"
+                if len(present) == 1:
+                    only = copy.copy(f)
+                    only.mentions = [m for m in f.mentions if m.candidates == [present[0]]]
+                    reply = self._single(only, "rank")
+                    reply.text = f"{absent_note}\n{reply.text}"
+                    reply.intent, reply.facts = "compare", reply.facts + [missing]
+                    return reply
+                ids, common = present, keys
         if not common:
             if len(keys) == 1:
                 missing = "、".join(self._name(i) for i in ids if keys[0] not in self.store.reports_with(i))
@@ -188,6 +204,8 @@ class CityAnswers(EngineBase):
                          "values": [v.value for v in vals], "texts": [v.value_text for v in vals]}
         if not lines:
             return Reply("这几个城市在同一份报告里没有可比的数据。", "no_data", "compare", context=self._context(f))
+        if absent_note:
+            lines.insert(0, absent_note)
         return Reply("\n".join(lines), "ok", "compare", facts=facts, chart=chart, context=self._context(f))
 
     # --- one entity, many numbers ------------------------------------------------------------
@@ -201,42 +219,80 @@ class CityAnswers(EngineBase):
         holding = [k for k in keys if k in self.store.reports_with(entity_id)]
         if not holding:
             return self._absent(f, entity_id, keys[0], "profile")
-        report = holding[0]
-        if report == "sc2021":
-            return self._single(f, "profile")
+        under = self._parent_asked(f, holding[0])
+        intent = "lookup" if under else "profile"
+        explicit = bool(f.years or f.report_keys or f.indicators)
+        if holding[0] == "sc2021" and (explicit or len(holding) == 1):
+            return self._single(f, intent)
+        shown = holding[:1] if explicit else [k for k in holding if k != "sc2021"]
+        blocks = [self._profile_block(f, entity_id, key, under, compact=len(shown) > 1) for key in shown]
+        lines = [line for block in blocks for line in block[0]]
+        facts = [x for block in blocks for x in block[1]]
+        tier = self._tier_line("sc2021", entity_id) if len(shown) > 1 and "sc2021" in holding else None
+        if tier:
+            lines.append(f"• {LABEL['sc2021']}：属{tier}（只公布梯队）")
+            facts.append(tier)
+        if len(shown) > 1:
+            lines.insert(0, f"{self._name(entity_id)}在 {len(shown) + bool(tier)} 项评估中的得分（新的在前）：")
+        chart = blocks[0][2]
+        return Reply("\n".join(lines), "ok", intent, facts=facts, chart=chart, context=self._context(f))
+
+    def _parent_asked(self, f: Frame, report: str) -> str | None:
+        """宁波智慧基础设施的三个二级指标: the indicator whose parts are asked for, when it has parts."""
+        for _surface, cands in f.indicators:
+            for c in cands:
+                name = self._indicator_in(report, c)
+                if name and any(i.parent == name for i in self.store.indicators(report)):
+                    return name
+        return None
+
+    def _profile_block(self, f: Frame, entity_id: str, report: str, under: str | None,
+                       compact: bool) -> tuple[list[str], list[str], dict | None]:
+        """One report's part of a profile: the headline value, then the indicators one level below
+        (the report's level-1 indicators, or the parts of the indicator asked)."""
         scope = self._scope(f, report)
-        total = self._total(report)
-        main = self.store.value(report, entity_id, total, scope)
+        head_ind = under or self._total(report)
+        main = self.store.value(report, entity_id, head_ind, scope)
+        parent = under or self._total(report)
         rows = []
         for ind in self.store.indicators(report):
-            if ind.level > 1 or ind.name == total:
+            if ind.name == self._total(report) or (ind.parent != parent and not (under is None and ind.level == 1)):
                 continue
             v = self.store.value(report, entity_id, ind.name, main.scope if main else scope)
             if v:
                 rows.append(v)
         name = self._name(entity_id)
         facts = []
-        head = f"{name} · {LABEL[report]}"
+        head = f"{name} · {LABEL[report]}" if not compact else f"• {LABEL[report]}"
         if main:
-            head += f"{('·' + main.scope) if main.scope != '全部' else ''}：{self._value_line(main)}"
-            facts += [main.value_text, str(main.rank)]
+            where = f"·{main.scope}" if main.scope not in ("全部", "附件1") else ""
+            head += f"{where}：{self._value_line(main)}"
+            facts += [main.value_text] + ([str(main.rank)] if main.rank else [])
         lines = [head]
+        parts = []
         for v in rows:
-            rank = f"（第{v.rank}名{'，并列' if v.ties else ''}）" if v.rank and report != "gw2020" else ""
-            lines.append(f"• {v.indicator} {v.value_text}{self._max(report, v.indicator)}{rank}")
+            rank = f"（第{v.rank}名{'，并列' if v.ties else ''}）" if v.rank and report != "gw2020" and not compact else ""
+            parts.append(f"{v.indicator} {v.value_text}{self._max(report, v.indicator)}{rank}")
             facts.append(v.value_text)
-        tier = self._tier_line(report, entity_id)
+        tier = self._tier_line(report, entity_id) if not under else None
         if tier:
-            lines.append(f"• 城市画像：{tier}")
+            parts.append(f"城市画像：{tier}")
             facts.append(tier)
-        clusters = [g for r, t, g, _ in self.store.memberships(entity_id, report) if t == "cluster"]
+        clusters = [g for r, t, g, _ in self.store.memberships(entity_id, report) if t == "cluster"] if not under else []
         if clusters:
-            lines.append(f"• 所属城市群：{'、'.join(clusters)}")
-        if main:
-            lines.append(f"来源：{main.table}")
-        chart = {"title": f"{name} {LABEL[report]}", "labels": [v.indicator for v in rows],
-                 "values": [v.value for v in rows], "texts": [v.value_text for v in rows]} if rows else None
-        return Reply("\n".join(lines), "ok", "profile", facts=facts, chart=chart, context=self._context(f))
+            parts.append(f"所属城市群：{'、'.join(clusters)}")
+        if compact:
+            lines[0] += ("；" + "，".join(parts) if parts else "") + (f"。来源：{main.table}" if main else "")
+        else:
+            lines += [f"• {p}" for p in parts]
+            sources = list(dict.fromkeys(v.table for v in ([main] if main else []) + rows))
+            if sources:
+                lines.append(f"来源：{sources[0]}" + (f"；各项见{sources[1]}等表" if len(sources) > 2 else
+                                                     f"；{sources[1]}" if len(sources) == 2 else ""))
+        chart = {"title": f"{name} {LABEL[report]}" + (f" {under}" if under else ""),
+                 "labels": [v.indicator for v in rows], "values": [v.value for v in rows],
+                 "texts": [v.value_text for v in rows]} if rows else None
+        return lines, facts, chart
 
     def _earlier_edition(self, f: Frame, entity_id: str, intent: str) -> Reply:
         """2011–2014: only the top ten of each edition (and the 2014 top ten per level-1 indicator) survive."""

@@ -36,6 +36,9 @@ class Interpreter(EngineBase):
     def _evaluate(self, node: q.Node, f: Frame) -> Reply:
         if isinstance(node, q.SmallTalk):
             return Reply(SMALL_TALK.get(node.kind, SMALL_TALK["hello"]) + EXAMPLES, "out_of_scope", "unknown")
+        if isinstance(node, q.Unclear) and node.kind == "off_topic":
+            topic = f.leftover.split()[-1]  # the object of the request: 机票, 下雨
+            return Reply(f"「{topic}」不在报告里：我只回答城市评估报告里的排名和得分。" + EXAMPLES, "out_of_scope", "unknown")
         if isinstance(node, q.Unclear) and node.kind == "which":
             return Reply("想查哪个城市、哪份报告的排名？比如「无锡2015年排名」或「数字经济前十」。", "clarify", "unknown")
         if isinstance(node, q.Each):

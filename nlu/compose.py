@@ -23,6 +23,8 @@ EACH_WORDS = r"分别|各自|各排|各是|各在|各为|各得|各多少|各几
 AFTER_TOP = r"进了|进入|入围|跻身|挤进|进|在.{0,8}前"
 VERSUS_ALL = r"比全国|比整体|比平均|比总体|高于全国|低于全国|和全国比|与全国比|跟全国比"
 FILTER_GROUPS = ("province", "tier", "cluster")
+HARMLESS = r"[说看查问找瞧聊讲][说看查问找瞧聊讲下一]*|换成|那个|这个|一下|请教|想知道|了解|关于|怎么|咋样|好吗|可以|麻烦"
+
 
 
 def slots(frame: Frame, store) -> set[str]:
@@ -59,6 +61,8 @@ def slots(frame: Frame, store) -> set[str]:
                           ("years2", len(set(frame.years)) >= 2)):
         if present:
             have.add(name)
+    if any(len(w) >= 2 and not re.fullmatch(HARMLESS, w) for w in frame.leftover.split()):
+        have.add("unread")  # words about something else: 订张 机票, 明天会 下雨
     if frame.n or frame.position or re.search(LIST_WORDS, frame.words):
         have.add("list_asked")
     return have

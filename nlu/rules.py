@@ -174,6 +174,9 @@ RULES: tuple[Rule, ...] = (
     Rule("rank", "Rank", needs=("entity",), words=RANK_WORDS,
          examples=(("无锡2015智慧管理排名", "Rank(无锡 2015 智慧管理/智慧治理)"), ("第六届评估里南宁排多少", "Rank(南宁 2016)"), ("舟山 能耗 排名 2015", "Rank(舟山 2015 经济产出能耗水平)"),
                    ("仪征市在政府网站和数字经济两个报告里各排第几", "Each(Rank(仪征市 gw2020 总分), Rank(仪征市 de2020 总分))"))),
+    Rule("off_topic", "Unclear", kind="off_topic", needs=("entity", "unread"),
+         absent=("named_thing", "year", "group", "pronoun", "follow", "n", "position", "bound"),
+         examples=(("帮我订一张去成都的机票", "Unclear(off_topic)"), ("杭州明天下雨吗", "Unclear(off_topic)"))),
     Rule("rank_weak", "Rank", needs=("entity",), weak=True,
          examples=(("舟山", "Rank(舟山)"), ("2016 宁波", "Rank(宁波 2016)"))),
 )
