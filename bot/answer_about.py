@@ -156,7 +156,8 @@ class AboutAnswers(EngineBase):
         text = f"{LABEL[report]}的指标：{'、'.join(_weighted(i) for i in inds if i.level == 1)}（合计为「{total}」）。"
         if report == "sc2021":
             l2 = [i.name for i in inds if i.level == 2]
-            text = f"{LABEL[report]}有 {len(top)} 个一级指标：{'、'.join(top)}；{len(l2)} 个二级指标：{'、'.join(l2)}。"
+            text = (f"{LABEL[report]}有 {len(top)} 个一级指标：{'、'.join(_weighted(i) for i in inds if i.level == 1)}；"
+                    f"{len(l2)} 个二级指标：{'、'.join(l2)}。")
         return Reply(text, "ok", "meta", facts=top)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 
 from bot.choose import EngineBase
-from bot.reply import HISTORY_YEARS, LABEL, SCOPE, Reply, fmt_number
+from bot.reply import HISTORY_YEARS, LABEL, SCOPE, Reply, bound_text, fmt_number
 from nlu.frame import Frame
 
 
@@ -169,20 +169,16 @@ class ListAnswers(EngineBase):
             return Reply("2021 年报告只公布梯队，不公布各城市指数，无法按分数筛选。", "no_data", "filter")
         report = keys[0]
         indicator, note = self._indicator(f, report)
-        cond = []
-        if f.low is not None:
-            cond.append(f"{fmt_number(f.low)} 分{'及以上' if f.low_inclusive else '以上（不含）'}")
-        if f.high is not None:
-            cond.append(f"{fmt_number(f.high)} 分{'及以下' if f.high_inclusive else '以下（不含）'}")
+        cond = bound_text(f.low, f.high, f.low_inclusive, f.high_inclusive, False)
         lines, facts = [], []
         for scope in self._scopes_for(f, report):  # 政府网站 without a category: every category
             rows = self.store.filter(report, indicator, f.low, f.high, scope, f.low_inclusive, f.high_inclusive)
             where = self._what(report, indicator, scope) + note
             if not rows:
-                lines.append(f"{where}没有{'、'.join(cond)}的。")
+                lines.append(f"{where}没有{cond}。")
                 continue
             body = "、".join(f"{self._name(v.entity_id)} {v.value_text}" for v in rows)
-            lines.append(f"{where} {'、'.join(cond)}的共 {len(rows)} 个：{body}。来源：{rows[0].table}")
+            lines.append(f"{where} {cond}共 {len(rows)} 个：{body}。来源：{rows[0].table}")
             facts += [v.value_text for v in rows] + [str(len(rows))]
         return Reply("\n".join(lines), "ok", "filter", facts=facts, context=self._context(f))
 

@@ -146,8 +146,9 @@ class EngineBase:
             options = m.candidates if len(inside) == 1 else (inside or m.candidates)
             labels = [(c, self._candidate_label(c)) for c in options]
             text = f"「{m.surface}」可能指：" + "、".join(lbl for _, lbl in labels) + "。请问是哪一个？"
-            return Reply(text, "clarify", f.intent or "unknown", candidates=labels, ambiguous=m.surface,
-                         context=self._context(f))
+            ctx = self._context(f)
+            ctx.pending, ctx.pending_surface = [c for c, _ in labels], m.surface  # 「政府网站的」 may settle it
+            return Reply(text, "clarify", f.intent or "unknown", candidates=labels, ambiguous=m.surface, context=ctx)
         return None
 
     def _province_meant(self, m, kept: str) -> bool:

@@ -15,7 +15,7 @@ from __future__ import annotations
 import copy
 
 from bot.choose import EngineBase
-from bot.reply import LABEL, Reply, fmt_number
+from bot.reply import LABEL, Reply, bound_text, fmt_number
 from nlu import query as q
 from nlu.frame import Frame, Mention
 from store.catalogue import TIER_REPORT
@@ -107,7 +107,8 @@ class Interpreter(EngineBase):
         if isinstance(node, q.InGroup):
             gtype, name = node.group
             keep = self._group_ids(gtype, name)
-            where = {"province": f"{name}的", "tier": f"{name}城市中", "cluster": f"{name}城市中"}.get(gtype, name)
+            where = {"province": f"{name}的", "tier": f"{name}城市中", "cluster": f"{name}城市中",
+                     "parent": f"{self._name(name) if gtype == 'parent' else name}的"}.get(gtype, name)
             return label + where, [(e, v) for e, v in rows if e in keep or self._province_of(e) in keep], has_values
         if not has_values:
             return Reply(f"{label}只公布梯队，没有各城市的分数，无法排序或按分数筛选。", "no_data", node.family,
@@ -121,7 +122,7 @@ class Interpreter(EngineBase):
                     return Reply("这个指标没有印出满分，无法判断谁拿满。", "no_data", node.family, context=self._context(f))
                 low = high = float(ind.max_score)
             keep = [r for r in ordered if _within(r[1].value, low, high, node.low_inclusive, node.high_inclusive)]
-            return label + _bound_text(low, high, node.low_inclusive, node.high_inclusive, f.full_marks), keep, True
+            return label + bound_text(low, high, node.low_inclusive, node.high_inclusive, f.full_marks), keep, True
         if isinstance(node, (q.Top, q.Nth)):
             seq = list(reversed(ordered)) if node.bottom else ordered
             if isinstance(node, q.Top):
@@ -154,6 +155,8 @@ class Interpreter(EngineBase):
     def _group_ids(self, gtype: str, name: str) -> set[str]:
         if gtype == "province":
             return {name}
+        if gtype == "parent":
+            return {e.id for e in self.store.entities() if e.parent_id == name}
         if gtype == "tier":
             return set(self.store.group_entities(TIER_REPORT[name], "tier", name))
         ids: set[str] = set()
@@ -187,7 +190,7 @@ def _needs_sets(node: q.Node, f: Frame) -> bool:
         return True
     groups = [n for n in _walk(node) if isinstance(n, q.InGroup)]
     if isinstance(node, q.Members) and len(groups) == 1 and isinstance(groups[0].of, q.Cities) \
-            and groups[0].group[0] != "province":
+            and groups[0].group[0] not in ("province", "parent"):
         return False  # who is in one group: the group's own list (answer_about) says it best
     return bool(groups)
 
@@ -217,19 +220,6 @@ def _within(value, low, high, low_inclusive, high_inclusive) -> bool:
     if low is not None and (value < low or (value == low and not low_inclusive)):
         return False
     return not (high is not None and (value > high or (value == high and not high_inclusive)))
-
-
-def _bound_text(low, high, low_inclusive, high_inclusive, full_marks) -> str:
-    if full_marks:
-        return f"拿满分（{fmt_number(low)}）的"
-    if low is not None and low == high:
-        return f"为 {fmt_number(low)} 的"
-    parts = []
-    if low is not None:
-        parts.append(f"{fmt_number(low)} 分{'及以上' if low_inclusive else '以上（不含）'}")
-    if high is not None:
-        parts.append(f"{fmt_number(high)} 分{'及以下' if high_inclusive else '以下（不含）'}")
-    return "、".join(parts) + "的"
 
 
 def _ranks(rows) -> str:

@@ -26,3 +26,17 @@ class Reply:
 
 def fmt_number(x: float) -> str:
     return f"{x:.2f}".rstrip("0").rstrip(".") if abs(x - round(x, 2)) < 1e-9 else f"{x:.2f}"
+
+
+def bound_text(low, high, low_inclusive, high_inclusive, full_marks) -> str:
+    """A filter's condition as a phrase ending in 的: 「70 分及以上的」「为 0 的」「拿满分（5）的」."""
+    if full_marks:
+        return f"拿满分（{fmt_number(low)}）的"
+    if low is not None and low == high:
+        return f"为 {fmt_number(low)} 的"
+    parts = []
+    if low is not None:
+        parts.append(f"{fmt_number(low)} 分{'及以上' if low_inclusive else '以上（不含）'}")
+    if high is not None:
+        parts.append(f"{fmt_number(high)} 分{'及以下' if high_inclusive else '以下（不含）'}")
+    return "、".join(parts) + "的"

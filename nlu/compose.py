@@ -23,6 +23,7 @@ EACH_WORDS = r"分别|各自|各排|各是|各在|各为|各得|各多少|各几
 AFTER_TOP = r"进了|进入|入围|跻身|挤进|进|在.{0,8}前"
 VERSUS_ALL = r"比全国|比整体|比平均|比总体|高于全国|低于全国|和全国比|与全国比|跟全国比"
 FILTER_GROUPS = ("province", "tier", "cluster")
+COUNT_WORDS = r"有几个|几个|多少个|有多少|数量|几座|几家"
 HARMLESS = r"[说看查问找瞧聊讲][说看查问找瞧聊讲下一]*|换成|那个|这个|一下|请教|想知道|了解|关于|怎么|咋样|好吗|可以|麻烦"
 
 
@@ -36,13 +37,17 @@ def slots(frame: Frame, store) -> set[str]:
     if len({tuple(m.candidates) for m in frame.mentions}) >= 2:
         have.add("entities2")
     list_words = re.search(r"哪些|谁|哪个|哪几|前|top|倒数|最|第|城市|有几|多少个|名单", frame.words)
+    parents = _parents(frame, store)
+    if parents:
+        have.add("parent")  # 深圳有哪些区进了区县前100: the city filters its districts
+        kinds = [k for m, k in zip(frame.mentions, kinds) if m.candidates[0] not in parents]
     if frame.pronoun or any(k != "province" for k in kinds) or (kinds and not list_words):
         have.add("one_city")  # a subject: a city, or a province asked about itself (浙江省政府网站排名)
     if frame.groups:
         have.add("group")
     if any(g[0] == "tier" for g in frame.groups):
         have.add("tier")
-    if frame.groups or (kinds and all(k == "province" for k in kinds)):
+    if frame.groups or parents or (kinds and all(k == "province" for k in kinds)):
         have.add("group_or_province")
     if _kind_asked(frame, store):
         have.add("kind")
@@ -70,6 +75,17 @@ def slots(frame: Frame, store) -> set[str]:
 
 KIND_OF_GROUP = {"province": ("province",), "region": ("region",), "cluster": ("cluster", "circle"),
                  "admin_level": ("admin_level",), "tier": ("tier",)}
+
+
+SUBORDINATE = r"哪些区|哪几个区|哪个区|哪些县|哪几个县|哪个县|区县|市辖区|县市|下辖|辖区|旗下|下属|的区|的县"
+
+
+def _parents(frame: Frame, store) -> list[str]:
+    """Cities named as the parent of the districts or counties a list question is about."""
+    if not re.search(SUBORDINATE, frame.words) or not re.search(r"哪|前|最|有几|多少个|名单|谁|都有|排名|排行|榜", frame.words):
+        return []
+    return [m.candidates[0] for m in frame.mentions if len(m.candidates) == 1
+            and store.entity(m.candidates[0]).kind in ("city", "municipality")]
 
 
 def _kind_asked(frame: Frame, store) -> str | None:
@@ -167,10 +183,11 @@ def _list(kind: str, frame: Frame, ask: q.Ask, store) -> q.Node:
     """A list question: the set of cities, its filters, and the operation on it."""
     filters = [g for g in ask.groups if g[0] in FILTER_GROUPS]
     provinces = [store.entity(e).province for e in ask.entities if store.entity(e).kind == "province"]
+    parents = _parents(frame, store)
     base_ask = _narrow(ask, groups=[g for g in ask.groups if g[0] not in FILTER_GROUPS],
-                       entities=[e for e in ask.entities if store.entity(e).kind != "province"])
+                       entities=[e for e in ask.entities if store.entity(e).kind != "province" and e not in parents])
     base: q.Node = q.Cities(base_ask)
-    wrap = [(f"{t}", g) for t, g in filters] + [("province", p) for p in provinces]
+    wrap = [(f"{t}", g) for t, g in filters] + [("province", p) for p in provinces] + [("parent", p) for p in parents]
 
     def filtered(node: q.Node) -> q.Node:
         for gtype, name in wrap:
@@ -186,6 +203,8 @@ def _list(kind: str, frame: Frame, ask: q.Ask, store) -> q.Node:
         return q.Nth(filtered(base), frame.position or 1, frame.bottom)
     top = q.Top(base, frame.n or 10, frame.bottom)
     if wrap and re.search(AFTER_TOP, frame.words) and frame.n:
+        if re.search(COUNT_WORDS, frame.words):
+            return q.Count(filtered(top))  # 杭州有几个区进了区县前100
         return q.Members(filtered(top))  # 广东哪些城市进了前30: the top 30 first, then those in 广东
     if wrap:
         top.of = filtered(base)

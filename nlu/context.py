@@ -6,7 +6,8 @@ group, list position); a follow-up replaces what it names and keeps the rest:
   前十呢 / 第四名呢 the position in the list · 和宁波比呢 adds a city to compare ·
   它俩 / 两个 / 两者 the previous answer's cities (or the last two asked about) · 差多少 / 谁高 turn the previous
   pair into a comparison · 它包括哪些城市 after a group's answer means that group ·
-  舟山 alone continues the previous operation for 舟山.
+  舟山 alone continues the previous operation for 舟山 · 第十三名是谁 (a list question
+  naming no report, year or indicator) reads the list of the previous answer.
 A question that names everything it needs starts afresh.
 """
 from __future__ import annotations
@@ -40,6 +41,8 @@ class Context:
     builds: str | None = None  # the query node of the previous question
     meta: str | None = None
     recent: list[str] = field(default_factory=list)  # cities of the last few turns, newest first (「两个」 after 无锡 → 苏州呢)
+    pending: list[str] = field(default_factory=list)  # candidates of a name the last answer asked about (吉林省 / 吉林市)
+    pending_surface: str = ""
 
     def remember(self, before: Context | None, keep: int = 4) -> Context:
         """Carry the cities talked about in earlier turns into this turn's context."""
@@ -76,6 +79,9 @@ def apply(frame: Frame, ctx: Context | None) -> Frame:
     if ctx is None or frame.problem or frame.builds == "SmallTalk":
         return frame
     has_names = bool(frame.mentions) or bool(frame.unknown_places)
+    if ctx.pending and not has_names and not frame.pronoun:  # 吉林排名 → which one? → 政府网站的: the one it has
+        frame.mentions = [Mention(ctx.pending_surface, -1, -1, list(ctx.pending), "context")]
+        frame.follow_up, has_names = True, True
     asks_compare = bool(COMPARE_ASKED.search(frame.words))
     pair = ctx.entities if len(ctx.entities) >= 2 else ctx.recent[:2]
     if not has_names and (frame.plural or asks_compare) and len(pair) >= 2:
@@ -96,7 +102,9 @@ def apply(frame: Frame, ctx: Context | None) -> Frame:
     only_names = has_names and not (frame.indicators or frame.total or frame.groups or frame.n or frame.position) \
         and not re.sub(r"[□\s]", "", frame.words.replace("呢", "").replace("那", "").replace("的", ""))
     missing_entity = not has_names and (frame.pronoun or frame.intent in NEEDS_ENTITY)
-    follow = frame.follow_up or missing_entity or frame.intent is None or only_names
+    unnamed_list = frame.builds in ("Top", "Nth", "Where", "Count") and not (
+        frame.years or frame.report_keys or frame.indicators or frame.total or frame.groups)  # 第十三名是谁: of that list
+    follow = frame.follow_up or missing_entity or frame.intent is None or only_names or unnamed_list
     if not follow:
         return frame
     if frame.intent is None or frame.weak_intent:

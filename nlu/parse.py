@@ -15,7 +15,7 @@ from nlu.lexicon import FUNCTION_WORDS, Lexicon, toneless
 from nlu.normalize import MAX_CHARS, basic, cn_to_int, find_years, mask
 
 MASK = "□"
-CN = r"[一二三四五六七八九十两百]+"
+CN = r"[零〇一二三四五六七八九十两百]+"
 NUM = rf"(\d+(?:\.\d+)?|{CN})"
 FILLER = set("的了吗呢啊吧呀哦嘛么在是和与跟及同比那它该其这个里中请问帮我查看下想知道一有没都还又再给告诉说下")
 STOPWORDS = FUNCTION_WORDS | {"梯队", "排名第", "个"}
@@ -78,6 +78,10 @@ def _bounds(frame: Frame, t: str) -> None:
     equal = re.search(rf"(?:为|等于|=|是|得)\s*{NUM}\s*分?\s*(?=的|城市|有|$|\s)", t)
     if equal:
         frame.low = frame.high = _num(equal[1])
+        return
+    deducted = re.search(rf"(?:扣了?|减了?|被扣)\s*{NUM}\s*分", t)  # 减分项扣了2分: the printed value is -2
+    if deducted or re.search(r"(?:没有?|未|不|零)(?:被)?扣分", frame.norm):
+        frame.low = frame.high = -_num(deducted[1]) if deducted else 0.0
         return
     between = re.search(rf"介于\s*{NUM}\s*(?:分)?\s*(?:和|与|到|至)\s*{NUM}", t) or re.search(
         rf"{NUM}\s*(?:分|%)?\s*(?:到|至|-|~|～)\s*{NUM}\s*(?:分|%)?\s*之间", t)
@@ -233,7 +237,10 @@ def family(builds: str, frame: Frame) -> str:
     """The contract's intent for a node kind: the node's own family; a list of a tier's members is 'tier'."""
     if builds == "Members" and any(g[0] == "tier" for g in frame.groups):
         return "tier"
-    return getattr(query, builds).family
+    fam = getattr(query, builds).family
+    if not isinstance(fam, str):  # decided by the node's children (Members): guess from the slots
+        return "filter" if frame.n or frame.position or frame.low is not None or frame.high is not None else "meta"
+    return fam
 
 
 def _merge_parent_child(frame: Frame, lex: Lexicon) -> None:

@@ -129,13 +129,15 @@ class Cities(About):
 
 @dataclass
 class InGroup(OnSet):
-    """The members of a set that belong to a province, region, cluster, tier or admin level."""
+    """The members of a set that belong to a province, region, cluster, tier or admin level, or (parent)
+    the districts and counties of a city."""
 
     family = "filter"
     group: tuple[str, str] = ("", "")
 
     def show(self, names=str) -> str:
-        return f"InGroup({self.of.show(names)}, {self.group[0]}:{self.group[1]})"
+        name = names(self.group[1]) if self.group[0] == "parent" else self.group[1]
+        return f"InGroup({self.of.show(names)}, {self.group[0]}:{name})"
 
 
 @dataclass
@@ -180,9 +182,16 @@ class Nth(OnSet):
 
 @dataclass
 class Members(OnSet):
-    """Who is in a group: 长三角包括哪些城市, 2021年先锋城市有哪些."""
+    """Who is in a group: 长三角包括哪些城市, 2021年先锋城市有哪些; who passes a filter of a ranking
+    (广东哪些城市进了前30) is a filter question."""
 
-    family = "meta"
+    @property
+    def family(self) -> str:  # type: ignore[override]
+        node, ranked = self.of, False
+        while isinstance(node, OnSet):
+            ranked = ranked or isinstance(node, (Top, Nth, Where))
+            node = node.of
+        return "filter" if ranked else "meta"
 
 
 @dataclass
