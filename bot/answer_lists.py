@@ -15,6 +15,8 @@ class ListAnswers(EngineBase):
     def _group_of(self, f: Frame, report: str) -> tuple[str, str, str]:
         """(group_type, group_name, label) the average is over; ('all', '全部', '全部城市') by default."""
         for gtype, gname in f.groups:
+            if gtype == "top":
+                return gtype, gname, f"前{gname[3:]}名城市"
             if gtype == "cluster" and report == "sc2021":
                 circle = {"粤港澳大湾区": "珠三角"}.get(gname, gname)
                 return "circle", circle, circle + "经济圈"

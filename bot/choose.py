@@ -169,6 +169,21 @@ class EngineBase:
         text = f"报告里没有「{name}」的数据：五份报告（{subjects}）都没有评估它。"
         return Reply(text, "no_data", intent, facts=[name])
 
+    def _only_averages(self, f: Frame, intent: str) -> Reply | None:
+        """「上海金融数字化多少分」: an indicator the report prints only as averages, never per city."""
+        keys, _ = self._reports(f)
+        for _surface, cands in f.indicators:
+            for key in keys:
+                for c in cands:
+                    name = self._indicator_in(key, c)
+                    if name and self.store.indicator(key, name) is None:
+                        figures = [f"{'全部城市' if st.subject == '全部' else st.subject + ' 城市'}平均 {st.value_text}"
+                                   for st in self.store.stats(key, None, name) if st.kind == "mean"]
+                        text = f"{LABEL[key]}没有公布各城市的「{name}」得分" + (
+                            f"，只印了{'、'.join(figures)}。" if figures else "。")
+                        return Reply(text, "no_data", intent, facts=[name], context=self._context(f))
+        return None
+
     def _absent(self, f: Frame, entity_id: str, report: str, intent: str) -> Reply:
         rep = self.store.report(report)
         where = [LABEL[k] for k in self.store.reports_with(entity_id)]

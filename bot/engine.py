@@ -64,6 +64,10 @@ class Engine(Interpreter, CityAnswers, ListAnswers, GroupAnswers, AboutAnswers):
                 return narrowed
         if f.unknown_places and not f.entity_ids and f.intent not in ("meta", "top", "filter", "region_avg"):
             return self._not_evaluated(f, f.unknown_places[0], f.intent)
+        if f.intent in ("rank", "lookup", "profile", "trend", "compare", "top", "filter"):
+            unpublished = self._only_averages(f, f.intent)
+            if unpublished:
+                return unpublished
         if f.intent in ("rank", "lookup", "profile", "trend", "compare"):
             off_topic = self._off_topic(f)
             if off_topic:

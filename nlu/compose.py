@@ -134,6 +134,8 @@ def build(frame: Frame, store) -> q.Node:
             meta = "indicators"  # what a whole report's score is made of: its indicators
         return q.Meta(meta, ask)
     if kind == "Mean":
+        if frame.n and not ask.groups and not ask.entities:
+            ask.groups = frame.groups = [("top", f"Top{frame.n}")]  # 前十城市平均分: the mean of the first n
         other = None
         if re.search(VERSUS_ALL, frame.words) and ask.groups:
             other = q.Mean(q.Ask(years=ask.years, reports=ask.reports, indicators=ask.indicators, total=ask.total))

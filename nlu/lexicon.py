@@ -195,6 +195,10 @@ class Lexicon:
                 for suffix in ("指数", "水平", "情况"):
                     if ind.name.endswith(suffix) and len(ind.name) - len(suffix) >= 4:
                         self._add(ind.name[: -len(suffix)], Sense("indicator", ind.name))
+            for st in store.stats(rep.key):  # 金融数字化: printed only as averages, never per city
+                if st.indicator and st.indicator not in self.report_indicators[rep.key] and st.kind in ("mean", "weighted_mean"):
+                    self.report_indicators[rep.key].add(st.indicator)
+                    self._add(st.indicator, Sense("indicator", st.indicator))
         for _report, synonym, indicator in store.indicator_synonyms():
             if synonym in ("总分",):
                 continue

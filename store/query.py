@@ -477,6 +477,9 @@ class Store:
         table = self.table(report, indicator, scope)
         if group_type == "all":
             members = table
+        elif group_type == "top":  # Top10: the first n of the table (ties at the cut included)
+            n = int(group_name[3:])
+            members = [v for v in table if v.rank is not None and v.rank <= n]
         else:
             ids = set(self.group_entities(report, group_type, group_name))
             members = [v for v in table if v.entity_id in ids]
