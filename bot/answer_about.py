@@ -96,6 +96,10 @@ class AboutAnswers(EngineBase):
             return self._members(f, keys)
         if kind == "member_of":
             return self._member_of(f, keys)
+        if kind == "publisher":
+            named = keys if (f.report_keys or f.years) else self.all_keys
+            lines = [f"{LABEL[k]}（{self.store.report(k).title}）由{self.store.report(k).publisher}发布。" for k in named]
+            return Reply("\n".join(lines), "ok", "meta", facts=[self.store.report(k).publisher for k in named])
         if kind == "reports":
             lines = [f"• {LABEL[r.key]}：{r.title}，{r.publisher}，评估对象 {r.entity_count} 个" for r in self.store.reports()]
             return Reply("我能回答这五份报告里的数据：\n" + "\n".join(lines), "ok", "meta")

@@ -44,7 +44,7 @@ class ListAnswers(EngineBase):
         label += "城市" if gtype == "tier" else ""
         what = f"{LABEL[report]}·{label}" + ("" if indicator == "数字经济指数" else f" {indicator}") + note
         if mean.printed:
-            kind = "GDP 加权得分" if mean.printed.kind == "weighted_mean" else "平均"
+            kind = " GDP 加权得分" if mean.printed.kind == "weighted_mean" else "平均"
             parts.append(f"报告所印{kind}为 {mean.printed.value_text}")
             facts.append(mean.printed.value_text)
         if mean.computed is not None and mean.count:

@@ -171,10 +171,8 @@ class Interpreter(EngineBase):
 
     # --- a difference of two means ---------------------------------------------------------------
     def _mean_difference(self, node: q.Mean, f: Frame) -> Reply:
-        first = self._region_avg(f)
-        whole = copy.copy(f)
-        whole.groups, whole.mentions = [], []
-        second = self._region_avg(whole)
+        first = self._region_avg(_narrowed(f, node, self.store))
+        second = self._region_avg(_narrowed(f, node.minus, self.store))
         a, b = _first_number(first), _first_number(second)
         if first.status != "ok" or second.status != "ok" or a is None or b is None:
             return first
@@ -211,6 +209,7 @@ def _narrowed(f: Frame, item: q.Node, store) -> Frame:
         sub.mentions = [Mention(store.entity(e).name, -1, -1, [e], "each") for e in ask.entities]
     sub.report_keys = list(ask.reports)
     sub.years = list(ask.years)
+    sub.groups = list(ask.groups)
     return sub
 
 

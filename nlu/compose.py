@@ -20,10 +20,11 @@ from store.catalogue import HISTORY_YEARS, REPORT_YEARS
 
 LIST_WORDS = r"排名|排行|前|top|倒数|最高|最好|最低|最差|第一|冠军|榜首|垫底|谁|哪个城市|哪些城市|有哪些|哪个|哪几个|名单|最强|最弱|头名"
 EACH_WORDS = r"分别|各自|各排|各是|各在|各为|各得|各多少|各几|各有|都排|都是|都在|两个报告|两份|各报告|两项|两个"
-AFTER_TOP = r"进了|进入|入围|跻身|挤进|进|在.{0,8}前"
+AFTER_TOP = r"进了|进入|入围|跻身|挤进|进|在.{0,8}前|前.{1,4}(?:里|中|内|当中|之中|里面)|占几|占多少|上榜|上了"
+VERSUS_ONE = r"差|高多少|低多少|多多少|少多少|相比|对比|比较|哪个高|谁高|比.{1,10}(?:高|低)"
 VERSUS_ALL = r"比全国|比整体|比平均|比总体|高于全国|低于全国|和全国比|与全国比|跟全国比"
 FILTER_GROUPS = ("province", "tier", "cluster")
-COUNT_WORDS = r"有几个|几个|多少个|有多少|数量|几座|几家"
+COUNT_WORDS = r"有几个|几个|多少个|有多少|数量|几座|几家|占几|占多少"
 HARMLESS = r"[说看查问找瞧聊讲][说看查问找瞧聊讲下一]*|换成|那个|这个|一下|请教|想知道|了解|关于|怎么|咋样|好吗|可以|麻烦"
 
 
@@ -137,8 +138,14 @@ def build(frame: Frame, store) -> q.Node:
         if frame.n and not ask.groups and not ask.entities:
             ask.groups = frame.groups = [("top", f"Top{frame.n}")]  # 前十城市平均分: the mean of the first n
         other = None
-        if re.search(VERSUS_ALL, frame.words) and ask.groups:
+        subjects = [("group", g) for g in ask.groups] + [("entity", e) for e in ask.entities]
+        if re.search(VERSUS_ALL, frame.words) and subjects:
             other = q.Mean(q.Ask(years=ask.years, reports=ask.reports, indicators=ask.indicators, total=ask.total))
+        elif len(subjects) >= 2:  # 长三角和京津冀加权得分差多少 / 市辖区平均分比县市高多少: one mean against another
+            first, second = (_narrow(ask, **_subject(s)) for s in subjects[:2])
+            if re.search(VERSUS_ONE, frame.words):
+                return q.Mean(first, q.Mean(second))
+            return q.Each([q.Mean(_narrow(ask, **_subject(s))) for s in subjects])
         return q.Mean(ask, other, ranked=bool(re.search(RANK_WORDS, frame.words)))
     if kind == "GroupMeans":
         return _group_means(frame, ask, store)
@@ -223,3 +230,9 @@ def _group_means(frame: Frame, ask: q.Ask, store) -> q.Node:
     if frame.n:
         return q.Top(base, frame.n, frame.bottom)
     return base
+
+
+def _subject(subject: tuple[str, object]) -> dict:
+    """The Ask fields of one subject of a mean: a group, or a province named as an entity."""
+    kind, value = subject
+    return {"groups": [value], "entities": []} if kind == "group" else {"groups": [], "entities": [value]}

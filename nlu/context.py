@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass, field
 
 from nlu.frame import Frame, Mention
+from nlu.rules import RANK_WORDS
 
 NEEDS_ENTITY = {"rank", "lookup", "compare", "profile", "trend"}
 GROUP_INTENTS = {"region_avg", "tier", "top", "filter"}  # intents a bare group name (「华南呢」「先锋呢」) can continue
@@ -46,8 +47,8 @@ class Context:
 
     def remember(self, before: Context | None, keep: int = 4) -> Context:
         """Carry the cities talked about in earlier turns into this turn's context."""
-        earlier = before.recent or before.entities if before else []
-        self.recent = list(dict.fromkeys(self.entities + list(earlier)))[:keep]
+        earlier = (before.recent or before.entities + before.focus) if before else []
+        self.recent = list(dict.fromkeys(self.entities + self.focus + list(earlier)))[:keep]
         return self
 
     def to_dict(self) -> dict:
@@ -61,6 +62,15 @@ class Context:
         ctx.groups = [tuple(g) for g in ctx.groups]  # a row of another shape raises: the caller moves it aside
         ctx.indicators = [(s, list(c)) for s, c in ctx.indicators]
         return ctx
+
+
+def own_operation(words: str) -> str | None:
+    """The operation a follow-up's own words ask for, when they ask for one: rank or value."""
+    if re.search(RANK_WORDS, words):
+        return "rank"
+    if re.search(r"多少分|得分|几分|分数|评分|多少", words):
+        return "lookup"
+    return None
 
 
 def _entity_mentions(ids: list[str]) -> list[Mention]:
@@ -110,6 +120,8 @@ def apply(frame: Frame, ctx: Context | None) -> Frame:
     if frame.intent is None or frame.weak_intent:
         if frame.n or frame.position:
             _continue(frame, "top")
+        elif own_operation(frame.words) and (has_names or ctx.entities or ctx.focus):
+            _continue(frame, own_operation(frame.words))  # 总分排第几 / 其中信息服务业多少分: the words say which
         elif ctx.intent and (has_names or not frame.groups or ctx.intent in GROUP_INTENTS
                              or (ctx.focus and all(g[0] in ("admin_level", "region") for g in frame.groups))):
             keep_builds = ctx.builds if ctx.builds not in ("Members", "Count", "Where", "Top", "Nth") or not has_names else None

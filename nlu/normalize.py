@@ -63,7 +63,8 @@ def _year_digits(word: str) -> int | None:
 
 
 def find_years(text: str) -> list[tuple[int, int, int]]:
-    """(year, start, end) for every year form: 2015, 2015年, 15年, 二〇一五年, 一五年, 第五届."""
+    """(year, start, end) for every year form: 2015, 2015年, 15年, 二〇一五年, 一五年, 第五届, and a bare
+    15 / 16 / 20 / 21 standing between names and keywords (the caller masks those as □)."""
     found = []
     for m in re.finditer(r"第[一二三四五六]届", text):
         found.append((EDITIONS[m[0]], m.start(), m.end()))
@@ -73,6 +74,8 @@ def find_years(text: str) -> list[tuple[int, int, int]]:
         year = 2000 + int(m[1])
         if 2005 <= year <= 2030:
             found.append((year, m.start(), m.end()))
+    for m in re.finditer(r"(?:^|(?<=□)|(?<=□ ))(1[4-6]|2[01])(?= ?□|\s*$)", text):  # 芜湖 15 经济: a bare year
+        found.append((2000 + int(m[1]), m.start(1), m.end(1)))  # between names and keywords (masked as □)
     for m in re.finditer(r"([二两][〇零o0][一二三][\d〇零一二三四五六七八九])\s*年?|(?<![\d〇零一二三四五六七八九十])([一][一二三四五六七八九〇零])\s*年", text):
         word = m[1] or m[2]
         year = _year_digits(word)

@@ -18,10 +18,10 @@ MASK = "□"
 CN = r"[零〇一二三四五六七八九十两百]+"
 NUM = rf"(\d+(?:\.\d+)?|{CN})"
 FILLER = set("的了吗呢啊吧呀哦嘛么在是和与跟及同比那它该其这个里中请问帮我查看下想知道一有没都还又再给告诉说下")
-STOPWORDS = FUNCTION_WORDS | {"梯队", "排名第", "个"}
+STOPWORDS = FUNCTION_WORDS | {"梯队", "排名第", "个", "其中", "里面", "当中", "之中"}
 PRONOUN_RE = re.compile(r"它|该市|这个城市|这座城市|该城市|这城市|此市|他|她")
 PLURAL_RE = re.compile(r"它俩|它们|他俩|他们|她们|两个城市|两座城市|这两个|这俩|两者|二者|两城|两市|^两个|双方|这几个城市|这三个")
-FOLLOW_RE = re.compile(r"^(那|那么|那个|换成|再看看?|还有|和|跟|与|同)|呢$|呢\s|它")
+FOLLOW_RE = re.compile(r"^(那|那么|那个|换成|再看看?|还有|和|跟|与|同|其中|里面|这里面)|呢$|呢\s|它")
 
 
 def _scan(norm: str, lex: Lexicon) -> list[tuple[int, int, str]]:
@@ -63,7 +63,7 @@ def _numbers(frame: Frame, text: str) -> None:
         m = re.search(rf"(?:第|no\.?|#)\s*{NUM}\s*(?:名|位)?", t)
         if m and not re.search(rf"第\s*{NUM}\s*届", t[m.start():m.end() + 1]):
             frame.position = int(cn_to_int(m[1]) or 0) or None
-    if re.search(r"最高|最好|榜首|冠军|排名最前|最强|头名|状元", t) and frame.position is None and frame.n is None:
+    if re.search(r"最高|最好|榜首|冠军|排名最前|最靠前|最前面|最强|头名|状元", t) and frame.position is None and frame.n is None:
         frame.position = 1
     if re.search(r"最低|最差|垫底|最后一名|最弱|最末", t) and frame.n is None:
         frame.bottom, frame.position = True, 1
@@ -72,7 +72,7 @@ def _numbers(frame: Frame, text: str) -> None:
 
 def _bounds(frame: Frame, t: str) -> None:
     """Filter bounds: 70分以上, 超过10分, 介于60和70之间, 为0, 满分."""
-    if re.search(r"满分|拿满|得满|全满|满了", t):
+    if re.search(r"满分(?!是?(?:几|多少))|拿满|得满|全满|满了", t):
         frame.full_marks = True
         return
     equal = re.search(rf"(?:为|等于|=|是|得)\s*{NUM}\s*分?\s*(?=的|城市|有|$|\s)", t)

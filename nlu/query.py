@@ -258,4 +258,4 @@ class Unclear(Node):
 
 
 META_KINDS = ("indicators", "contains", "weight", "maxscore", "count", "cities", "reports", "rename", "tiers",
-              "standard", "changes", "method", "member_of")
+              "standard", "changes", "method", "member_of", "publisher")

@@ -22,7 +22,7 @@ PROFILE_WORDS = (r"各项|各个指标|全部指标|所有指标|各指标|画�
 TREND_WORDS = r"历届|历年|变化|趋势|走势|各届|逐年|进步|退步|升降|涨跌|这几年|近几届|升了|降了|涨了|跌了|上升|下降|变了"
 TIER_WORDS = (r"几线|梯队|哪一?线|什么线|线城市|第几线|什么水平|哪一?类城市|属于哪一?类|什么级别|哪一?档|档次|什么城市|"
               r"哪个等级|什么等级")
-MEAN_WORDS = r"平均|均值|均分|平均数"
+MEAN_WORDS = r"平均|均值|均分|平均数|加权得分|加权分"
 
 
 @dataclass(frozen=True)
@@ -63,9 +63,9 @@ RULES: tuple[Rule, ...] = (
     Rule("help", "SmallTalk", kind="help", absent=NOTHING_NAMED,
          words=r"帮助|help|怎么用|如何使用|使用说明|你能做什么|你会什么|能问什么|你能干什么|有什么功能|能干嘛|怎么问|示例|举个例子",
          examples=(("帮助", "SmallTalk(help)"), ("你能做什么", "SmallTalk(help)"), ("这个怎么用", "SmallTalk(help)"))),
-    Rule("bare_rank", "Unclear", kind="which", words=r"^\s*(?:" + RANK_WORDS + r"|得分|分数|总分|成绩)\s*$",
+    Rule("bare_rank", "Unclear", kind="which", words=r"^\s*(?:排第几|" + RANK_WORDS + r"|得分|分数|总分|成绩|是|多少|呢|吗|[?？])+\s*$",
          absent=NOTHING_NAMED + ("pronoun",),
-         examples=(("排名", "Unclear(which)"),)),
+         examples=(("排名", "Unclear(which)"), ("排第几？", "Unclear(which)"))),
     # --- membership ------------------------------------------------------------------------
     Rule("member_of", "Meta", kind="member_of", needs=("entity", "group"), absent=("tier",),
          words=r"吗|是否|是不是|在不在|算不算|属不属于",
@@ -90,13 +90,14 @@ RULES: tuple[Rule, ...] = (
                    ("15年删掉了哪些指标", "Meta(changes, 2015)"))),
     Rule("tiers", "Meta", kind="tiers", words=r"分几类|分为几类|几个梯队|几类|分几个|哪几类|哪几个梯队|分哪些|分成",
          examples=(("2021年城市分几个梯队", "Meta(tiers, 2021 sc2021)"),)),
-    Rule("weight", "Meta", kind="weight", words=r"权重|占比多少|占多少|占比|几分|多少分", needs=("indicator",),
-         absent=("entity", "group", "bound", "n", "position"), unless=RANK_WORDS + "|平均",
+    Rule("weight", "Meta", kind="weight", words=r"权重|占比多少|占多少|占比|占几分|满分|分值|总分是几分", needs=("indicator",),
+         absent=("entity", "group", "bound", "n", "position", "follow"), unless=RANK_WORDS + "|平均",
          examples=(("2015年智慧管理权重几分", "Meta(weight, 2015 智慧管理/智慧治理)"),
                    ("城市服务的权重", "Meta(weight, 城市服务)"))),
-    Rule("method", "Meta", kind="method", words=r"加权|gdp", absent=("entity",),
+    Rule("method", "Meta", kind="method", words=r"(?:加权|gdp).{0,8}(?:怎么|如何|什么|方法|方式|计算|算的|算法)|怎么加权|如何加权",
+         absent=("entity",),
          examples=(("城市群数字经济的加权得分是怎么算的", "Meta(method, de2020 总分)"),)),
-    Rule("count", "Meta", kind="count", absent=("entity", "group", "bound"),
+    Rule("count", "Meta", kind="count", absent=("entity", "group", "bound", "indicator", "n", "position"),
          words=r"(?:评估|评|参评|入评|覆盖|包括|包含|选取|选)了?(?:多少|几)个?(?:城市|个)|多少个城市|几个城市|多少城市",
          examples=(("2015年评估了多少个城市", "Meta(count, 2015)"), ("2016年一共评了多少个城市", "Meta(count, 2016)"))),
     Rule("cities", "Meta", kind="cities", absent=("entity", "group", "bound"),
@@ -116,6 +117,10 @@ RULES: tuple[Rule, ...] = (
     Rule("maxscore", "Meta", kind="maxscore", absent=("entity", "indicator"),
          words=r"满分|总分多少分制|几分制|百分制|最高(?:能|可以)?(?:得|拿)?多少分",
          examples=(("2015满分是多少", "Meta(maxscore, 2015)"),)),
+    Rule("publisher", "Meta", kind="publisher", absent=("entity",),
+         words=r"哪个机构|什么机构|哪家机构|哪家单位|哪个单位|什么单位|谁做的|谁发布|谁出的|谁编|谁评的|谁搞的|发布方|发布机构|"
+               r"出品方|编制单位|主办|出自哪|作者是|是谁做|由谁",
+         examples=(("政府网站绩效评估是哪个机构做的", "Meta(publisher, gw2020 总分)"), ("数字经济白皮书谁发布的", "Meta(publisher, de2020 总分)"))),
     Rule("reports", "Meta", kind="reports", absent=("entity",),
          words=r"哪些报告|什么报告|几份报告|报告有哪些|有哪些报告|数据来源|数据从哪|资料来源|哪几份|哪些评估",
          examples=(("都有哪些报告可以查", "Meta(reports)"),)),
@@ -130,12 +135,15 @@ RULES: tuple[Rule, ...] = (
                    ("2021长三角经济圈平均指数比全国高多少", "Mean(2021 cluster:长三角, Mean(2021))"),
                    ("浙江省2015平均分排第几", "Mean(浙江省 2015, ranked=True)"),
                    ("金融数字化Top10城市平均多少分", "Mean(金融数字化 top:Top10)"),
-                   ("数字经济前十城市平均分", "Mean(de2020 总分 top:Top10)"))),
+                   ("数字经济前十城市平均分", "Mean(de2020 总分 top:Top10)"),
+                   ("长三角和京津冀数字经济加权得分差多少", "Mean(de2020 总分 cluster:长三角, Mean(de2020 总分 cluster:京津冀))"),
+                   ("数字经济市辖区平均分比县市高多少", "Mean(de2020 总分 admin_level:市辖区, Mean(de2020 总分 admin_level:县市))"),
+                   ("2015年华东和华南平均分", "Each(Mean(2015 region:华东), Mean(2015 region:华南))"))),
     Rule("members", "Members", absent=("bound", "n", "position", "pronoun", "one_city"), needs=("group_or_province",),
          words=MEMBER_WORDS + r"|参评|入选|入围|上榜",
          examples=(("长三角包括哪些城市", "Members(InGroup(Cities(), cluster:长三角))"),
                    ("2015年浙江有哪些城市参评", "Members(InGroup(Cities(2015), province:浙江))"))),
-    Rule("tier", "Tier", words=TIER_WORDS, unless=r"哪些城市|有哪些|名单",
+    Rule("tier", "Tier", words=TIER_WORDS, unless=r"哪些城市|有哪些|名单", absent=("n", "position"),
          examples=(("南京是数字经济几线城市", "Tier(南京 de2020 总分)"), ("临沂2021年是什么城市", "Tier(临沂 2021)"),
                    ("宝鸡和泰安数字经济分别几线", "Each(Tier(宝鸡 de2020 总分), Tier(泰安 de2020 总分))"))),
     Rule("trend", "Change", needs=("entity",), words=TREND_WORDS,
