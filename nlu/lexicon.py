@@ -10,24 +10,44 @@ names whole.  A toneless-pinyin index of entity names serves typo correction.
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import os
 import re
+import sys
 import tempfile
 from collections import defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-import jieba
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
 os.environ.setdefault("PYPINYIN_NO_PHRASES", "1")  # single-character readings: 10× faster to load, same on both sides
 from pypinyin import Style, lazy_pinyin, pinyin  # noqa: E402
+from pypinyin import __version__ as PYPINYIN_VERSION  # noqa: E402
 
 from store import gazetteer
 from store.query import Store
+
+
+def _import_jieba():
+    """jieba 0.42 imports pkg_resources only to open its own model files (0.1 s of a cold start)
+    and opens them by path when that import fails: make it fail for jieba alone."""
+    if "pkg_resources" in sys.modules:
+        import jieba
+    else:
+        sys.modules["pkg_resources"] = None  # `import pkg_resources` raises ImportError while this is here
+        try:
+            import jieba
+        finally:
+            if sys.modules.get("pkg_resources", 0) is None:
+                del sys.modules["pkg_resources"]
+    return jieba
+
+
+jieba = _import_jieba()
 
 jieba.setLogLevel(logging.WARNING)
 
@@ -136,13 +156,13 @@ class Lexicon:
             for form, key in REPORT_FORMS.items():
                 if form in surface and form != surface and not any(x.kind == "entity" for x in self.surfaces[surface]):
                     self._add(surface, Sense("report", key))
+        names = [(alias, s.value) for alias, senses in self.surfaces.items() for s in senses
+                 if s.kind == "entity" and len(alias) >= 2]
         self.pinyin: dict[str, list[tuple[str, str]]] = defaultdict(list)
-        for alias, senses in self.surfaces.items():
-            for s in senses:
-                if s.kind == "entity" and len(alias) >= 2:
-                    for reading in readings(alias):  # 厦门 is xiamen and shamen: a typed 夏门 finds it
-                        self.pinyin[reading].append((alias, s.value))
+        for alias, entity_id, reading in _pinyin_index(names):
+            self.pinyin[reading].append((alias, entity_id))
         self.max_len = max(len(s) for s in self.surfaces)
+        self.prefixes = {s[:k] for s in self.surfaces for k in range(2, len(s))}  # the scan grows a piece while it is one
         self.entity_forms = _by_length(a for a, ss in self.surfaces.items() if len(a) >= 3 and any(s.kind == "entity" for s in ss))
         self.indicator_forms = _by_length(
             a for a, ss in self.surfaces.items() if len(a) >= 4 and any(s.kind == "indicator" for s in ss))
@@ -234,6 +254,25 @@ def _one_off(text: str, forms: dict[int, list[str]], known):
             hits = process.extract(window, forms[length], scorer=Levenshtein.distance, score_cutoff=1, limit=None)
             if hits:
                 yield window, [h[0] for h in hits]
+
+
+def _pinyin_index(names: list[tuple[str, str]]) -> list[tuple[str, str, str]]:
+    """(alias, entity id, reading) for every reading of every name (0.1 s of pypinyin), kept in a file
+    named by the names' digest beside the jieba dictionary, so a start with the same store reads it."""
+    key = json.dumps([names, PYPINYIN_VERSION], ensure_ascii=False)
+    path = Path(tempfile.gettempdir()) / f"cityq-pinyin-{hashlib.sha1(key.encode('utf-8')).hexdigest()[:12]}.json"
+    try:
+        return [tuple(x) for x in json.loads(path.read_text(encoding="utf-8"))]
+    except (OSError, ValueError):
+        pass
+    index = [(alias, entity_id, r) for alias, entity_id in names for r in readings(alias)]  # 厦门 by each reading
+    tmp = path.with_suffix(f".{os.getpid()}.tmp")
+    try:
+        tmp.write_text(json.dumps(index, ensure_ascii=False), encoding="utf-8")
+        os.replace(tmp, path)
+    except OSError:  # a read-only temporary directory costs the next start 0.1 s, nothing else
+        pass
+    return index
 
 
 def _tokenizer(words: list[str]) -> jieba.Tokenizer:

@@ -28,21 +28,35 @@ def _scan(norm: str, lex: Lexicon) -> list[tuple[int, int, str]]:
     """Dictionary matches that cover the most text without overlapping (fewest pieces on a tie).
 
     No word boundaries are assumed: 青岛市南区 reads 青岛 + 市南区 (5 characters covered),
-    not 青岛市 + 南区 (3), and 上海市政府网站 reads 上海市 + 政府网站.
+    not 青岛市 + 南区 (3), and 上海市政府网站 reads 上海市 + 政府网站.  From each position the
+    pieces grow only while they are the beginning of some surface (`lex.prefixes`), so a
+    position costs one or two look-ups; each position keeps its best choice, not a list.
     """
     n = len(norm)
-    best: list[tuple[int, int, list]] = [(0, 0, [])] * (n + 1)  # (covered, -pieces, matches) from i on
+    surfaces, prefixes, max_len = lex.surfaces, lex.prefixes, lex.max_len
+    score = [(0, 0)] * (n + 1)  # (characters covered, -pieces) from i on
+    choice: list[tuple[int, str] | None] = [None] * (n + 1)
     for i in range(n - 1, -1, -1):
-        candidate = best[i + 1]
-        for length in range(2, min(lex.max_len, n - i) + 1):
-            piece = norm[i : i + length]
-            if piece in lex.surfaces:
-                covered, neg_pieces, rest = best[i + length]
-                option = (covered + length, neg_pieces - 1, [(i, i + length, piece)] + rest)
-                if option[:2] >= candidate[:2]:  # on a tie, the leftmost (then longest) match wins
-                    candidate = option
-        best[i] = candidate
-    return best[0][2]
+        best, pick = score[i + 1], None
+        for end in range(i + 2, min(i + max_len, n) + 1):
+            piece = norm[i:end]
+            if piece in surfaces:
+                covered, neg_pieces = score[end]
+                option = (covered + end - i, neg_pieces - 1)
+                if option >= best:  # on a tie, the leftmost (then longest) match wins
+                    best, pick = option, (end, piece)
+            if piece not in prefixes:
+                break
+        score[i], choice[i] = best, pick
+    out, i = [], 0
+    while i < n:
+        if choice[i] is None:
+            i += 1
+        else:
+            end, piece = choice[i]
+            out.append((i, end, piece))
+            i = end
+    return out
 
 
 def _numbers(frame: Frame, text: str) -> None:
