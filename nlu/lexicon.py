@@ -243,13 +243,16 @@ def _by_length(forms) -> dict[int, list[str]]:
     return dict(out)
 
 
+_HAN_RE = re.compile(r"[\u4e00-\u9fff]+")
+
+
 def _one_off(text: str, forms: dict[int, list[str]], known):
     """(window, forms one substitution away) for every all-Chinese window of the text, longest first,
     that is not itself a known surface."""
     for length in sorted(forms, reverse=True):
         for i in range(0, len(text) - length + 1):
             window = text[i : i + length]
-            if window in known or not re.fullmatch(r"[\u4e00-\u9fff]+", window):
+            if window in known or not _HAN_RE.fullmatch(window):
                 continue
             hits = process.extract(window, forms[length], scorer=Levenshtein.distance, score_cutoff=1, limit=None)
             if hits:
