@@ -53,11 +53,8 @@ def ms(seconds: float) -> str:
     return f"{seconds * 1000:.3f}"
 
 
-def questions() -> list[tuple[str | None, str]]:
+def questions(sweep: bool = True) -> list[tuple[str | None, str]]:
     """(chat or None, text): the public sets in file order, then the sweep."""
-    from scripts.sweep import name_of, phrasings, targets
-    from store.query import open_store
-
     out: list[tuple[str | None, str]] = []
     for path in PUBLIC:
         if path.is_file():
@@ -65,6 +62,11 @@ def questions() -> list[tuple[str | None, str]]:
                 if line.strip():
                     item = json.loads(line)
                     out.append((item["chat"], item.get("q") or item.get("text")))
+    if not sweep:
+        return out
+    from scripts.sweep import name_of, phrasings, targets
+    from store.query import open_store
+
     store = open_store()  # a separate store: the engine under test opens its own
     unique = Counter(e.name for e in store.entities())
     for report, entity_id, indicator, _value in targets(store):
@@ -128,6 +130,23 @@ def main() -> int:
     ap.add_argument("--no-bot", action="store_true", help="skip the Telegram first-answer figure")
     args = ap.parse_args()
 
+    # New processes first, while this one is small: a child's peak RSS (wait4) counts the parent's
+    # pages it was forked with, so measured after the run below it would read this process's size.
+    public = [(c, t) for c, t in questions(sweep=False)]
+    ask = [sys.executable, "-m", "bot", "ask", COLD_QUESTION]
+    runs = [child(ask) for _ in range(args.runs)]
+    walls = sorted(w for w, _ in runs)
+    baseline = statistics.median(child([sys.executable, "-c", "pass"])[0] for _ in range(args.runs))
+    print(f"cold start `python -m bot ask \"{COLD_QUESTION}\"`: median {walls[len(walls) // 2]:.3f} s "
+          f"(min {walls[0]:.3f}, max {walls[-1]:.3f}; {args.runs} runs; python -c pass: {baseline:.3f} s)")
+    print(f"peak RSS of ask: {max(r for _, r in runs):.0f} MB")
+    payload = "".join(json.dumps({"chat": c, "text": t}, ensure_ascii=False) + "\n" for c, t in public)
+    _, jsonl_rss = child([sys.executable, "-m", "bot", "ask", "--jsonl"], stdin=payload.encode("utf-8"))
+    print(f"peak RSS of ask --jsonl over the public sets: {jsonl_rss:.0f} MB")
+    if not args.no_bot:
+        got = first_bot_answer()
+        print("bot's first answer after process start: " + ("skipped (no tests/fake_telegram.py)" if got is None
+                                                              else f"{got:.3f} s (Telegram mode, fake Bot API)"))
     items = questions()
     start = time.perf_counter()
     from bot.cli import make_engine
@@ -165,20 +184,6 @@ def main() -> int:
     for i in sorted(range(len(items)), key=lambda i: first[i], reverse=True)[:10]:
         print(f"  {ms(first[i]):>8} ms (cached {ms(cached[i])})  {items[i][1]}")
 
-    ask = [sys.executable, "-m", "bot", "ask", COLD_QUESTION]
-    runs = [child(ask) for _ in range(args.runs)]
-    walls = sorted(w for w, _ in runs)
-    baseline = statistics.median(child([sys.executable, "-c", "pass"])[0] for _ in range(args.runs))
-    print(f"cold start `python -m bot ask \"{COLD_QUESTION}\"`: median {walls[len(walls) // 2]:.3f} s "
-          f"(min {walls[0]:.3f}, max {walls[-1]:.3f}; {args.runs} runs; python -c pass: {baseline:.3f} s)")
-    print(f"peak RSS of ask: {max(r for _, r in runs):.0f} MB")
-    payload = "".join(json.dumps({"chat": c, "text": t}, ensure_ascii=False) + "\n" for c, t in items if c)
-    _, jsonl_rss = child([sys.executable, "-m", "bot", "ask", "--jsonl"], stdin=payload.encode("utf-8"))
-    print(f"peak RSS of ask --jsonl over the public sets: {jsonl_rss:.0f} MB")
-    if not args.no_bot:
-        got = first_bot_answer()
-        print("bot's first answer after process start: " + ("skipped (no tests/fake_telegram.py)" if got is None
-                                                              else f"{got:.3f} s (Telegram mode, fake Bot API)"))
     print(f"peak RSS of this benchmark process: {own_peak:.0f} MB")
     return 0
 
