@@ -96,7 +96,7 @@ def _run(ap: argparse.ArgumentParser, args: argparse.Namespace) -> int:
         if args.timing and not args.jsonl:
             ap.error("--timing 只能与 --jsonl 同用")
         if args.jsonl:
-            code = cli.ask_jsonl(cli.make_engine(args.db), explain=args.explain, timing=args.timing,
+            code = cli.ask_jsonl(cli.make_engine(args.db, warm=True), explain=args.explain, timing=args.timing,
                                  log_misses=args.log_misses)
         elif not args.question:
             ap.error("ask 需要一个问题，或 --jsonl")
@@ -105,7 +105,7 @@ def _run(ap: argparse.ArgumentParser, args: argparse.Namespace) -> int:
         sys.stdout.flush()  # a closed pipe shows up here, inside the handler, not at exit
         return code
     if args.cmd == "console" or (args.cmd is None and not os.environ.get("TELEGRAM_BOT_TOKEN")):
-        return cli.console(cli.make_engine(args.db), explain=getattr(args, "explain", False))
+        return cli.console(cli.make_engine(args.db, warm=True), explain=getattr(args, "explain", False))
     from bot.telegram_app import run
 
     return run(args.db)

@@ -10,24 +10,44 @@ names whole.  A toneless-pinyin index of entity names serves typo correction.
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import os
 import re
+import sys
 import tempfile
 from collections import defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-import jieba
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
 os.environ.setdefault("PYPINYIN_NO_PHRASES", "1")  # single-character readings: 10× faster to load, same on both sides
 from pypinyin import Style, lazy_pinyin, pinyin  # noqa: E402
+from pypinyin import __version__ as PYPINYIN_VERSION  # noqa: E402
 
 from store import gazetteer
 from store.query import Store
+
+
+def _import_jieba():
+    """jieba 0.42 imports pkg_resources only to open its own model files (0.1 s of a cold start)
+    and opens them by path when that import fails: make it fail for jieba alone."""
+    if "pkg_resources" in sys.modules:
+        import jieba
+    else:
+        sys.modules["pkg_resources"] = None  # `import pkg_resources` raises ImportError while this is here
+        try:
+            import jieba
+        finally:
+            if sys.modules.get("pkg_resources", 0) is None:
+                del sys.modules["pkg_resources"]
+    return jieba
+
+
+jieba = _import_jieba()
 
 jieba.setLogLevel(logging.WARNING)
 
@@ -150,13 +170,13 @@ class Lexicon:
                 if form in surface and form != surface and not any(x.kind == "entity" for x in self.surfaces[surface]):
                     self._add(surface, Sense("report", key))
         self._totals_as_reports(store)
+        names = [(alias, s.value) for alias, senses in self.surfaces.items() for s in senses
+                 if s.kind == "entity" and len(alias) >= 2]
         self.pinyin: dict[str, list[tuple[str, str]]] = defaultdict(list)
-        for alias, senses in self.surfaces.items():
-            for s in senses:
-                if s.kind == "entity" and len(alias) >= 2:
-                    for reading in readings(alias):  # 厦门 is xiamen and shamen: a typed 夏门 finds it
-                        self.pinyin[reading].append((alias, s.value))
+        for alias, entity_id, reading in _pinyin_index(names):
+            self.pinyin[reading].append((alias, entity_id))
         self.max_len = max(len(s) for s in self.surfaces)
+        self.prefixes = {s[:k] for s in self.surfaces for k in range(2, len(s))}  # the scan grows a piece while it is one
         self.entity_forms = _by_length(a for a, ss in self.surfaces.items() if len(a) >= 3 and any(s.kind == "entity" for s in ss))
         self.indicator_forms = _by_length(
             a for a, ss in self.surfaces.items() if len(a) >= 4 and any(s.kind == "indicator" for s in ss))
@@ -250,17 +270,60 @@ def _by_length(forms) -> dict[int, list[str]]:
     return dict(out)
 
 
+_HAN_RE = re.compile(r"[\u4e00-\u9fff]+")
+
+
 def _one_off(text: str, forms: dict[int, list[str]], known):
     """(window, forms one substitution away) for every all-Chinese window of the text, longest first,
     that is not itself a known surface."""
     for length in sorted(forms, reverse=True):
         for i in range(0, len(text) - length + 1):
             window = text[i : i + length]
-            if window in known or not re.fullmatch(r"[\u4e00-\u9fff]+", window):
+            if window in known or not _HAN_RE.fullmatch(window):
                 continue
             hits = process.extract(window, forms[length], scorer=Levenshtein.distance, score_cutoff=1, limit=None)
             if hits:
                 yield window, [h[0] for h in hits]
+
+
+def _pinyin_index(names: list[tuple[str, str]]) -> list[tuple[str, str, str]]:
+    """(alias, entity id, reading) for every reading of every name (0.1 s of pypinyin), kept in a file
+    named by the names' digest beside the jieba dictionary, so a start with the same store reads it."""
+    key = json.dumps([names, PYPINYIN_VERSION], ensure_ascii=False)
+    path = cache_dir() / f"pinyin-{hashlib.sha1(key.encode('utf-8')).hexdigest()[:12]}.json"
+    try:
+        return [tuple(x) for x in json.loads(path.read_text(encoding="utf-8"))]
+    except (OSError, ValueError):
+        pass
+    index = [(alias, entity_id, r) for alias, entity_id in names for r in readings(alias)]  # 厦门 by each reading
+    _write_atomic(path, json.dumps(index, ensure_ascii=False))
+    return index
+
+
+@lru_cache(maxsize=1)
+def cache_dir() -> Path:
+    """Where the derived caches live: $XDG_CACHE_HOME/cityq (default ~/.cache/cityq), private to the user
+    (mode 0700), never a predictable name in the shared temporary directory; a fresh private temporary
+    directory when the home is not writable (the caches are then rebuilt each start)."""
+    base = os.environ.get("XDG_CACHE_HOME") or (Path.home() / ".cache" if Path.home().is_dir() else None)
+    if base:
+        path = Path(base) / "cityq"
+        try:
+            path.mkdir(mode=0o700, parents=True, exist_ok=True)
+            if path.stat().st_uid == os.getuid() and os.access(path, os.W_OK):
+                return path
+        except OSError:
+            pass
+    return Path(tempfile.mkdtemp(prefix="cityq-"))
+
+
+def _write_atomic(path: Path, text: str) -> None:
+    tmp = path.with_suffix(f".{os.getpid()}.tmp")
+    try:
+        tmp.write_text(text, encoding="utf-8")
+        os.replace(tmp, path)
+    except OSError:  # an unwritable cache costs the next start a rebuild, nothing else
+        pass
 
 
 def _tokenizer(words: list[str]) -> jieba.Tokenizer:
@@ -272,12 +335,11 @@ def _tokenizer(words: list[str]) -> jieba.Tokenizer:
     """
     text = "".join(f"{w} 1000\n" for w in sorted(set(words)) if w.strip() and not any(c.isspace() for c in w))
     digest = hashlib.sha1(text.encode("utf-8")).hexdigest()[:12]
-    path = Path(tempfile.gettempdir()) / f"cityq-jieba-{digest}.dict"
-    if not path.exists():
-        tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_text(text, encoding="utf-8")
-        os.replace(tmp, path)
+    path = cache_dir() / f"jieba-{digest}.dict"
+    if not path.exists() or path.read_text(encoding="utf-8") != text:
+        _write_atomic(path, text)
     tokenizer = jieba.Tokenizer(dictionary=str(path))
+    tokenizer.tmp_dir = str(cache_dir())  # jieba's own model cache beside it, not in the shared /tmp
     tokenizer.initialize()
     return tokenizer
 

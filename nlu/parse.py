@@ -22,81 +22,117 @@ STOPWORDS = FUNCTION_WORDS | {"梯队", "排名第", "个", "其中", "里面", 
 PRONOUN_RE = re.compile(r"它|该市|这个城市|这座城市|该城市|这城市|此市|他|她")
 PLURAL_RE = re.compile(r"它俩|它们|他俩|他们|她们|两个城市|两座城市|这两个|这俩|两者|二者|两城|两市|^两个|双方|这几个城市|这三个")
 FOLLOW_RE = re.compile(r"^(那|那么|那个|换成|再看看?|还有|和|跟|与|同|其中|里面|这里面)|呢$|呢\s|它")
+# Token-scanning patterns, compiled once at import (the first question no longer compiles them).
+_TOP_RE = re.compile(rf"(?:前|top|top\s|头)\s*{NUM}\s*(?:名|位|强|个)?")
+_LAST_N_RE = re.compile(rf"(?:倒数\s*前|最后|后)\s*{NUM}\s*(?:名|位|个)?")
+_LAST_N2_RE = re.compile(rf"倒数\s*(?!第){NUM}\s*(?:名|位|个|座|城市)")
+_LAST_K_RE = re.compile(rf"倒数\s*第?\s*{NUM}?\s*(?:名|位)?")
+_KTH_RE = re.compile(rf"(?:第|no\.?|#)\s*{NUM}\s*(?:名|位)?")
+_EDITION_RE = re.compile(rf"第\s*{NUM}\s*届")
+_FIRST_RE = re.compile(r"最高|最好|榜首|冠军|排名最前|最靠前|最前面|最强|头名|状元")
+_LAST_RE = re.compile(r"最低|最差|垫底|最后一名|最弱|最末")
+_FULL_RE = re.compile(r"满分(?!是?(?:几|多少))|拿满|得满|全满|满了")
+_EQUAL_RE = re.compile(rf"(?:为|等于|=|是|得)\s*{NUM}\s*分?\s*(?=的|城市|有|$|\s)")
+_DEDUCTED_RE = re.compile(rf"(?:扣了?|减了?|被扣)\s*{NUM}\s*分")  # 减分项扣了2分: the printed value is -2
+_NOT_DEDUCTED_RE = re.compile(r"(?:没有?|未|不|零)(?:被)?扣分")
+_BETWEEN_RE = re.compile(rf"介于\s*{NUM}\s*(?:分)?\s*(?:和|与|到|至)\s*{NUM}")
+_BETWEEN2_RE = re.compile(rf"{NUM}\s*(?:分|%)?\s*(?:到|至|-|~|～)\s*{NUM}\s*(?:分|%)?\s*之间")
+_DECIMAL_RE = re.compile(r"\d+(?:\.\d+)?")
+_LATIN_RE = re.compile(r"[a-z]{3,}([市区县省])?")
+_LETTERS_RE = re.compile(r"[a-z]+")
+_PIECES_RE = re.compile(rf"[{MASK}\s\d.%]+")
+_HAN_RE = re.compile(r"[\u4e00-\u9fff]+")
+_WORD_CHAR_RE = re.compile(r"[\u4e00-\u9fff\w]")
+_POSITION_RE = re.compile(rf"(?:倒数|前|后|第|top|头)\s*第?\s*{CN}\s*(?:名|位|个|强)?")
+_ONE_SIDED = [(re.compile(pattern), side, inclusive) for pattern, side, inclusive in (
+    (rf"{NUM}\s*(?:分|%)?\s*(?:以上|之上|及以上)", "low", True),
+    (rf"(?:不低于|不少于|至少|大于等于|>=|≥)\s*{NUM}", "low", True),
+    (rf"(?<!不)(?:超过|高于|大于|多于|>)\s*{NUM}", "low", False),
+    (rf"{NUM}\s*(?:分|%)?\s*(?:以下|之下|及以下)", "high", True),
+    (rf"(?:不高于|不超过|至多|小于等于|<=|≤)\s*{NUM}", "high", True),
+    (rf"(?<!不)(?:低于|小于|少于|<|不到)\s*{NUM}", "high", False),
+)]
 
 
 def _scan(norm: str, lex: Lexicon) -> list[tuple[int, int, str]]:
     """Dictionary matches that cover the most text without overlapping (fewest pieces on a tie).
 
     No word boundaries are assumed: 青岛市南区 reads 青岛 + 市南区 (5 characters covered),
-    not 青岛市 + 南区 (3), and 上海市政府网站 reads 上海市 + 政府网站.
+    not 青岛市 + 南区 (3), and 上海市政府网站 reads 上海市 + 政府网站.  From each position the
+    pieces grow only while they are the beginning of some surface (`lex.prefixes`), so a
+    position costs one or two look-ups; each position keeps its best choice, not a list.
     """
     n = len(norm)
-    best: list[tuple[int, int, list]] = [(0, 0, [])] * (n + 1)  # (covered, -pieces, matches) from i on
+    surfaces, prefixes, max_len = lex.surfaces, lex.prefixes, lex.max_len
+    score = [(0, 0)] * (n + 1)  # (characters covered, -pieces) from i on
+    choice: list[tuple[int, str] | None] = [None] * (n + 1)
     for i in range(n - 1, -1, -1):
-        candidate = best[i + 1]
-        for length in range(2, min(lex.max_len, n - i) + 1):
-            piece = norm[i : i + length]
-            if piece in lex.surfaces:
-                covered, neg_pieces, rest = best[i + length]
-                option = (covered + length, neg_pieces - 1, [(i, i + length, piece)] + rest)
-                if option[:2] >= candidate[:2]:  # on a tie, the leftmost (then longest) match wins
-                    candidate = option
-        best[i] = candidate
-    return best[0][2]
+        best, pick = score[i + 1], None
+        for end in range(i + 2, min(i + max_len, n) + 1):
+            piece = norm[i:end]
+            if piece in surfaces:
+                covered, neg_pieces = score[end]
+                option = (covered + end - i, neg_pieces - 1)
+                if option >= best:  # on a tie, the leftmost (then longest) match wins
+                    best, pick = option, (end, piece)
+            if piece not in prefixes:
+                break
+        score[i], choice[i] = best, pick
+    out, i = [], 0
+    while i < n:
+        if choice[i] is None:
+            i += 1
+        else:
+            end, piece = choice[i]
+            out.append((i, end, piece))
+            i = end
+    return out
 
 
 def _numbers(frame: Frame, text: str) -> None:
     """Top-N, positions and filter bounds, read from text with names and years masked."""
     t = text
-    m = re.search(rf"(?:前|top|top\s|头)\s*{NUM}\s*(?:名|位|强|个)?", t)
+    m = _TOP_RE.search(t)
     if m:
         frame.n = int(cn_to_int(m[1]) or 0) or None
-    m = re.search(rf"(?:倒数\s*前|最后|后)\s*{NUM}\s*(?:名|位|个)?", t) or re.search(rf"倒数\s*(?!第){NUM}\s*(?:名|位|个|座|城市)", t)
+    m = _LAST_N_RE.search(t) or _LAST_N2_RE.search(t)
     if m:
         frame.bottom, frame.n = True, int(cn_to_int(m[1]) or 0) or None
         return _bounds(frame, t)
-    m = re.search(rf"倒数\s*第?\s*{NUM}?\s*(?:名|位)?", t)
+    m = _LAST_K_RE.search(t)
     if m:
         frame.bottom = True
         frame.position = cn_to_int(m[1]) if m[1] else 1
     else:
-        m = re.search(rf"(?:第|no\.?|#)\s*{NUM}\s*(?:名|位)?", t)
-        if m and not re.search(rf"第\s*{NUM}\s*届", t[m.start():m.end() + 1]):
+        m = _KTH_RE.search(t)
+        if m and not _EDITION_RE.search(t[m.start():m.end() + 1]):
             frame.position = int(cn_to_int(m[1]) or 0) or None
-    if re.search(r"最高|最好|榜首|冠军|排名最前|最靠前|最前面|最强|头名|状元", t) and frame.position is None and frame.n is None:
+    if _FIRST_RE.search(t) and frame.position is None and frame.n is None:
         frame.position = 1
-    if re.search(r"最低|最差|垫底|最后一名|最弱|最末", t) and frame.n is None:
+    if _LAST_RE.search(t) and frame.n is None:
         frame.bottom, frame.position = True, 1
     _bounds(frame, t)
 
 
 def _bounds(frame: Frame, t: str) -> None:
     """Filter bounds: 70分以上, 超过10分, 介于60和70之间, 为0, 满分."""
-    if re.search(r"满分(?!是?(?:几|多少))|拿满|得满|全满|满了", t):
+    if _FULL_RE.search(t):
         frame.full_marks = True
         return
-    equal = re.search(rf"(?:为|等于|=|是|得)\s*{NUM}\s*分?\s*(?=的|城市|有|$|\s)", t)
+    equal = _EQUAL_RE.search(t)
     if equal:
         frame.low = frame.high = _num(equal[1])
         return
-    deducted = re.search(rf"(?:扣了?|减了?|被扣)\s*{NUM}\s*分", t)  # 减分项扣了2分: the printed value is -2
-    if deducted or re.search(r"(?:没有?|未|不|零)(?:被)?扣分", frame.norm):
+    deducted = _DEDUCTED_RE.search(t)
+    if deducted or _NOT_DEDUCTED_RE.search(frame.norm):
         frame.low = frame.high = -_num(deducted[1]) if deducted else 0.0
         return
-    between = re.search(rf"介于\s*{NUM}\s*(?:分)?\s*(?:和|与|到|至)\s*{NUM}", t) or re.search(
-        rf"{NUM}\s*(?:分|%)?\s*(?:到|至|-|~|～)\s*{NUM}\s*(?:分|%)?\s*之间", t)
+    between = _BETWEEN_RE.search(t) or _BETWEEN2_RE.search(t)
     if between:
         frame.low, frame.high = sorted((_num(between[1]), _num(between[2])))
         return
-    for pattern, side, inclusive in (
-        (rf"{NUM}\s*(?:分|%)?\s*(?:以上|之上|及以上)", "low", True),
-        (rf"(?:不低于|不少于|至少|大于等于|>=|≥)\s*{NUM}", "low", True),
-        (rf"(?<!不)(?:超过|高于|大于|多于|>)\s*{NUM}", "low", False),
-        (rf"{NUM}\s*(?:分|%)?\s*(?:以下|之下|及以下)", "high", True),
-        (rf"(?:不高于|不超过|至多|小于等于|<=|≤)\s*{NUM}", "high", True),
-        (rf"(?<!不)(?:低于|小于|少于|<|不到)\s*{NUM}", "high", False),
-    ):
-        m = re.search(pattern, t)
+    for pattern, side, inclusive in _ONE_SIDED:
+        m = pattern.search(t)
         if m and getattr(frame, side) is None:
             if side == "low":
                 frame.low, frame.low_inclusive = _num(m[1]), inclusive
@@ -105,14 +141,14 @@ def _bounds(frame: Frame, t: str) -> None:
 
 
 def _num(word: str) -> float:
-    return float(word) if re.fullmatch(r"\d+(?:\.\d+)?", word) else float(cn_to_int(word) or 0)
+    return float(word) if _DECIMAL_RE.fullmatch(word) else float(cn_to_int(word) or 0)
 
 
 def _latin_names(frame: Frame, masked: str, lex: Lexicon) -> str:
     """Names typed in pinyin (wuxi, huangpuqu, huangpu区); returns the text with them masked."""
-    for m in re.finditer(r"[a-z]{3,}([市区县省])?", masked):
+    for m in _LATIN_RE.finditer(masked):
         keys = [m[0][: len(m[0]) - 1] + toneless(m[1])] if m[1] else []
-        keys.append(re.match(r"[a-z]+", m[0])[0])
+        keys.append(_LETTERS_RE.match(m[0])[0])
         for key in keys:
             ids = sorted({eid for alias, eid in lex.pinyin.get(key, [])})
             if ids:
@@ -125,7 +161,7 @@ def _latin_names(frame: Frame, masked: str, lex: Lexicon) -> str:
 def _fuzzy(frame: Frame, masked: str, lex: Lexicon) -> str:
     """Typos and homophones of entity names among the words nothing else matched; returns the leftover."""
     leftover = []
-    for piece in re.split(rf"[{MASK}\s\d.%]+", masked):
+    for piece in _PIECES_RE.split(masked):
         if not piece:
             continue
         found = lex.indicator_in_text(piece)  # a mistyped indicator may not survive tokenisation
@@ -141,7 +177,7 @@ def _fuzzy(frame: Frame, masked: str, lex: Lexicon) -> str:
             piece = piece.replace(typed, " ")
         for tok in lex.tokenizer.lcut(piece):
             word = "".join(ch for ch in tok if ch not in FILLER) if len(tok) > 2 else tok
-            if len(word) < 2 or word in STOPWORDS or not re.fullmatch(r"[\u4e00-\u9fff]+", word):
+            if len(word) < 2 or word in STOPWORDS or not _HAN_RE.fullmatch(word):
                 continue
             cands = []
             for alias, entity_id in lex.pinyin.get(toneless(word), []):
@@ -167,7 +203,7 @@ def parse(text: str, lex: Lexicon) -> Frame:
         return frame
     norm = basic(raw)
     frame.norm = norm
-    if not norm or not re.search(r"[\u4e00-\u9fff\w]", norm):
+    if not norm or not _WORD_CHAR_RE.search(norm):
         frame.problem = "empty"
         return frame
     spans, name_spans = [], []
@@ -207,7 +243,7 @@ def parse(text: str, lex: Lexicon) -> Frame:
     frame.pronoun = bool(PRONOUN_RE.search(masked)) and not frame.mentions
     frame.follow_up = bool(FOLLOW_RE.search(masked.strip())) or frame.pronoun
     _numbers(frame, masked)
-    masked = re.sub(rf"(?:倒数|前|后|第|top|头)\s*第?\s*{CN}\s*(?:名|位|个|强)?", lambda m: MASK * len(m[0]), masked)  # 倒数三名 is no 三明
+    masked = _POSITION_RE.sub(lambda m: MASK * len(m[0]), masked)  # 倒数三名 is no 三明
     frame.leftover = _fuzzy(frame, masked, lex)
     frame.difference = bool(re.search(r"差多少|差距|相差|高多少|低多少|差几|多几分|少几分|多多少|少多少|高出|低出|差了", words))
     frame.words = words

@@ -10,16 +10,35 @@ import json
 import os
 import re
 import sqlite3
+import sys
 import tempfile
 from collections import defaultdict
 from functools import cache
 from pathlib import Path
 
-import sqlite_utils
 
-from store import gazetteer, parse_de2020, parse_gw2020, parse_sc2015, parse_sc2016, parse_sc2021, schema
-from store.query import DEFAULT_DB, FORMAT, TIE_SEP, StoreError
-from store.records import Anomaly, ParsedReport, Score
+def _import_sqlite_utils():
+    """sqlite-utils imports pandas and numpy when they are installed (0.6 s of a 1.6 s
+    `python -m store build`), only to convert their types on insert.  The build inserts plain
+    str / int / float / None rows itself (`_insert`), so they are made absent for that import."""
+    absent = [name for name in ("pandas", "numpy") if name not in sys.modules]
+    for name in absent:
+        sys.modules[name] = None  # importing it raises ImportError while this is here
+    try:
+        import sqlite_utils
+    finally:
+        for name in absent:
+            if sys.modules.get(name, 0) is None:
+                del sys.modules[name]
+    return sqlite_utils
+
+
+sqlite_utils = _import_sqlite_utils()
+
+# store.schema imports sqlite-utils too: after the line above
+from store import gazetteer, parse_de2020, parse_gw2020, parse_sc2015, parse_sc2016, parse_sc2021, schema  # noqa: E402
+from store.query import DEFAULT_DB, FORMAT, TIE_SEP, StoreError  # noqa: E402
+from store.records import Anomaly, ParsedReport, Score  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 RAW_DIR = ROOT / "data" / "raw"

@@ -1,14 +1,15 @@
 """Parser for the 2016 (sixth) smart-city evaluation: one tab-separated table of 201 cities.
 
-Read with pandas as text (dtype=str), so every value keeps its printed form.
+Read with the csv module as text, so every value keeps its printed form (pandas did the
+same with dtype=str, but importing it took 0.6 s of a 1.2 s `python -m store build`).
 序列 is an alphabetical serial number, not a rank; ranks are computed at build
 time from the scores (competition ranking) and marked as computed.
 """
 from __future__ import annotations
 
+import csv
 import io
-
-import pandas as pd
+import re
 
 from store.records import Anomaly, Indicator, ParsedReport, Score
 
@@ -34,18 +35,20 @@ def parse(text: str) -> ParsedReport:
     report.indicators = [Indicator("总分", 0, order=0)] + [
         Indicator(name, 1, parent="总分", order=i + 1) for i, name in enumerate(PARTS)
     ]
-    table = pd.read_csv(io.StringIO(text), sep="\t", dtype=str, keep_default_na=False)
-    missing = [c for c in ["序列", "城市", *PARTS, "总分"] if c not in table.columns]
+    lines = [(number, fields) for number, fields in enumerate(csv.reader(io.StringIO(text), delimiter="\t"), 1)
+             if fields]  # blank lines skipped, as read_csv did
+    (_, header), body = lines[0], lines[1:]
+    missing = [c for c in ["序列", "城市", *PARTS, "总分"] if c not in header]
     if missing:
         raise ValueError(f"{FILE}: columns missing: {missing}")
-    table["line"] = range(2, len(table) + 2)  # the header is line 1
-    repeated = table["序列"] == "序列"
-    for line in table.loc[repeated, "line"]:
-        report.anomalies.append(Anomaly(int(line), "表头重复打印一次（序列 城市 …）"))
-    rows = table[~repeated & table["序列"].str.fullmatch(r"\d+")]
-    for row in rows.itertuples(index=False):
-        values = row._asdict()
-        for name in [*PARTS, "总分"]:
-            report.scores.append(Score(values["城市"], name, values[name], TABLE, int(values["line"]), level="city"))
+    rows = []
+    for line, fields in body:
+        values = dict(zip(header, fields + [""] * (len(header) - len(fields))))
+        if values["序列"] == "序列":
+            report.anomalies.append(Anomaly(line, "表头重复打印一次（序列 城市 …）"))
+        elif re.fullmatch(r"\d+", values["序列"]):
+            rows.append(values)
+            for name in [*PARTS, "总分"]:
+                report.scores.append(Score(values["城市"], name, values[name], TABLE, line, level="city"))
     report.entity_count = len(rows)
     return report

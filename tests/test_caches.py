@@ -1,0 +1,30 @@
+"""The derived caches (jieba dictionary, pinyin index) live in a private per-user directory."""
+from __future__ import annotations
+
+import stat
+
+from nlu import lexicon
+
+
+def test_cache_dir_is_private_and_under_xdg_cache_home(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    lexicon.cache_dir.cache_clear()
+    try:
+        path = lexicon.cache_dir()
+        assert path == tmp_path / "cityq"
+        assert stat.S_IMODE(path.stat().st_mode) == 0o700
+    finally:
+        lexicon.cache_dir.cache_clear()
+
+
+def test_an_unwritable_cache_home_falls_back_to_a_fresh_private_directory(tmp_path, monkeypatch):
+    blocked = tmp_path / "file"
+    blocked.write_text("not a directory")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(blocked))
+    lexicon.cache_dir.cache_clear()
+    try:
+        path = lexicon.cache_dir()
+        assert path.name.startswith("cityq-") and path.is_dir()
+        assert stat.S_IMODE(path.stat().st_mode) == 0o700
+    finally:
+        lexicon.cache_dir.cache_clear()
