@@ -78,8 +78,7 @@ class CityAnswers(EngineBase):
             return Reply(lines[0], "no_data", intent, facts=facts, context=self._context(f))
         head = "" if len(lines) == 1 else f"{self._name(entity_id)}在 {len(lines)} 项评估中的结果（新的在前）：\n"
         text = head + "\n".join(("• " if len(lines) > 1 else "") + line for line in lines)
-        sugg = self._suggest(f, entity_id, holding[0], first)
-        return Reply(text, "ok", intent, facts=facts, suggestions=sugg, context=self._context(f))
+        return Reply(text, "ok", intent, facts=facts, context=self._context(f))
 
     def _indicator_missing(self, f: Frame, keys: list[str]) -> Reply | None:
         """「2016年温州政府在线服务水平」: the indicator asked is not in the report(s) asked — say so, never
@@ -93,27 +92,6 @@ class CityAnswers(EngineBase):
         if having:
             text += f"有这个指标的报告：{'、'.join(having)}。"
         return Reply(text, "no_data", f.intent or "lookup", facts=[surface], context=self._context(f))
-
-    def _suggest(self, f: Frame, entity_id: str, report: str, value: Value | None) -> list[tuple[str, str]]:
-        """Follow-up buttons: another year, this indicator's top ten, the one ranked just above."""
-        name = self.store.entity(entity_id).name
-        year = self.store.report(report).year
-        kw = {"de2020": "数字经济", "gw2020": "政府网站"}.get(report, "")
-        indicator = value.indicator if value else self._total(report)
-        shown = "" if indicator in ("总分", "数字经济指数") else indicator
-        out = []
-        other = {"sc2015": "sc2016", "sc2016": "sc2015"}.get(report)
-        if other and other in self.store.reports_with(entity_id):
-            out.append(("另一年份", f"{name}{self.store.report(other).year}年{shown}排名"))
-        elif len(self.store.reports_with(entity_id)) > 1:
-            out.append(("其他报告", f"{name}排名"))
-        out.append(("该指标前十", f"{year}年{kw}{shown}前十"))
-        if value and value.rank and value.rank > 1:
-            above = [v for v in self.store.table(report, indicator, value.scope) if v.rank is not None and v.rank < value.rank]
-            if above:
-                prev = self.store.entity(above[-1].entity_id).name
-                out.append(("与上一名对比", f"{year}年{name}和{prev}{kw}{shown}对比"))
-        return out
 
     def _rank(self, f: Frame) -> Reply:
         if not f.entity_ids:

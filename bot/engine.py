@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 
+from bot import explain, followups
 from bot.answer_about import AboutAnswers
 from bot.answer_city import CityAnswers
 from bot.answer_lists import ListAnswers
@@ -30,8 +31,12 @@ class Engine(Interpreter, CityAnswers, ListAnswers, AboutAnswers):
     errors = 0  # answers that failed inside the engine (logged); tests assert it stays 0
 
     # --- entry point ------------------------------------------------------------
-    def answer(self, text: str, ctx: Context | None = None) -> Reply:
-        frame = apply(parse(text, self.lex), ctx)
+    def answer(self, text: str, ctx: Context | None = None, *, follow_ups: bool = True) -> Reply:
+        """The reply to `text` in the context `ctx`; `follow_ups` adds the checked follow-up questions."""
+        parsed = parse(text, self.lex)
+        before = explain.Slots.of(parsed)
+        frame = apply(parsed, ctx)
+        node = None
         try:
             node = build(frame, self.store)
             reply = self._evaluate(node, frame)
@@ -42,6 +47,12 @@ class Engine(Interpreter, CityAnswers, ListAnswers, AboutAnswers):
             reply = Reply(f"抱歉，这个问题我暂时答不了。{HINT}", "no_data", frame.intent or "unknown")
         if reply.context is None:
             reply.context = ctx if reply.status in ("clarify", "out_of_scope") else self._context(frame)
+        reply.corrections = explain.corrections(frame, self._name, lambda w: bool(self.lex.senses(w)))
+        reply.explain = explain.lines(frame, before, self._reports(frame)[0], reply.query, self._name, reply.corrections)
+        if follow_ups and node is not None and reply.status == "ok":
+            after = reply.context
+            reply.suggestions = followups.keep(followups.candidates(self, node, frame, reply), reply,
+                                               lambda q: self.answer(q, after, follow_ups=False))
         return reply
 
     def _dispatch(self, f: Frame) -> Reply:

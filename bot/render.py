@@ -59,6 +59,14 @@ def callback(*parts: str) -> str:
     return data
 
 
+def rows(buttons: list[tuple[str, str]]) -> list[list[tuple[str, str]]]:
+    """Buttons laid out for a phone: three a row when every label is short (≤ 5 characters), two when
+    they fit (≤ 8), else one (a whole example question)."""
+    longest = max((len(label) for label, _ in buttons), default=0)
+    width = 3 if longest <= 5 else 2 if longest <= 8 else 1
+    return [buttons[i:i + width] for i in range(0, len(buttons), width)]
+
+
 def keyboard(rows: list[list[tuple[str, str]]]) -> InlineKeyboardMarkup | None:
     """[[(label, callback data)]] → an inline keyboard (None when empty)."""
     rows = [r for r in rows if r]

@@ -22,6 +22,7 @@ from telegram import (
     InlineQueryResultArticle,
     InlineQueryResultsButton,
     InputTextMessageContent,
+    Message,
     Update,
 )
 from telegram.constants import ChatAction, ChatType, ParseMode
@@ -81,9 +82,9 @@ async def _buttons(reply: Reply, state: ChatState, chat_id: int, question: str) 
     """The reply's buttons; their payload is kept as one button set, the callback data holds its id."""
     if reply.status == "clarify" and reply.candidates:
         set_id = await state.add_buttons(chat_id, {"kind": "pick", "text": question, "surface": reply.ambiguous})
-        return [] if set_id is None else [[(label, render.callback("pick", str(set_id), entity_id))]
-                                          for entity_id, label in reply.candidates]
-    return await _ask_buttons(state, chat_id, reply.suggestions[:3])
+        return [] if set_id is None else render.rows([(label, render.callback("pick", str(set_id), entity_id))
+                                                      for entity_id, label in reply.candidates])
+    return await _ask_buttons(state, chat_id, reply.suggestions)
 
 
 async def _ask_buttons(state: ChatState, chat_id: int, pairs: list[tuple[str, str]]) -> list[list[tuple[str, str]]]:
@@ -91,8 +92,8 @@ async def _ask_buttons(state: ChatState, chat_id: int, pairs: list[tuple[str, st
     if not pairs:
         return []
     set_id = await state.add_buttons(chat_id, {"kind": "ask", "asks": [q for _, q in pairs]})
-    return [] if set_id is None else [[(label, render.callback("ask", str(set_id), str(i)))]
-                                      for i, (label, _) in enumerate(pairs)]
+    return [] if set_id is None else render.rows([(label, render.callback("ask", str(set_id), str(i)))
+                                                  for i, (label, _) in enumerate(pairs)])
 
 
 async def _reply(context: ContextTypes.DEFAULT_TYPE, chat_id: int, text: str) -> Reply:
@@ -247,7 +248,8 @@ async def _pick(update: Update, context: ContextTypes.DEFAULT_TYPE, payload: dic
         return
     await _state(context).drop_buttons(update.effective_chat.id, set_id)
     await query.answer()
-    await query.edit_message_text(f"已选择：{entity.full_name}")
+    shown = query.message.text if isinstance(query.message, Message) and query.message.text else f"「{surface}」指哪一个？"
+    await query.edit_message_text(f"{shown}\n→ {entity.full_name}")  # the question stays, the choice is added
     await _answer(update, context, text.replace(surface, entity.full_name, 1))
 
 

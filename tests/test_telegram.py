@@ -158,13 +158,21 @@ async def test_end_to_end_conversation(tmp_path, engine):
             tg.text("无锡2015智慧管理排名")
             (answer,) = await _wait(tg, lambda c: tg.sent_after(mark, "sendMessage"))
             assert "15.73" in answer["text"] and answer["parse_mode"] == "HTML"
-            labels = [b["text"] for row in _markup(answer) for b in row]
-            assert "另一年份" in labels and "该指标前十" in labels
+            rows = _markup(answer)
+            assert [[b["text"] for b in row] for row in rows] == [["2016年", "智慧管理前十"], ["和合肥比"]]
+
+            mark = len(tg.calls)  # a follow-up button asks its own question, not the one it sits on
+            tg.push(callback_query={"id": "cb0", "from": {"id": 7, "is_bot": False, "first_name": "测试"},
+                                    "chat_instance": "ci", "data": rows[0][0]["callback_data"],
+                                    "message": {"message_id": 2, "date": 0, "chat": {"id": 7, "type": "private"},
+                                                "text": answer["text"]}})
+            (tapped,) = await _wait(tg, lambda c: tg.sent_after(mark, "sendMessage"))
+            assert "2016" in tapped["text"] and "智慧治理" in tapped["text"] and tapped["text"] != answer["text"]
 
             mark = len(tg.calls)
-            tg.text("那杭州呢")
+            tg.text("那杭州呢")  # the tapped question is now the one followed up
             (follow,) = await _wait(tg, lambda c: tg.sent_after(mark, "sendMessage"))
-            assert "16.83" in follow["text"]
+            assert "杭州智慧治理 16.6" in follow["text"]
 
             mark = len(tg.calls)
             tg.text("吉林排名")
@@ -180,7 +188,9 @@ async def test_end_to_end_conversation(tmp_path, engine):
                                                 "text": ask["text"]}})
             picked = await _wait(tg, lambda c: tg.sent_after(mark, "sendMessage"))
             assert "吉林省" in picked[0]["text"] and "政府网站" in picked[0]["text"]
-            assert tg.sent_after(mark, "answerCallbackQuery") and tg.sent_after(mark, "editMessageText")
+            (edited,) = tg.sent_after(mark, "editMessageText")
+            assert edited["text"].startswith(ask["text"]) and edited["text"].endswith("吉林省")  # the question stays
+            assert tg.sent_after(mark, "answerCallbackQuery")
 
             mark = len(tg.calls)
             tg.push(callback_query={"id": "cb2", "from": {"id": 7, "is_bot": False, "first_name": "测试"},
