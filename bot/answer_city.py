@@ -45,7 +45,7 @@ class CityAnswers(EngineBase):
             tier = self._tier_line(report, entity_id) if report == "de2020" else None
             line = (f"{LABEL[report]}{('·' + v.scope) if v.scope not in ('全部', '附件1') else ''}：{self._name(entity_id)}"
                     f"{self._value_line(v, note)}" + (f"，属{tier}" if tier else "") + "。")
-            extra = [f"{w.scope}第{w.rank}名（共 {w.total} 个{'，并列' if w.ties else ''}）" for w in values[1:] if w.rank]
+            extra = [self._rank_words(w, w.scope) for w in values[1:] if w.rank]
             if extra:
                 line += "另：" + "；".join(extra) + "。"
             lines.append(line + f"来源：{v.table}")
@@ -77,7 +77,7 @@ class CityAnswers(EngineBase):
         if len(holding) == 1 and holding[0] == "sc2021" and (intent == "lookup" or explicit):
             return Reply(lines[0], "no_data", intent, facts=facts, context=self._context(f))
         head = "" if len(lines) == 1 else f"{self._name(entity_id)}在 {len(lines)} 项评估中的结果（新的在前）：\n"
-        text = head + "\n".join(("• " if len(lines) > 1 else "") + line for line in lines)
+        text = head + (_sources_once(lines) if len(lines) > 1 else lines[0])
         return Reply(text, "ok", intent, facts=facts, context=self._context(f))
 
     def _indicator_missing(self, f: Frame, keys: list[str]) -> Reply | None:
@@ -157,13 +157,15 @@ class CityAnswers(EngineBase):
             if top.value == second.value:
                 verdict = f"{self._name(top.entity_id)}与{self._name(second.entity_id)}同分，并列"
             else:
-                diff = fmt_number(round(top.value - second.value, 2))
-                verdict = f"{self._name(top.entity_id)}更高，比{self._name(second.entity_id)}高 {diff} 分"
-                facts.append(diff)
+                diffs = [(self._name(v.entity_id), fmt_number(round(top.value - v.value, 2))) for v in vals_sorted[1:]]
+                verdict = f"{self._name(top.entity_id)}{'更高' if len(vals) == 2 else '最高'}，" + "，".join(
+                    f"比{n}高 {d} 分" for n, d in diffs)
+                facts += [d for _, d in diffs]
             lines.append(f"{self._what(key, indicator)}{note}：" + "，".join(parts) + f"。{verdict}。来源：{vals[0].table}")
-            if chart is None:
-                chart = {"title": f"{LABEL[key]} {indicator}", "labels": [self._name(v.entity_id) for v in vals],
-                         "values": [v.value for v in vals], "texts": [v.value_text for v in vals]}
+            if chart is None:  # in the text's order: highest first
+                chart = {"title": f"{LABEL[key]} {indicator}", "labels": [self._name(v.entity_id) for v in vals_sorted],
+                         "values": [v.value for v in vals_sorted], "texts": [v.value_text for v in vals_sorted],
+                         "xlabel": indicator}
         if not lines:
             return Reply("这几个城市在同一份报告里没有可比的数据。", "no_data", "compare", context=self._context(f))
         return Reply("\n".join(lines), "ok", "compare", facts=facts, chart=chart, context=self._context(f))
@@ -200,7 +202,7 @@ class CityAnswers(EngineBase):
             facts += [main.value_text, str(main.rank)]
         lines = [head]
         for v in rows:
-            rank = f"（第{v.rank}名{'，并列' if v.ties else ''}）" if v.rank and report != "gw2020" else ""
+            rank = f"（{'并列' if v.ties else ''}第{v.rank}名）" if v.rank and report != "gw2020" else ""
             lines.append(f"• {v.indicator} {v.value_text}{self._max(report, v.indicator)}{rank}")
             facts.append(v.value_text)
         tier = self._tier_line(report, entity_id)
@@ -271,15 +273,26 @@ class CityAnswers(EngineBase):
             v = self.store.value(key, entity_id, indicator)
             if v:
                 lines.append(f"{year} 年：{indicator}{note} {v.value_text}，第{v.rank}名"
-                             + ("（按总分排出，报告未印名次）" if v.rank_kind == "computed" else ""))
+                             + ("（报告未印名次，按总分算出）" if v.rank_kind == "computed" else ""))
                 facts += [v.value_text, str(v.rank)]
         if want is None or 2021 in want:
             tier = self._tier_line("sc2021", entity_id)
             if tier:
-                lines.append(f"2021 年：{tier}（只公布梯队）")
+                lines.append(f"2021 年：{tier}，只公布梯队")
         if not lines:
             return Reply(f"{name}没有可比的历届数据（历届前十名只列前十）。", "no_data", "trend", context=self._context(f))
         if len(history) == 0 and (want is None):
             lines.append("（2011–2014 年只公布了前十名，该城市未上榜）")
         return Reply(f"{name}历届智慧城市评估：\n" + "\n".join(lines), "ok", "trend", facts=facts, context=self._context(f))
 
+
+
+def _sources_once(lines: list[str]) -> str:
+    """One bullet per report, the sources together once at the end (a phone screen, not a table)."""
+    bodies, sources = [], []
+    for line in lines:
+        body, _, source = line.partition("来源：")
+        bodies.append("• " + body.strip())
+        if source.strip():
+            sources.append(source.strip())
+    return "\n".join(bodies) + ("\n来源：" + "；".join(dict.fromkeys(sources)) if sources else "")

@@ -12,6 +12,7 @@ import asyncio
 import hashlib
 import html
 import logging
+import re
 import secrets
 import sys
 from concurrent.futures import ThreadPoolExecutor
@@ -199,11 +200,21 @@ async def reports_command(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
 
 async def about_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Name the sources and how numbers are used."""
-    store = _engine(context).store
-    publishers = "、".join(dict.fromkeys(r.publisher for r in store.reports()))
-    text = (f"数据来源：{html.escape(publishers)} 发布的评估报告原文。所有数字均照报告原样引用；"
+    text = (f"数据来源：{html.escape(publishers(_engine(context).store))} 发布的评估报告原文。所有数字均照报告原样引用；"
             "报告未印的名次或平均数按表中数据计算，并在回答中注明。")
     await update.effective_message.reply_text(text, parse_mode=ParseMode.HTML)
+
+
+def publishers(store) -> str:
+    """Each publisher once, with the years of its reports: 「中国软件评测中心（2020、2021）」."""
+    years: dict[str, list[str]] = {}
+    for r in sorted(store.reports(), key=lambda r: r.year):
+        for name in r.publisher.split("、"):
+            key = re.sub(r"\s*[（(][^）)]*[）)]", "", name).strip()  # 中国软件评测中心 (CSTC) is 中国软件评测中心
+            years.setdefault(key, [])
+            if str(r.year) not in years[key]:
+                years[key].append(str(r.year))
+    return "、".join(f"{name}（{'、'.join(ys)}）" for name, ys in years.items())
 
 
 async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -55,6 +55,13 @@ async def test_every_clarify_and_suggestion_button_fits(engine):
     assert seen >= 8
 
 
+def test_about_names_each_publisher_once(store):
+    from bot.telegram_app import publishers
+
+    text = publishers(store)
+    assert text.count("中国软件评测中心") == 1 and text.count("国脉互联") == 1 and "中国软件评测中心（2020、2021）" in text
+
+
 # --- settings -----------------------------------------------------------------------------
 @pytest.mark.parametrize("env, message", [
     ({}, "not set"), ({"TELEGRAM_BOT_TOKEN": "abc"}, "malformed"), ({"TELEGRAM_BOT_TOKEN": "12:short"}, "malformed"),
