@@ -214,8 +214,7 @@ class CityAnswers(EngineBase):
             lines.append(f"• 所属城市群：{'、'.join(clusters)}")
         if main:
             lines.append(f"来源：{main.table}")
-        chart = {"title": f"{name} {LABEL[report]}", "labels": [v.indicator for v in rows],
-                 "values": [v.value for v in rows], "texts": [v.value_text for v in rows]} if rows else None
+        chart = _profile_chart(f"{name} {LABEL[report]}", rows, self._max) if rows else None
         return Reply("\n".join(lines), "ok", "profile", facts=facts, chart=chart, context=self._context(f))
 
     def _earlier_edition(self, f: Frame, entity_id: str, intent: str) -> Reply:
@@ -296,3 +295,16 @@ def _sources_once(lines: list[str]) -> str:
         if source.strip():
             sources.append(source.strip())
     return "\n".join(bodies) + ("\n来源：" + "；".join(dict.fromkeys(sources)) if sources else "")
+
+
+def _profile_chart(title: str, rows: list[Value], maximum) -> dict:
+    """Bars of 得分率 (score ÷ its own maximum) when every maximum is printed, so 6.78/10 and 12.30/20 compare
+    fairly; the raw scores otherwise (2016 prints no maximums)."""
+    tops = [maximum(v.report, v.indicator) for v in rows]
+    if all(tops) and all(v.value is not None for v in rows):
+        rates = [round(v.value / float(t[1:]) * 100, 2) for v, t in zip(rows, tops)]
+        return {"title": title, "kind": "rates", "labels": [v.indicator for v in rows], "values": rates,
+                "texts": [f"{v.value_text}{t}" for v, t in zip(rows, tops)], "xlabel": "得分率（%，得分 ÷ 该项满分）"}
+    return {"title": title, "labels": [v.indicator for v in rows], "values": [v.value for v in rows],
+            "texts": [v.value_text for v in rows],
+            "xlabel": "指数" if rows[0].report == "gw2020" else "得分（报告未印各项满分）"}

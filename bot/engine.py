@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 
-from bot import explain, followups
+from bot import explain, followups, more_charts
 from bot.answer_about import AboutAnswers
 from bot.answer_city import CityAnswers
 from bot.answer_lists import ListAnswers
@@ -47,6 +47,8 @@ class Engine(Interpreter, CityAnswers, ListAnswers, AboutAnswers):
             reply = Reply(f"抱歉，这个问题我暂时答不了。{HINT}", "no_data", frame.intent or "unknown")
         if reply.context is None:
             reply.context = ctx if reply.status in ("clarify", "out_of_scope") else self._context(frame)
+        if node is not None and reply.status == "ok" and reply.chart is None:
+            reply.chart = more_charts.for_answer(self, node, frame)
         reply.corrections = explain.corrections(frame, self._name, lambda w: bool(self.lex.senses(w)))
         reply.explain = explain.lines(frame, before, self._reports(frame)[0], reply.query, self._name, reply.corrections)
         if follow_ups and node is not None and reply.status == "ok":

@@ -42,7 +42,7 @@ def corrections(f: Frame, name, known) -> list[tuple[str, str]]:
     found = [(m.surface, name(m.candidates[0])) for m in f.mentions if m.how in ("typo", "pinyin") and len(m.candidates) == 1]
     found += [(typed, names[0]) for typed, names in f.indicators if names and not known(typed)]
     for typed, meant in found:
-        if meant != typed and (typed, meant) not in pairs:
+        if meant != typed and typed in f.text and (typed, meant) not in pairs:  # typed now, not carried over
             pairs.append((typed, meant))
     return pairs
 
@@ -61,7 +61,7 @@ def lines(f: Frame, before: Slots, reports: list[str], query: str, name,
     elif f.intent not in (None, "unknown"):
         first.append("报告：未指定（" + ("有它数据的各份报告" if f.entity_ids else "默认最新一份") + "）")
     if f.indicators:
-        first.append("指标：" + "、".join(s for s, _ in f.indicators))
+        first.append("指标：" + "、".join(names[0] if names else s for s, names in f.indicators))
     elif f.total:
         first.append("指标：总分")
     second = []
