@@ -222,6 +222,18 @@ def candidates(engine, node: q.Node, f: Frame, reply: Reply) -> list[tuple[str, 
     return []
 
 
+def each_report(engine, reply: Reply) -> list[str]:
+    """For an answer about one city in every report (「无锡排名」): the question for each report alone, newest
+    first — what inline mode offers as separate results.  [] for any other answer."""
+    ctx = reply.context
+    if reply.status != "ok" or reply.intent != "rank" or ctx is None or len(ctx.entities) != 1 \
+            or ctx.years or ctx.report_keys or ctx.indicators or "\n• " not in reply.text:
+        return []
+    city = _say(engine, ctx.entities[0])
+    return [f"{city}{_report_words(engine, k)}排名" for k in engine.all_keys
+            if k in engine.store.reports_with(ctx.entities[0])]
+
+
 def keep(pairs: list[tuple[str, str]], reply: Reply, ask: Callable[[str], Reply]) -> list[tuple[str, str]]:
     """The pairs whose question is answered, differently from `reply` and from each other (at most MAX)."""
     seen = {reply.text}
