@@ -47,6 +47,15 @@ class Engine(Interpreter, CityAnswers, ListAnswers, AboutAnswers):
             reply = Reply(f"抱歉，这个问题我暂时答不了。{HINT}", "no_data", frame.intent or "unknown")
         if reply.context is None:
             reply.context = ctx if reply.status in ("clarify", "out_of_scope") else self._context(frame)
+        try:  # what the front ends add around the answer: a failure here costs only that
+            self._extras(reply, node, frame, before, follow_ups)
+        except Exception:
+            log.exception("failed to add charts, explanation or follow-ups to %r", text[:200])
+            self.errors += 1
+        return reply
+
+    def _extras(self, reply: Reply, node, frame: Frame, before: explain.Slots, follow_ups: bool) -> None:
+        """The chart an answer earns, how the question was read, and the checked follow-up questions."""
         if node is not None and reply.status == "ok" and reply.chart is None:
             reply.chart = more_charts.for_answer(self, node, frame)
         reply.corrections = explain.corrections(frame, self._name, lambda w: bool(self.lex.senses(w)))
@@ -55,7 +64,6 @@ class Engine(Interpreter, CityAnswers, ListAnswers, AboutAnswers):
             after = reply.context
             reply.suggestions = followups.keep(followups.candidates(self, node, frame, reply), reply,
                                                lambda q: self.answer(q, after, follow_ups=False))
-        return reply
 
     def _dispatch(self, f: Frame) -> Reply:
         if f.problem == "too_long":
