@@ -47,7 +47,7 @@ class CityAnswers(EngineBase):
             tier = self._tier_line(report, entity_id) if report == "de2020" else None
             line = (f"{LABEL[report]}{('·' + v.scope) if v.scope not in ('全部', '附件1') else ''}：{self._name(entity_id)}"
                     f"{self._value_line(v, note)}" + (f"，属{tier}" if tier else "") + "。")
-            extra = [f"{w.scope}第{w.rank}名（共 {w.total} 个{'，并列' if w.ties else ''}）" for w in values[1:] if w.rank]
+            extra = [self._rank_words(w, w.scope) for w in values[1:] if w.rank]
             if extra:
                 line += "另：" + "；".join(extra) + "。"
             lines.append(line + f"来源：{v.table}")
@@ -79,9 +79,8 @@ class CityAnswers(EngineBase):
         if len(holding) == 1 and holding[0] == "sc2021" and (intent == "lookup" or explicit):
             return Reply(lines[0], "no_data", intent, facts=facts, context=self._context(f))
         head = "" if len(lines) == 1 else f"{self._name(entity_id)}在 {len(lines)} 项评估中的结果（新的在前）：\n"
-        text = head + "\n".join(("• " if len(lines) > 1 else "") + line for line in lines)
-        sugg = self._suggest(f, entity_id, holding[0], first)
-        return Reply(text, "ok", intent, facts=facts, suggestions=sugg, context=self._context(f))
+        text = head + (_sources_once(lines) if len(lines) > 1 else lines[0])
+        return Reply(text, "ok", intent, facts=facts, context=self._context(f))
 
     def _indicator_missing(self, f: Frame, keys: list[str]) -> Reply | None:
         """「2016年温州政府在线服务水平」: the indicator asked is not in the report(s) asked — say so, never
@@ -95,27 +94,6 @@ class CityAnswers(EngineBase):
         if having:
             text += f"有这个指标的报告：{'、'.join(having)}。"
         return Reply(text, "no_data", f.intent or "lookup", facts=[surface], context=self._context(f))
-
-    def _suggest(self, f: Frame, entity_id: str, report: str, value: Value | None) -> list[tuple[str, str]]:
-        """Follow-up buttons: another year, this indicator's top ten, the one ranked just above."""
-        name = self.store.entity(entity_id).name
-        year = self.store.report(report).year
-        kw = {"de2020": "数字经济", "gw2020": "政府网站"}.get(report, "")
-        indicator = value.indicator if value else self._total(report)
-        shown = "" if indicator in ("总分", "数字经济指数") else indicator
-        out = []
-        other = {"sc2015": "sc2016", "sc2016": "sc2015"}.get(report)
-        if other and other in self.store.reports_with(entity_id):
-            out.append(("另一年份", f"{name}{self.store.report(other).year}年{shown}排名"))
-        elif len(self.store.reports_with(entity_id)) > 1:
-            out.append(("其他报告", f"{name}排名"))
-        out.append(("该指标前十", f"{year}年{kw}{shown}前十"))
-        if value and value.rank and value.rank > 1:
-            above = [v for v in self.store.table(report, indicator, value.scope) if v.rank is not None and v.rank < value.rank]
-            if above:
-                prev = self.store.entity(above[-1].entity_id).name
-                out.append(("与上一名对比", f"{year}年{name}和{prev}{kw}{shown}对比"))
-        return out
 
     def _rank(self, f: Frame) -> Reply:
         if not f.entity_ids:
@@ -195,13 +173,15 @@ class CityAnswers(EngineBase):
             if top.value == second.value:
                 verdict = f"{self._name(top.entity_id)}与{self._name(second.entity_id)}同分，并列"
             else:
-                diff = fmt_number(round(top.value - second.value, 2))
-                verdict = f"{self._name(top.entity_id)}更高，比{self._name(second.entity_id)}高 {diff} 分"
-                facts.append(diff)
+                diffs = [(self._name(v.entity_id), fmt_number(round(top.value - v.value, 2))) for v in vals_sorted[1:]]
+                verdict = f"{self._name(top.entity_id)}{'更高' if len(vals) == 2 else '最高'}，" + "，".join(
+                    f"比{n}高 {d} 分" for n, d in diffs)
+                facts += [d for _, d in diffs]
             lines.append(f"{self._what(key, indicator)}{note}：" + "，".join(parts) + f"。{verdict}。来源：{vals[0].table}")
-            if chart is None:
-                chart = {"title": f"{LABEL[key]} {indicator}", "labels": [self._name(v.entity_id) for v in vals],
-                         "values": [v.value for v in vals], "texts": [v.value_text for v in vals]}
+            if chart is None:  # in the text's order: highest first
+                chart = {"title": f"{LABEL[key]} {indicator}", "labels": [self._name(v.entity_id) for v in vals_sorted],
+                         "values": [v.value for v in vals_sorted], "texts": [v.value_text for v in vals_sorted],
+                         "xlabel": indicator}
         if not lines:
             return Reply("这几个城市在同一份报告里没有可比的数据。", "no_data", "compare", context=self._context(f))
         if absent_note:
@@ -271,7 +251,7 @@ class CityAnswers(EngineBase):
         lines = [head]
         parts = []
         for v in rows:
-            rank = f"（第{v.rank}名{'，并列' if v.ties else ''}）" if v.rank and report != "gw2020" and not compact else ""
+            rank = f"（{'并列' if v.ties else ''}第{v.rank}名）" if v.rank and report != "gw2020" and not compact else ""
             parts.append(f"{v.indicator} {v.value_text}{self._max(report, v.indicator)}{rank}")
             facts.append(v.value_text)
         tier = self._tier_line(report, entity_id) if not under else None
@@ -289,9 +269,7 @@ class CityAnswers(EngineBase):
             if sources:
                 lines.append(f"来源：{sources[0]}" + (f"；各项见{sources[1]}等表" if len(sources) > 2 else
                                                      f"；{sources[1]}" if len(sources) == 2 else ""))
-        chart = {"title": f"{name} {LABEL[report]}" + (f" {under}" if under else ""),
-                 "labels": [v.indicator for v in rows], "values": [v.value for v in rows],
-                 "texts": [v.value_text for v in rows]} if rows else None
+        chart = _profile_chart(f"{name} {LABEL[report]}" + (f" {under}" if under else ""), rows, self._max) if rows else None
         return lines, facts, chart
 
     def _earlier_edition(self, f: Frame, entity_id: str, intent: str) -> Reply:
@@ -349,15 +327,39 @@ class CityAnswers(EngineBase):
             v = self.store.value(key, entity_id, indicator)
             if v:
                 lines.append(f"{year} 年：{indicator}{note} {v.value_text}，第{v.rank}名"
-                             + ("（按总分排出，报告未印名次）" if v.rank_kind == "computed" else ""))
+                             + ("（报告未印名次，按总分算出）" if v.rank_kind == "computed" else ""))
                 facts += [v.value_text, str(v.rank)]
         if want is None or 2021 in want:
             tier = self._tier_line("sc2021", entity_id)
             if tier:
-                lines.append(f"2021 年：{tier}（只公布梯队）")
+                lines.append(f"2021 年：{tier}，只公布梯队")
         if not lines:
             return Reply(f"{name}没有可比的历届数据（历届前十名只列前十）。", "no_data", "trend", context=self._context(f))
         if len(history) == 0 and (want is None):
             lines.append("（2011–2014 年只公布了前十名，该城市未上榜）")
         return Reply(f"{name}历届智慧城市评估：\n" + "\n".join(lines), "ok", "trend", facts=facts, context=self._context(f))
 
+
+
+def _sources_once(lines: list[str]) -> str:
+    """One bullet per report, the sources together once at the end (a phone screen, not a table)."""
+    bodies, sources = [], []
+    for line in lines:
+        body, _, source = line.partition("来源：")
+        bodies.append("• " + body.strip())
+        if source.strip():
+            sources.append(source.strip())
+    return "\n".join(bodies) + ("\n来源：" + "；".join(dict.fromkeys(sources)) if sources else "")
+
+
+def _profile_chart(title: str, rows: list[Value], maximum) -> dict:
+    """Bars of 得分率 (score ÷ its own maximum) when every maximum is printed, so 6.78/10 and 12.30/20 compare
+    fairly; the raw scores otherwise (2016 prints no maximums)."""
+    tops = [maximum(v.report, v.indicator) for v in rows]
+    if all(tops) and all(v.value is not None for v in rows):
+        rates = [round(v.value / float(t[1:]) * 100, 2) for v, t in zip(rows, tops)]
+        return {"title": title, "kind": "rates", "labels": [v.indicator for v in rows], "values": rates,
+                "texts": [f"{v.value_text}{t}" for v, t in zip(rows, tops)], "xlabel": "得分率（%，得分 ÷ 该项满分）"}
+    return {"title": title, "labels": [v.indicator for v in rows], "values": [v.value for v in rows],
+            "texts": [v.value_text for v in rows],
+            "xlabel": "指数" if rows[0].report == "gw2020" else "得分（报告未印各项满分）"}

@@ -44,8 +44,8 @@ class ListAnswers(EngineBase):
         label += "城市" if gtype == "tier" else ""
         what = f"{LABEL[report]}·{label}" + ("" if indicator == "数字经济指数" else f" {indicator}") + note
         if mean.printed:
-            kind = " GDP 加权得分" if mean.printed.kind == "weighted_mean" else "平均"
-            parts.append(f"报告所印{kind}为 {mean.printed.value_text}")
+            kind = "GDP 加权得分" if mean.printed.kind == "weighted_mean" else "平均"
+            parts.append(f"报告所印{' ' if kind[0].isascii() else ''}{kind}为 {mean.printed.value_text}")
             facts.append(mean.printed.value_text)
         if mean.computed is not None and mean.count:
             unit = {"市辖区": "市辖区", "县市": "县市", "区县": "区县", "省/自治区": "省区"}.get(scope, "城市")
@@ -156,7 +156,8 @@ class ListAnswers(EngineBase):
                 facts += [v.value_text for v in rows]
                 if chart is None and rows:
                     chart = {"title": head, "labels": [self._name(v.entity_id) for v in rows][:15],
-                             "values": [v.value for v in rows][:15], "texts": [v.value_text for v in rows][:15]}
+                             "values": [v.value for v in rows][:15], "texts": [v.value_text for v in rows][:15],
+                             "xlabel": indicator, "shown_of": None if f.bottom else len(rows)}
         if not lines:
             return Reply("没有找到这样的排名。", "no_data", "top", context=self._context(f))
         ctx = self._context(f, focus)

@@ -29,7 +29,7 @@ WIDTH, DPI = 5.4, 160  # 864 px: sharp on a phone, and narrow enough that text s
 TITLE_SIZE, LABEL_SIZE, TICK_SIZE, TEXT_SIZE, NOTE_SIZE = 16, 14, 14, 13, 12
 NAME_WIDTH = 8  # characters of a name on one line before it wraps
 TITLE_WIDTH = 20
-COMPUTED_NOTE = "空心点：报告未印名次，按分值计算"
+COMPUTED_NOTE = "空心点：报告未印名次，按得分算出"
 
 
 def font_path() -> Path:

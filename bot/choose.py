@@ -4,6 +4,8 @@ The answer mixins (answer_city, answer_lists, answer_about) build on these helpe
 """
 from __future__ import annotations
 
+import re
+
 from bot.reply import HINT, HISTORY_YEARS, LABEL, SCOPE, SMART, Reply
 from nlu.context import Context
 from nlu.frame import Frame
@@ -197,10 +199,18 @@ class EngineBase:
         if v.rate_text:
             parts[-1] += f"（得分率 {v.rate_text}）"
         if with_rank and v.rank is not None:
-            rank = f"排名第{v.rank}" + (f"（并列，与{'、'.join(v.ties[:4])}{'等' if len(v.ties) > 4 else ''}）" if v.ties else "")
-            rank += f"，共 {v.total} 个" + ("，按分值排出" if v.rank_kind == "computed" else "")
-            parts.append(rank)
+            parts.append(self._rank_words(v))
         return "，".join(parts) + note
+
+    def _rank_words(self, v: Value, scope: str = "") -> str:
+        """「排名第5，共 148 个」, 「与合肥并列第3，共 151 个」; a partial table says what it is (「地市前100名表中
+        与苏州并列第2（该表列出 131 个）」), a computed rank says where it comes from."""
+        tied = f"与{'、'.join(v.ties[:4])}{'等' if len(v.ties) > 4 else ''}并列第{v.rank}" if v.ties else ""
+        partial = re.search(r"前\d+名", v.table or "")
+        if partial:
+            return f"{scope}{partial[0]}表中{tied or f'第{v.rank}'}（该表列出 {v.total} 个）"
+        words = f"{scope}{tied or f'排名第{v.rank}'}，共 {v.total} 个"
+        return words + ("（报告未印名次，按得分算出）" if v.rank_kind == "computed" else "")
 
     def _scope_label(self, v: Value) -> str:
         return "" if v.scope in ("全部", "附件1") else f"{v.scope}中"

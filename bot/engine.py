@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 
+from bot import explain, followups, more_charts
 from bot.answer_about import AboutAnswers
 from bot.answer_city import CityAnswers
 from bot.answer_groups import GroupAnswers
@@ -31,8 +32,12 @@ class Engine(Interpreter, CityAnswers, ListAnswers, GroupAnswers, AboutAnswers):
     errors = 0  # answers that failed inside the engine (logged); tests assert it stays 0
 
     # --- entry point ------------------------------------------------------------
-    def answer(self, text: str, ctx: Context | None = None) -> Reply:
-        frame = apply(parse(text, self.lex), ctx)
+    def answer(self, text: str, ctx: Context | None = None, *, follow_ups: bool = True) -> Reply:
+        """The reply to `text` in the context `ctx`; `follow_ups` adds the checked follow-up questions."""
+        parsed = parse(text, self.lex)
+        before = explain.Slots.of(parsed)
+        frame = apply(parsed, ctx)
+        node = None
         try:
             node = build(frame, self.store)
             reply = self._evaluate(node, frame)
@@ -45,7 +50,23 @@ class Engine(Interpreter, CityAnswers, ListAnswers, GroupAnswers, AboutAnswers):
             reply.context = ctx if reply.status in ("clarify", "out_of_scope") else self._context(frame)
         if reply.context is not ctx:
             reply.context.remember(ctx)
+        try:  # what the front ends add around the answer: a failure here costs only that
+            self._extras(reply, node, frame, before, follow_ups)
+        except Exception:
+            log.exception("failed to add charts, explanation or follow-ups to %r", text[:200])
+            self.errors += 1
         return reply
+
+    def _extras(self, reply: Reply, node, frame: Frame, before: explain.Slots, follow_ups: bool) -> None:
+        """The chart an answer earns, how the question was read, and the checked follow-up questions."""
+        if node is not None and reply.status == "ok" and reply.chart is None:
+            reply.chart = more_charts.for_answer(self, node, frame)
+        reply.corrections = explain.corrections(frame, self._name, lambda w: bool(self.lex.senses(w)))
+        reply.explain = explain.lines(frame, before, self._reports(frame)[0], reply.query, self._name, reply.corrections)
+        if follow_ups and node is not None and reply.status == "ok":
+            after = reply.context
+            reply.suggestions = followups.keep(followups.candidates(self, node, frame, reply), reply,
+                                               lambda q: self.answer(q, after, follow_ups=False))
 
     def _dispatch(self, f: Frame) -> Reply:
         if f.problem == "too_long":

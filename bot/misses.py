@@ -2,7 +2,8 @@
 
 A local SQLite file (data/misses.db, or CITYQ_MISSES_DB; "off" turns it off) keeps, per miss,
 the question, a one-line summary of how it was read, the status and the reason: out_of_scope,
-clarify, thumbs_down (a user marked the answer 👎) or corrected (the user corrected the bot).
+clarify, no_data (Telegram only), thumbs_down (a user marked the answer 👎) or corrected (the user
+corrected the bot).
 Never a user or chat id.  Writing never fails loudly: an unwritable log is warned about once
 and then skipped, so no front end ever stops answering because of it.
 
@@ -25,7 +26,8 @@ ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_PATH = ROOT / "data" / "misses.db"
 ENV = "CITYQ_MISSES_DB"
 LOGGED_STATUSES = ("out_of_scope", "clarify")
-REASONS = {"out_of_scope": "超出范围", "clarify": "需要澄清", "thumbs_down": "用户点踩", "corrected": "用户更正"}
+TELEGRAM_STATUSES = ("out_of_scope", "clarify", "no_data")  # Telegram also logs clear questions it had no data for
+REASONS = {"out_of_scope": "超出范围", "clarify": "需要澄清", "no_data": "没有数据", "thumbs_down": "用户点踩", "corrected": "用户更正"}
 MAX_TEXT = 500
 
 log = logging.getLogger(__name__)

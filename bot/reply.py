@@ -19,9 +19,11 @@ class Reply:
     suggestions: list[tuple[str, str]] = field(default_factory=list)  # (button label, follow-up question)
     candidates: list[tuple[str, str]] = field(default_factory=list)  # (entity id, label) for clarify
     ambiguous: str | None = None  # the name the candidates are for
-    chart: dict | None = None  # {"title", "labels", "values", "texts" (as printed)}
+    chart: dict | None = None  # bot.charts: {"title", "labels", "values", "texts" (as printed), "kind" …}
     context: Context | None = None
     query: str = ""  # the question as understood (nlu.query node, shown)
+    explain: list[str] = field(default_factory=list)  # how the question was read, in words (--explain, 🔍)
+    corrections: list[tuple[str, str]] = field(default_factory=list)  # (typed, understood): typos corrected
 
 
 def fmt_number(x: float) -> str:

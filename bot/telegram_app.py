@@ -12,6 +12,7 @@ import asyncio
 import hashlib
 import html
 import logging
+import re
 import secrets
 import sys
 from concurrent.futures import ThreadPoolExecutor
@@ -22,6 +23,8 @@ from telegram import (
     InlineQueryResultArticle,
     InlineQueryResultsButton,
     InputTextMessageContent,
+    Message,
+    ReplyParameters,
     Update,
 )
 from telegram.constants import ChatAction, ChatType, ParseMode
@@ -39,7 +42,7 @@ from telegram.ext import (
 )
 from telegram.request import HTTPXRequest
 
-from bot import charts, logs, render
+from bot import charts, followups, logs, misses, render
 from bot.botapi import CityqBot, RetryingLimiter
 from bot.chat_order import PerChatOrder
 from bot.chat_state import ChatState, StateError
@@ -63,8 +66,10 @@ HELP_EXAMPLES = [
     ("各项", "上海2015年各项得分"), ("历届", "北京历届排名"), ("梯队", "南京是数字经济几线城市"),
     ("报告", "2015年评估了多少个城市"),
 ]
+FEEDBACK = {"up": "👍", "down": "👎", "why": "🔍 我的理解"}  # callback item → label of the row under an answer
 COMMANDS = [("start", "开始"), ("help", "能问什么"), ("reports", "五份报告"), ("about", "数据来源")]
 MAX_MESSAGE = 500
+MAX_INLINE = 10  # inline results offered at once
 
 
 
@@ -78,21 +83,31 @@ def _state(context: ContextTypes.DEFAULT_TYPE) -> ChatState:
 
 
 async def _buttons(reply: Reply, state: ChatState, chat_id: int, question: str) -> list[list[tuple[str, str]]]:
-    """The reply's buttons; their payload is kept as one button set, the callback data holds its id."""
+    """The reply's buttons; their payload is kept as one button set, the callback data holds its id.
+
+    A clarify reply gets one button per candidate; an answer its follow-ups and a row of
+    👍 / 👎 / 🔍 我的理解 (the question, its status and how it was read are kept for those)."""
     if reply.status == "clarify" and reply.candidates:
         set_id = await state.add_buttons(chat_id, {"kind": "pick", "text": question, "surface": reply.ambiguous})
-        return [] if set_id is None else [[(label, render.callback("pick", str(set_id), entity_id))]
-                                          for entity_id, label in reply.candidates]
-    return await _ask_buttons(state, chat_id, reply.suggestions[:3])
+        return [] if set_id is None else render.rows([(label, render.callback("pick", str(set_id), entity_id))
+                                                      for entity_id, label in reply.candidates])
+    about = {"text": question[:MAX_MESSAGE], "status": reply.status, "intent": reply.intent,
+             "explain": reply.explain, "query": reply.query}
+    return await _ask_buttons(state, chat_id, reply.suggestions, about if reply.status in ("ok", "no_data") else None)
 
 
-async def _ask_buttons(state: ChatState, chat_id: int, pairs: list[tuple[str, str]]) -> list[list[tuple[str, str]]]:
-    """One button per (label, question); a tap asks the question."""
-    if not pairs:
+async def _ask_buttons(state: ChatState, chat_id: int, pairs: list[tuple[str, str]],
+                       about: dict | None = None) -> list[list[tuple[str, str]]]:
+    """One button per (label, question), a tap asks the question; with `about`, the feedback row too."""
+    if not pairs and not about:
         return []
-    set_id = await state.add_buttons(chat_id, {"kind": "ask", "asks": [q for _, q in pairs]})
-    return [] if set_id is None else [[(label, render.callback("ask", str(set_id), str(i)))]
-                                      for i, (label, _) in enumerate(pairs)]
+    set_id = await state.add_buttons(chat_id, {"kind": "ask", "asks": [q for _, q in pairs], "about": about})
+    if set_id is None:
+        return []
+    rows = render.rows([(label, render.callback("ask", str(set_id), str(i))) for i, (label, _) in enumerate(pairs)])
+    if about:
+        rows.append([(label, render.callback("fb", str(set_id), item)) for item, label in FEEDBACK.items()])
+    return rows
 
 
 async def _reply(context: ContextTypes.DEFAULT_TYPE, chat_id: int, text: str) -> Reply:
@@ -110,20 +125,36 @@ async def _reply(context: ContextTypes.DEFAULT_TYPE, chat_id: int, text: str) ->
 
 
 async def _answer(update: Update, context: ContextTypes.DEFAULT_TYPE, text: str) -> None:
-    """Answer `text` in the chat of `update`, with its buttons and chart; the context is saved first."""
+    """Answer `text` in the chat of `update`, with its buttons and chart; the context is saved first.
+
+    With a chart the answer is the photo, the text its caption when it fits (1,024 characters);
+    otherwise the text, then the photo with the chart's title.  In a group the answer replies to
+    the message that asked, so it threads in a busy chat."""
     chat_id = update.effective_chat.id
     state = _state(context)
     reply = await _reply(context, chat_id, text)
     await state.save_context(chat_id, reply.context.to_dict() if reply.context else None)
+    if reply.status in misses.TELEGRAM_STATUSES:
+        await asyncio.to_thread(misses.record, text, reply.status, reply.intent, reply.explain, reply.status)
     markup = render.keyboard(await _buttons(reply, state, chat_id, text))
-    pieces = render.split(render.to_html(reply))
-    for i, piece in enumerate(pieces):
-        last = i == len(pieces) - 1
-        await context.bot.send_message(chat_id, piece, parse_mode=ParseMode.HTML, reply_markup=markup if last else None)
+    asked = update.message if update.effective_chat.type != ChatType.PRIVATE else None
+    reply_to = ReplyParameters(asked.message_id, allow_sending_without_reply=True) if asked else None
+    body = render.to_html(reply)
+    png = None
     if reply.chart and reply.status == "ok":
         await context.bot.send_chat_action(chat_id, ChatAction.UPLOAD_PHOTO)
         png = await asyncio.get_running_loop().run_in_executor(CHARTS, charts.render, reply.chart)
-        await context.bot.send_photo(chat_id, png, caption=reply.chart.get("title", "")[:1000])
+        if render.visible_length(body) <= render.CAPTION_LIMIT:
+            await context.bot.send_photo(chat_id, png, caption=body, parse_mode=ParseMode.HTML, reply_markup=markup,
+                                         reply_parameters=reply_to)
+            return
+    pieces = render.split(body)
+    for i, piece in enumerate(pieces):
+        last = i == len(pieces) - 1
+        await context.bot.send_message(chat_id, piece, parse_mode=ParseMode.HTML, reply_markup=markup if last else None,
+                                       reply_parameters=reply_to if i == 0 else None)
+    if png:
+        await context.bot.send_photo(chat_id, png, caption=reply.chart.get("title", "")[:render.CAPTION_LIMIT])
 
 
 def _addressed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str | None:
@@ -198,11 +229,21 @@ async def reports_command(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
 
 async def about_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Name the sources and how numbers are used."""
-    store = _engine(context).store
-    publishers = "、".join(dict.fromkeys(r.publisher for r in store.reports()))
-    text = (f"数据来源：{html.escape(publishers)} 发布的评估报告原文。所有数字均照报告原样引用；"
+    text = (f"数据来源：{html.escape(publishers(_engine(context).store))} 发布的评估报告原文。所有数字均照报告原样引用；"
             "报告未印的名次或平均数按表中数据计算，并在回答中注明。")
     await update.effective_message.reply_text(text, parse_mode=ParseMode.HTML)
+
+
+def publishers(store) -> str:
+    """Each publisher once, with the years of its reports: 「中国软件评测中心（2020、2021）」."""
+    years: dict[str, list[str]] = {}
+    for r in sorted(store.reports(), key=lambda r: r.year):
+        for name in r.publisher.split("、"):
+            key = re.sub(r"\s*[（(][^）)]*[）)]", "", name).strip()  # 中国软件评测中心 (CSTC) is 中国软件评测中心
+            years.setdefault(key, [])
+            if str(r.year) not in years[key]:
+                years[key].append(str(r.year))
+    return "、".join(f"{name}（{'、'.join(ys)}）" for name, ys in years.items())
 
 
 async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -227,11 +268,29 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await _pick(update, context, payload, int(set_id), item)
         return
     asks = payload.get("asks") if payload and payload.get("kind") == "ask" else None
+    about = payload.get("about") if payload and payload.get("kind") == "ask" else None
     if kind == "ask" and isinstance(asks, list) and item.isdigit() and int(item) < len(asks):
         await query.answer()
         await _answer(update, context, str(asks[int(item)]))
+    elif kind == "fb" and isinstance(about, dict) and item in FEEDBACK:
+        await _feedback(update, context, about, item)
     else:
         await query.answer(EXPIRED)
+
+
+async def _feedback(update: Update, context: ContextTypes.DEFAULT_TYPE, about: dict, item: str) -> None:
+    """👍 thanks; 👎 records the question and how it was read in the misses log; 🔍 shows that reading."""
+    query = update.callback_query
+    if item == "why":
+        await query.answer()
+        lines = [html.escape(x) for x in about.get("explain") or []] or [f"意图 {about.get('intent')}"]
+        await context.bot.send_message(update.effective_chat.id, "🔍 <b>我的理解</b>\n" + "\n".join(lines),
+                                       parse_mode=ParseMode.HTML)
+        return
+    if item == "down":
+        await asyncio.to_thread(misses.record, str(about.get("text", "")), about.get("status"), about.get("intent"),
+                                about.get("explain"), "thumbs_down")
+    await query.answer("谢谢！已记下这个回答理解有误，我们会据此改进。" if item == "down" else "谢谢！")
 
 
 async def _pick(update: Update, context: ContextTypes.DEFAULT_TYPE, payload: dict, set_id: int, entity_id: str) -> None:
@@ -247,25 +306,61 @@ async def _pick(update: Update, context: ContextTypes.DEFAULT_TYPE, payload: dic
         return
     await _state(context).drop_buttons(update.effective_chat.id, set_id)
     await query.answer()
-    await query.edit_message_text(f"已选择：{entity.full_name}")
+    shown = query.message.text if isinstance(query.message, Message) and query.message.text else f"「{surface}」指哪一个？"
+    await query.edit_message_text(f"{shown}\n→ {entity.full_name}")  # the question stays, the choice is added
     await _answer(update, context, text.replace(surface, entity.full_name, 1))
 
 
 async def on_inline(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Offer the answer to an inline query as one result."""
+    """Offer answers to an inline query, one result per candidate (吉林市 / 吉林省) or per report, each with a
+    short title; an empty or unreadable query offers the example questions instead of a refusal."""
     text = update.inline_query.query.strip()[:MAX_MESSAGE]
-    if not text:
-        await update.inline_query.answer([], cache_time=60)
-        return
-    reply = _engine(context).answer(text)
-    body = render.split(render.to_html(reply))[0]
-    result = InlineQueryResultArticle(
-        id=hashlib.sha1(text.encode("utf-8")).hexdigest()[:32],
-        title=reply.text.split("\n")[0][:64],
-        description=reply.text[:120],
-        input_message_content=InputTextMessageContent(body, parse_mode=ParseMode.HTML),
+    engine = _engine(context)
+    results = _inline_results(engine, text) if text else []
+    if not results:
+        results = [_inline_result(q, engine.answer(q, follow_ups=False), title=q) for q in EXAMPLES]
+    await update.inline_query.answer(results[:MAX_INLINE], cache_time=300 if text else 3600)
+
+
+def _inline_results(engine: Engine, text: str) -> list[InlineQueryResultArticle]:
+    reply = engine.answer(text, follow_ups=False)
+    if reply.status == "clarify" and reply.candidates and reply.ambiguous:
+        out = []
+        for entity_id, label in reply.candidates:
+            asked = text.replace(reply.ambiguous, engine.store.entity(entity_id).full_name, 1)
+            chosen = engine.answer(asked, follow_ups=False)
+            if chosen.status in ("ok", "no_data"):
+                out.append(_inline_result(asked, chosen, prefix=label))
+        return out
+    if reply.status == "out_of_scope":
+        return []
+    parts = [(q, engine.answer(q, follow_ups=False)) for q in followups.each_report(engine, reply)]
+    parts = [(q, r) for q, r in parts if r.status in ("ok", "no_data")]
+    return [_inline_result(q, r) for q, r in parts] or [_inline_result(text, reply)]
+
+
+def _inline_result(asked: str, reply: Reply, title: str | None = None, prefix: str = "") -> InlineQueryResultArticle:
+    """One article: a short title (`title`: the example question itself; `prefix`: the candidate it is for)."""
+    short, description = render.short_title(reply)
+    if prefix:
+        short = f"{prefix} · {short.replace(prefix, '', 1) if short.startswith(prefix) else short}"
+    return InlineQueryResultArticle(
+        id=hashlib.sha1(asked.encode("utf-8")).hexdigest()[:32],
+        title=title or short,
+        description=short if title else description,
+        input_message_content=InputTextMessageContent(render.split(render.to_html(reply))[0], parse_mode=ParseMode.HTML),
     )
-    await update.inline_query.answer([result], cache_time=300)
+
+
+async def on_other(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A sticker, photo, voice message … or an unknown command in a private chat: a short hint, never silence."""
+    message = update.effective_message
+    if message.text and message.text.startswith("/"):
+        command = html.escape(message.text.split()[0].split("@")[0])
+        text = f"没有 {command} 这个命令。/help 看能问什么，或者直接打字提问。"
+    else:
+        text = "我只看得懂文字提问，比如「无锡2015智慧管理排名」。/help 看更多例子。"
+    await message.reply_text(text)
 
 
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -313,6 +408,7 @@ def build_application(settings: Settings, engine: Engine, limiter: RetryingLimit
     application.add_handler(CommandHandler("reports", reports_command))
     application.add_handler(CommandHandler("about", about_command))
     application.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, on_text))
+    application.add_handler(MessageHandler(filters.ChatType.PRIVATE & ~filters.StatusUpdate.ALL, on_other))
     application.add_handler(CallbackQueryHandler(on_button))
     application.add_handler(InlineQueryHandler(on_inline))
     application.add_error_handler(on_error)

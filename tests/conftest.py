@@ -9,6 +9,14 @@ from store.build import build
 from store.query import Store
 
 
+@pytest.fixture(autouse=True)
+def misses_log(tmp_path, monkeypatch):
+    """Each test's misses log is its own file, never data/misses.db."""
+    path = tmp_path / "misses.db"
+    monkeypatch.setenv("CITYQ_MISSES_DB", str(path))
+    return path
+
+
 @pytest.fixture(scope="session")
 def db_path(tmp_path_factory):
     path = tmp_path_factory.mktemp("db") / "scores.db"

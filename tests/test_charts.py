@@ -110,3 +110,42 @@ def test_every_kind_renders_without_missing_glyphs_or_font_fallbacks(chart, capl
     assert not [r for r in caplog.records if r.name.startswith("matplotlib")]  # e.g. "findfont: … bold"
     text = "".join(chart["labels"] + chart["texts"] + [chart["title"], charts.COMPUTED_NOTE, "得分率（%）城市/地区指标年份排名图中为前名第"])
     assert not {ch for ch in text if not ch.isspace()} - charts.covered_characters()
+
+
+# --- the charts answers come with, read back ------------------------------------------------------
+def test_profile_plots_each_score_against_its_own_maximum(engine):
+    reply = engine.answer("上海2015年智慧城市各项得分")
+    ax = charts.figure(reply.chart).axes[0]
+    drawn = dict(bars_top_to_bottom(ax))
+    assert drawn["智慧人群"] == pytest.approx(67.8) and drawn["智慧管理"] == pytest.approx(61.5)  # 6.78/10, 12.30/20
+    assert "得分率" in ax.get_xlabel() and "6.78/10" in [t.get_text() for t in ax.texts]
+
+
+def test_compare_chart_is_in_the_order_of_the_text(engine):
+    reply = engine.answer("2015年泉州 福州 厦门 智慧基础设施对比")
+    names = [name for name, _ in bars_top_to_bottom(charts.figure(reply.chart).axes[0])]
+    assert names == ["厦门", "泉州", "福州"]
+    assert [reply.text.index(n) for n in names] == sorted(reply.text.index(n) for n in names)
+    assert "比泉州高" in reply.text and "比福州高" in reply.text  # every city is compared
+
+
+def test_trend_comes_with_a_rank_chart_across_editions(engine):
+    chart = engine.answer("北京历届排名").chart
+    ax = charts.figure(chart).axes[0]
+    xs, ys = ax.lines[0].get_data()
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["2011", "2012", "2013", "2014", "2015", "2016"]
+    assert list(ys) == [9, 7, 6, 3, 3, 4] and ax.yaxis_inverted()
+    assert chart["computed"] == [False] * 5 + [True] and "2021" in chart["note"]  # 2016 ranks are computed
+
+
+def test_rank_in_a_small_table_highlights_the_city(engine):
+    reply = engine.answer("杭州在省会城市中排第几")
+    ax = charts.figure(reply.chart).axes[0]
+    names = [name for name, _ in bars_top_to_bottom(ax)]
+    assert names[reply.chart["highlight"]] == "杭州" and len(names) == 23
+    assert engine.answer("无锡2015智慧管理排名").chart is None  # 151 rows: no chart
+
+
+def test_top_list_chart_says_it_draws_fewer_than_listed(engine):
+    fig = charts.figure(engine.answer("2015年前20名").chart)
+    assert "图中为前15名" in fig._suptitle.get_text().replace("\n", "")

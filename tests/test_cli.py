@@ -129,3 +129,14 @@ def test_store_help_describes_every_verb_with_an_example(capsys):
     for verb in verbs:  # each verb on its own line with a description after it
         assert re.search(rf"^    {verb}\s+\S", listing, re.M), verb
         assert "Example:\n  python -m store " in _help(main, [verb, "--help"], capsys)
+
+
+def test_the_engine_says_how_it_read_a_question_and_what_it_corrected(engine):
+    got = _jsonl(engine, [{"chat": 1, "text": "杭洲2015智慧管里排名"}, {"chat": 1, "text": "那南京呢"}], explain=True)
+    first, follow = (g["explain"] for g in got)
+    assert first[0] == "理解为：排名｜地点：杭州｜报告：2015 智慧城市评估（第五届）｜指标：智慧管理"
+    assert "按「杭州」理解「杭洲」" in first[1] and "按「智慧管理」理解「智慧管里」" in first[1]
+    assert follow[1].startswith("沿用上一句：年份、指标；查询") and "地点：南京" in follow[0]  # no correction repeated
+    out = io.StringIO()
+    console(engine, io.StringIO("杭洲排名\n"), out)
+    assert "按「杭州」理解「杭洲」" in out.getvalue()

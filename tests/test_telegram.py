@@ -55,6 +55,13 @@ async def test_every_clarify_and_suggestion_button_fits(engine):
     assert seen >= 8
 
 
+def test_about_names_each_publisher_once(store):
+    from bot.telegram_app import publishers
+
+    text = publishers(store)
+    assert text.count("中国软件评测中心") == 1 and text.count("国脉互联") == 1 and "中国软件评测中心（2020、2021）" in text
+
+
 # --- settings -----------------------------------------------------------------------------
 @pytest.mark.parametrize("env, message", [
     ({}, "not set"), ({"TELEGRAM_BOT_TOKEN": "abc"}, "malformed"), ({"TELEGRAM_BOT_TOKEN": "12:short"}, "malformed"),
@@ -151,24 +158,33 @@ async def test_end_to_end_conversation(tmp_path, engine):
 
             mark = len(tg.calls)
             tg.text("/start")
-            (greeting,) = await _wait(tg, lambda c: tg.sent_after(mark, "sendMessage"))
+            (greeting,) = await _wait(tg, lambda c, m=mark: tg.sent_after(m, "sendMessage"))
             assert "你好" in greeting["text"] and len(_markup(greeting)) == 3
 
             mark = len(tg.calls)
             tg.text("无锡2015智慧管理排名")
-            (answer,) = await _wait(tg, lambda c: tg.sent_after(mark, "sendMessage"))
+            (answer,) = await _wait(tg, lambda c, m=mark: tg.sent_after(m, "sendMessage"))
             assert "15.73" in answer["text"] and answer["parse_mode"] == "HTML"
-            labels = [b["text"] for row in _markup(answer) for b in row]
-            assert "另一年份" in labels and "该指标前十" in labels
+            rows = _markup(answer)
+            assert [[b["text"] for b in row] for row in rows] == [["2016年", "智慧管理前十"], ["和合肥比"],
+                                                                  ["👍", "👎", "🔍 我的理解"]]
+
+            mark = len(tg.calls)  # a follow-up button asks its own question, not the one it sits on
+            tg.push(callback_query={"id": "cb0", "from": {"id": 7, "is_bot": False, "first_name": "测试"},
+                                    "chat_instance": "ci", "data": rows[0][0]["callback_data"],
+                                    "message": {"message_id": 2, "date": 0, "chat": {"id": 7, "type": "private"},
+                                                "text": answer["text"]}})
+            (tapped,) = await _wait(tg, lambda c, m=mark: tg.sent_after(m, "sendMessage"))
+            assert "2016" in tapped["text"] and "智慧治理" in tapped["text"] and tapped["text"] != answer["text"]
 
             mark = len(tg.calls)
-            tg.text("那杭州呢")
-            (follow,) = await _wait(tg, lambda c: tg.sent_after(mark, "sendMessage"))
-            assert "16.83" in follow["text"]
+            tg.text("那杭州呢")  # the tapped question is now the one followed up
+            (follow,) = await _wait(tg, lambda c, m=mark: tg.sent_after(m, "sendMessage"))
+            assert "杭州智慧治理 16.6" in follow["text"]
 
             mark = len(tg.calls)
             tg.text("吉林排名")
-            (ask,) = await _wait(tg, lambda c: tg.sent_after(mark, "sendMessage"))
+            (ask,) = await _wait(tg, lambda c, m=mark: tg.sent_after(m, "sendMessage"))
             buttons = {b["text"]: b["callback_data"] for row in _markup(ask) for b in row}
             assert set(buttons) == {"吉林市", "吉林省"}
             assert all(len(d.encode()) <= 64 for d in buttons.values())
@@ -178,9 +194,11 @@ async def test_end_to_end_conversation(tmp_path, engine):
                                     "chat_instance": "ci", "data": buttons["吉林省"],
                                     "message": {"message_id": 1, "date": 0, "chat": {"id": 7, "type": "private"},
                                                 "text": ask["text"]}})
-            picked = await _wait(tg, lambda c: tg.sent_after(mark, "sendMessage"))
+            picked = await _wait(tg, lambda c, m=mark: tg.sent_after(m, "sendMessage"))
             assert "吉林省" in picked[0]["text"] and "政府网站" in picked[0]["text"]
-            assert tg.sent_after(mark, "answerCallbackQuery") and tg.sent_after(mark, "editMessageText")
+            (edited,) = tg.sent_after(mark, "editMessageText")
+            assert edited["text"].startswith(ask["text"]) and edited["text"].endswith("吉林省")  # the question stays
+            assert tg.sent_after(mark, "answerCallbackQuery")
 
             mark = len(tg.calls)
             tg.push(callback_query={"id": "cb2", "from": {"id": 7, "is_bot": False, "first_name": "测试"},
@@ -192,7 +210,7 @@ async def test_end_to_end_conversation(tmp_path, engine):
             mark = len(tg.calls)
             tg.push(inline_query={"id": "iq1", "from": {"id": 7, "is_bot": False, "first_name": "测试"},
                                   "query": "无锡2015排名", "offset": ""})
-            (inline,) = await _wait(tg, lambda c: tg.sent_after(mark, "answerInlineQuery"))
+            (inline,) = await _wait(tg, lambda c, m=mark: tg.sent_after(m, "answerInlineQuery"))
             assert "80.20" in inline["results"]
 
             mark = len(tg.calls)
@@ -203,27 +221,103 @@ async def test_end_to_end_conversation(tmp_path, engine):
             mark = len(tg.calls)
             tg.text("无锡数字经济排名", chat_id=-100, user_id=8)  # a group message not for the bot
             tg.text("@cityq_test_bot 无锡数字经济排名", chat_id=-100, user_id=8)
-            (group,) = await _wait(tg, lambda c: tg.sent_after(mark, "sendMessage"))
+            (group,) = await _wait(tg, lambda c, m=mark: tg.sent_after(m, "sendMessage"))
             assert group["chat_id"] == "-100" and "80.6" in group["text"]
 
             mark = len(tg.calls)
             tg.text("无" * 600)
-            (refusal,) = await _wait(tg, lambda c: tg.sent_after(mark, "sendMessage"))
+            (refusal,) = await _wait(tg, lambda c, m=mark: tg.sent_after(m, "sendMessage"))
             assert "太长" in refusal["text"]
 
             mark = len(tg.calls)
             tg.text("无锡2015智慧管理排名", chat_id=9, user_id=9)
-            await _wait(tg, lambda c: tg.sent_after(mark, "sendMessage"))
+            await _wait(tg, lambda c, m=mark: tg.sent_after(m, "sendMessage"))
 
         await _run(tg, settings, engine, script)
 
         async def after_restart(app):  # chat 9's context was persisted to the state file
             mark = len(tg.calls)
             tg.text("那杭州呢", chat_id=9, user_id=9)
-            (again,) = await _wait(tg, lambda c: tg.sent_after(mark, "sendMessage"))
+            (again,) = await _wait(tg, lambda c, m=mark: tg.sent_after(m, "sendMessage"))
             assert "16.83" in again["text"]
 
         await _run(tg, settings, engine, after_restart)
+
+
+def _tap(tg, data: str, chat_id: int = 31, message: dict | None = None) -> None:
+    tg.push(callback_query={"id": f"cb{len(tg.calls)}", "from": {"id": chat_id, "is_bot": False, "first_name": "测试"},
+                            "chat_instance": "ci", "data": data,
+                            "message": message or {"message_id": 1, "date": 0, "chat": {"id": chat_id, "type": "private"},
+                                                   "text": "…"}})
+
+
+async def test_feedback_explain_photo_caption_groups_inline_and_non_text(tmp_path, engine, misses_log):
+    from bot import misses
+
+    with FakeTelegram() as tg:
+        settings = Settings(token=TOKEN, base_url=tg.base_url, base_file_url=tg.base_url.replace("/bot", "/file/bot"),
+                            state_file=tmp_path / "state.db")
+
+        async def script(app):
+            mark = len(tg.calls)
+            tg.text("无锡2015智慧管理排名", chat_id=31, user_id=31)
+            (answer,) = await _wait(tg, lambda c, m=mark: tg.sent_after(m, "sendMessage"))
+            feedback = {b["text"]: b["callback_data"] for b in _markup(answer)[-1]}
+
+            mark = len(tg.calls)  # 🔍: how the question was read
+            _tap(tg, feedback["🔍 我的理解"])
+            (why,) = await _wait(tg, lambda c, m=mark: tg.sent_after(m, "sendMessage"))
+            assert "我的理解" in why["text"] and "地点：无锡" in why["text"] and "Rank(无锡 2015" in why["text"]
+
+            mark = len(tg.calls)  # 👎: into the misses log, with how it was read
+            _tap(tg, feedback["👎"])
+            (toast,) = await _wait(tg, lambda c: tg.sent_after(mark, "answerCallbackQuery"))
+            assert "记下" in toast["text"]
+            (logged,) = misses.top(5, path=misses_log)
+            assert (logged.text, logged.reasons) == ("无锡2015智慧管理排名", ["thumbs_down"]) and "无锡" in logged.summary
+
+            for question in ("吉林排名", "纽约排名", "今天天气怎么样"):  # clarify, no_data, out_of_scope are logged
+                mark = len(tg.calls)
+                tg.text(question, chat_id=31, user_id=31)
+                await _wait(tg, lambda c, m=mark: tg.sent_after(m, "sendMessage"))
+            reasons = {m.text: m.reasons for m in misses.top(10, path=misses_log)}
+            assert reasons["吉林排名"] == ["clarify"] and reasons["纽约排名"] == ["no_data"]
+            assert reasons["今天天气怎么样"] == ["out_of_scope"]
+
+            mark = len(tg.calls)  # a chart with a short answer: one photo, the answer as its caption, the buttons
+            tg.text("2015年前十名", chat_id=31, user_id=31)
+            (photo,) = await _wait(tg, lambda c: tg.sent_after(mark, "sendPhoto"))
+            assert "无锡 80.20" in photo["caption"] and photo["parse_mode"] == "HTML" and _markup(photo)
+            assert not tg.sent_after(mark, "sendMessage")
+
+            mark = len(tg.calls)  # in a group, the answer threads to the message that asked
+            tg.text("@cityq_test_bot 无锡数字经济排名", chat_id=-300, user_id=32)
+            asked_id = tg.updates[-1]["message"]["message_id"]
+            (group,) = await _wait(tg, lambda c, m=mark: tg.sent_after(m, "sendMessage"))
+            assert json.loads(group["reply_parameters"])["message_id"] == asked_id
+
+            sticker = {"file_id": "s1", "file_unique_id": "u1", "type": "regular", "width": 512, "height": 512,
+                       "is_animated": False, "is_video": False}
+            for extra, expected in (({"sticker": sticker}, "文字"), ({"text": "/foo"}, "没有 /foo 这个命令")):
+                mark = len(tg.calls)
+                message = {"message_id": 90 + len(tg.calls), "date": 0, "chat": {"id": 31, "type": "private"},
+                           "from": {"id": 31, "is_bot": False, "first_name": "测试"}, **extra}
+                if "text" in extra:
+                    message["entities"] = [{"type": "bot_command", "offset": 0, "length": 4}]
+                tg.push(message=message)
+                (hint,) = await _wait(tg, lambda c, m=mark: tg.sent_after(m, "sendMessage"))
+                assert expected in hint["text"]
+
+            for query, titles in (("吉林排名", ["吉林市 ·", "吉林省 ·"]), ("", ["无锡2015智慧管理排名", "数字经济前十"])):
+                mark = len(tg.calls)
+                tg.push(inline_query={"id": f"iq{mark}", "from": {"id": 31, "is_bot": False, "first_name": "测试"},
+                                      "query": query, "offset": ""})
+                (inline,) = await _wait(tg, lambda c, m=mark: tg.sent_after(m, "answerInlineQuery"))
+                got = [r["title"] for r in json.loads(inline["results"])]
+                assert all(any(t.startswith(x) for t in got) for x in titles), got
+                assert all(len(t) <= 40 for t in got) and "看不懂" not in inline["results"]
+
+        await _run(tg, settings, engine, script)
 
 
 class _BrokenEngine:
@@ -252,7 +346,7 @@ async def test_throttle_group_reply_and_error_handler(tmp_path, engine):
             bot_message = {"message_id": 5, "date": 0, "chat": {"id": -200, "type": "group"},
                            "from": {"id": 4242, "is_bot": True, "first_name": "bot"}, "text": "…"}
             tg.text("宁波数字经济排名", chat_id=-200, user_id=12, reply_to_message=bot_message)
-            (group,) = await _wait(tg, lambda c: tg.sent_after(mark, "sendMessage"))
+            (group,) = await _wait(tg, lambda c, m=mark: tg.sent_after(m, "sendMessage"))
             assert "78.2" in group["text"]
 
         await _run(tg, settings, engine, throttled)
@@ -260,7 +354,7 @@ async def test_throttle_group_reply_and_error_handler(tmp_path, engine):
         async def broken(app):
             mark = len(tg.calls)
             tg.text("无锡排名", chat_id=13, user_id=13)
-            (sorry,) = await _wait(tg, lambda c: tg.sent_after(mark, "sendMessage"))
+            (sorry,) = await _wait(tg, lambda c, m=mark: tg.sent_after(m, "sendMessage"))
             assert "出错" in sorry["text"]
 
         await _run(tg, settings, _BrokenEngine(), broken)
