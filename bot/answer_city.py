@@ -319,6 +319,7 @@ class CityAnswers(EngineBase):
             if (want is None or y in want) and y in history:
                 lines.append(f"{y} 年：第{history[y]}名（历届前十名对比表）")
                 facts.append(str(history[y]))
+        editions = []
         for key in ("sc2015", "sc2016"):
             year = self.store.report(key).year
             if want is not None and year not in want:
@@ -329,6 +330,11 @@ class CityAnswers(EngineBase):
                 lines.append(f"{year} 年：{indicator}{note} {v.value_text}，第{v.rank}名"
                              + ("（报告未印名次，按总分算出）" if v.rank_kind == "computed" else ""))
                 facts += [v.value_text, str(v.rank)]
+                editions.append(v)
+        if len(editions) == 2:
+            change, facts_of_change = _change_line(*editions)
+            lines.append(change)
+            facts += facts_of_change
         if want is None or 2021 in want:
             tier = self._tier_line("sc2021", entity_id)
             if tier:
@@ -339,6 +345,22 @@ class CityAnswers(EngineBase):
             lines.append("（2011–2014 年只公布了前十名，该城市未上榜）")
         return Reply(f"{name}历届智慧城市评估：\n" + "\n".join(lines), "ok", "trend", facts=facts, context=self._context(f))
 
+
+
+def _change_line(old: Value, new: Value) -> tuple[str, list[str]]:
+    """「2015→2016：分数提高 4.64，名次上升 24 位（第105→第81名…）」 with the figures it states."""
+    facts = []
+    text = f"{old.year}→{new.year}："
+    if old.value is not None and new.value is not None:
+        diff = round(new.value - old.value, 2)
+        text += f"分数{'提高' if diff >= 0 else '下降'} {fmt_number(abs(diff))}"
+        facts.append(fmt_number(abs(diff)))
+    if old.rank and new.rank:
+        moved = old.rank - new.rank
+        where = "名次持平" if moved == 0 else f"名次{'上升' if moved > 0 else '下降'} {abs(moved)} 位"
+        text += f"，{where}（第{old.rank}→第{new.rank}名；两届评估城市数不同：{old.total} 与 {new.total} 个）"
+        facts.append(str(abs(moved)))
+    return text, facts
 
 
 def _sources_once(lines: list[str]) -> str:

@@ -47,6 +47,8 @@ class Interpreter(EngineBase):
             return self._set_answer(node, f)
         if isinstance(node, q.GroupMeans) or isinstance(node, (q.Top, q.Nth)) and isinstance(node.of, q.GroupMeans):
             return self._group_ranking(node, f)
+        if isinstance(node, (q.Rank, q.Value)) and len(node.ask.entities) == 1 and _filters(node.ask):
+            return self._rank_in_group(node, f)
         if isinstance(node, q.Mean) and node.minus is not None:
             return self._mean_difference(node, f)
         if isinstance(node, q.Mean) and node.ranked:
@@ -169,6 +171,40 @@ class Interpreter(EngineBase):
     def _province_of(self, entity_id: str) -> str:
         return self.store.entity(entity_id).province
 
+    # --- a city's place inside a group ------------------------------------------------------------
+    def _rank_in_group(self, node: q.Node, f: Frame) -> Reply:
+        """绵阳在成渝城市群里排第几 / 合肥在安徽排第几: the city's place among the group's members in the
+        report's table (competition ranking on the printed values), beside its place in the whole table;
+        one line per report when none is named."""
+        entity_id = node.ask.entities[0]
+        group = _filters(node.ask)[0]
+        keys, _ = self._reports(f)
+        keys = [k for k in keys if self.catalogue(k).per_city_numbers and k in self.store.reports_with(entity_id)]
+        if f.years or f.report_keys:
+            keys = keys[:1]
+        lines, facts = [], []
+        for key in keys:
+            sub = copy.copy(f)
+            sub.mentions, sub.report_keys, sub.years = [], [key], []
+            sub.groups = [g for g in f.groups if g != group]
+            got = self._rows(q.InGroup(q.Cities(), group), sub)
+            if isinstance(got, Reply):
+                continue
+            label, rows, has_values = got
+            mine = next((v for e, v in rows if e == entity_id), None)
+            if not has_values or mine is None or mine.value is None:
+                continue
+            place = 1 + sum(1 for _, v in rows if v is not None and v.value is not None and v.value > mine.value)
+            ties = [self._name(e) for e, v in rows if e != entity_id and v is not None and v.value == mine.value]
+            tie = f"与{'、'.join(ties)}并列" if ties else ""
+            lines.append(f"{label}：{self._name(entity_id)} {mine.value_text}，在 {len(rows)} 个中{tie}排第{place}"
+                         f"（全表第{mine.rank}名）。来源：{mine.table}")
+            facts += [mine.value_text, str(place), str(mine.rank)]
+        if not lines:
+            return self._dispatch(f)
+        text = "\n".join(("• " if len(lines) > 1 else "") + line for line in lines) + "\n组内名次按分值算出。"
+        return Reply(text, "ok", node.family, facts=facts, context=self._context(f, [entity_id]))
+
     # --- a difference of two means ---------------------------------------------------------------
     def _mean_difference(self, node: q.Mean, f: Frame) -> Reply:
         first = self._region_avg(_narrowed(f, node, self.store))
@@ -233,3 +269,8 @@ def _first_number(reply: Reply) -> tuple[float, str] | None:
         except ValueError:
             continue
     return None
+
+
+def _filters(ask: q.Ask) -> list[tuple[str, str]]:
+    """The groups of an ask that filter (a province, a city cluster, a tier), not a report's scope."""
+    return [g for g in ask.groups if g[0] in ("province", "cluster", "tier")]

@@ -35,7 +35,7 @@ def slots(frame: Frame, store) -> set[str]:
     kinds = [store.entity(m.candidates[0]).kind for m in frame.mentions]
     if frame.mentions or frame.pronoun:
         have.add("entity")
-    if len({tuple(m.candidates) for m in frame.mentions}) >= 2:
+    if len({tuple(m.candidates) for m in frame.mentions}) >= 2 and not _province_as_scope(frame, store):
         have.add("entities2")
     list_words = re.search(r"哪些|谁|哪个|哪几|前|top|倒数|最|第|城市|有几|多少个|名单", frame.words)
     parents = _parents(frame, store)
@@ -87,6 +87,16 @@ def _parents(frame: Frame, store) -> list[str]:
         return []
     return [m.candidates[0] for m in frame.mentions if len(m.candidates) == 1
             and store.entity(m.candidates[0]).kind in ("city", "municipality")]
+
+
+def _province_as_scope(frame: Frame, store) -> str | None:
+    """合肥在安徽排第几: a city and the province it lies in — the province is where it is ranked."""
+    ids = [m.candidates[0] for m in frame.mentions if len(m.candidates) == 1]
+    provinces = [e for e in ids if store.entity(e).kind == "province"]
+    cities = [e for e in ids if store.entity(e).kind != "province"]
+    if len(provinces) == 1 and len(cities) == 1 and store.entity(cities[0]).province == store.entity(provinces[0]).province:
+        return store.entity(provinces[0]).province
+    return None
 
 
 def _kind_asked(frame: Frame, store) -> str | None:
@@ -151,6 +161,10 @@ def build(frame: Frame, store) -> q.Node:
         return _group_means(frame, ask, store)
     if kind in ("Members", "Top", "Nth", "Where", "Count"):
         return _list(kind, frame, ask, store)
+    scope_province = _province_as_scope(frame, store)
+    if scope_province and kind in ("Rank", "Value"):
+        ask = _narrow(ask, entities=[e for e in ask.entities if store.entity(e).kind != "province"],
+                      groups=ask.groups + [("province", scope_province)])
     leaf = {"Rank": q.Rank, "Value": q.Value, "Profile": q.Profile, "Tier": q.Tier, "Change": q.Change}.get(kind)
     if kind == "Compare":
         return q.Compare(ask, diff=bool(frame.difference))

@@ -20,6 +20,7 @@ from nlu.rules import RANK_WORDS
 
 NEEDS_ENTITY = {"rank", "lookup", "compare", "profile", "trend"}
 GROUP_INTENTS = {"region_avg", "tier", "top", "filter"}  # intents a bare group name (「华南呢」「先锋呢」) can continue
+CHANGE_WORDS = r"涨了|降了|升了|跌了|进步|退步|变化|提高了|下降了|上升了|增加了|减少了|多了多少|少了多少"
 COMPARE_ASKED = re.compile(r"差多少|差距|相差|高多少|低多少|差几|差了|谁(?:的)?.{0,10}(?:高|强|好|低|差|领先|靠前)|"
                            r"哪个.{0,10}(?:高|强|好|低|差|靠前)|对比|比较|比一比|pk|vs")
 
@@ -42,6 +43,7 @@ class Context:
     builds: str | None = None  # the query node of the previous question
     meta: str | None = None
     recent: list[str] = field(default_factory=list)  # cities of the last few turns, newest first (「两个」 after 无锡 → 苏州呢)
+    recent_years: list[int] = field(default_factory=list)  # years of the last few turns (「涨了多少」 after 2015 → 2016)
     pending: list[str] = field(default_factory=list)  # candidates of a name the last answer asked about (吉林省 / 吉林市)
     pending_surface: str = ""
 
@@ -49,6 +51,8 @@ class Context:
         """Carry the cities talked about in earlier turns into this turn's context."""
         earlier = (before.recent or before.entities + before.focus) if before else []
         self.recent = list(dict.fromkeys(self.entities + self.focus + list(earlier)))[:keep]
+        years = (before.recent_years or before.years) if before else []
+        self.recent_years = list(dict.fromkeys(self.years + list(years)))[:keep]
         return self
 
     def to_dict(self) -> dict:
@@ -66,6 +70,8 @@ class Context:
 
 def own_operation(words: str) -> str | None:
     """The operation a follow-up's own words ask for, when they ask for one: rank or value."""
+    if re.search(CHANGE_WORDS, words):
+        return "trend"
     if re.search(RANK_WORDS, words):
         return "rank"
     if re.search(r"多少分|得分|几分|分数|评分|多少", words):
@@ -106,7 +112,7 @@ def apply(frame: Frame, ctx: Context | None) -> Frame:
         if frame.intent in (None, "rank", "lookup") or frame.weak_intent:
             _continue(frame, "meta", "Members", "members")
     has_slots = has_names or frame.years or frame.indicators or frame.total or frame.groups or frame.report_keys \
-        or frame.n or frame.position or frame.pronoun or frame.follow_up
+        or frame.n or frame.position or frame.pronoun or frame.follow_up or bool(re.search(CHANGE_WORDS, frame.words))
     if not has_slots:  # "hello", "谢谢": nothing to carry over
         return frame
     only_names = has_names and not (frame.indicators or frame.total or frame.groups or frame.n or frame.position) \
@@ -134,6 +140,8 @@ def apply(frame: Frame, ctx: Context | None) -> Frame:
         frame.mentions = _entity_mentions([e for e in ctx.focus if e not in frame.mentions[0].candidates][:1]) + frame.mentions
     elif not has_names and (frame.pronoun or frame.intent in NEEDS_ENTITY or frame.intent == "tier" and not frame.groups):
         frame.mentions = _entity_mentions(ctx.focus if frame.pronoun or frame.intent != "compare" else ctx.entities)
+    if frame.intent == "trend" and not frame.years and len(set(ctx.recent_years)) >= 2 and not has_names:
+        frame.years = sorted(set(ctx.recent_years[:2]))  # 涨了多少分: between the two years just asked about
     if not frame.years and not frame.report_keys:
         frame.years = list(ctx.years)
         frame.report_keys = list(ctx.report_keys)
