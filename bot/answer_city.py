@@ -80,7 +80,10 @@ class CityAnswers(EngineBase):
             return Reply(lines[0], "no_data", intent, facts=facts, context=self._context(f))
         head = "" if len(lines) == 1 else f"{self._name(entity_id)}在 {len(lines)} 项评估中的结果（新的在前）：\n"
         text = head + (_sources_once(lines) if len(lines) > 1 else lines[0])
-        return Reply(text, "ok", intent, facts=facts, context=self._context(f))
+        ctx = self._context(f)
+        if len(lines) == 1 and first is not None:
+            ctx.table = [first.report, first.scope]  # 「这个榜」 in the next question
+        return Reply(text, "ok", intent, facts=facts, context=ctx)
 
     def _indicator_missing(self, f: Frame, keys: list[str]) -> Reply | None:
         """「2016年温州政府在线服务水平」: the indicator asked is not in the report(s) asked — say so, never

@@ -94,7 +94,12 @@ class Interpreter(EngineBase):
         if source:
             text += f"来源：{source}"
         ids = [e for e, _ in rows]
-        return Reply(text, "ok", family, facts=facts, context=self._context(f, ids[:1] if isinstance(node, q.Nth) else ids[:2]))
+        ctx = self._context(f, ids[:1] if isinstance(node, q.Nth) else ids[:2])
+        kept = [n.group for n in _walk(node) if isinstance(n, q.InGroup) and not isinstance(n.of, (q.Top, q.Nth))]
+        ctx.groups = list(dict.fromkeys(ctx.groups + kept))  # a filter of the whole set carries on; one of a top list
+        # (前十里有哪些是江苏的) was a side question: 第十一名呢 continues the list itself
+        ctx.entities = [e for e in ctx.entities if self.store.entity(e).kind != "province"]  # kept as a filter
+        return Reply(text, "ok", family, facts=facts, context=ctx)
 
     def _rows(self, node: q.Node, f: Frame):
         """(label, [(entity id, Value or None)], has values) for a set node, or a Reply saying why not."""
@@ -128,8 +133,12 @@ class Interpreter(EngineBase):
         if isinstance(node, (q.Top, q.Nth)):
             seq = list(reversed(ordered)) if node.bottom else ordered
             if isinstance(node, q.Top):
-                cut = seq[: node.n]
-                cut += [r for r in seq[node.n:] if cut and r[1].value == cut[-1][1].value]
+                ranked = all(r[1].rank is not None for r in seq)
+                if ranked and not node.bottom:  # 前100名 as the table prints it: dense ranks give more rows
+                    cut = [r for r in seq if r[1].rank <= node.n]
+                else:
+                    cut = seq[: node.n]
+                    cut += [r for r in seq[node.n:] if cut and r[1].value == cut[-1][1].value]
                 return label + f"{'倒数' if node.bottom else '前'}{node.n}名", cut, True
             if not 1 <= node.k <= len(seq):
                 return label, [], True

@@ -23,7 +23,7 @@ EACH_WORDS = r"分别|各自|各排|各是|各在|各为|各得|各多少|各几
 AFTER_TOP = r"进了|进入|入围|跻身|挤进|进|在.{0,8}前|前.{1,4}(?:里|中|内|当中|之中|里面)|占几|占多少|上榜|上了"
 VERSUS_ONE = r"差|高多少|低多少|多多少|少多少|相比|对比|比较|哪个高|谁高|比.{1,10}(?:高|低)"
 VERSUS_ALL = r"比全国|比整体|比平均|比总体|高于全国|低于全国|和全国比|与全国比|跟全国比"
-FILTER_GROUPS = ("province", "tier", "cluster")
+FILTER_GROUPS = ("province", "tier", "cluster", "parent")
 COUNT_WORDS = r"有几个|几个|多少个|有多少|数量|几座|几家|占几|占多少"
 HARMLESS = r"[说看查问找瞧聊讲][说看查问找瞧聊讲下一]*|换成|那个|这个|一下|请教|想知道|了解|关于|怎么|咋样|好吗|可以|麻烦"
 
@@ -218,7 +218,7 @@ def _list(kind: str, frame: Frame, ask: q.Ask, store) -> q.Node:
         return node
 
     if kind == "Members":
-        return q.Members(filtered(base))
+        return q.Count(filtered(base)) if re.search(COUNT_WORDS, frame.words) else q.Members(filtered(base))
     if kind in ("Where", "Count"):
         node = q.Where(filtered(base), frame.low, frame.high, frame.low_inclusive, frame.high_inclusive)
         return q.Count(node) if kind == "Count" else node

@@ -19,7 +19,9 @@ from nlu.frame import Frame, Mention
 from nlu.rules import RANK_WORDS
 
 NEEDS_ENTITY = {"rank", "lookup", "compare", "profile", "trend"}
+CARRY_INTENTS = {"rank", "lookup", "region_avg", "top", "filter", "compare"}  # carry the report, year, indicator
 GROUP_INTENTS = {"region_avg", "tier", "top", "filter"}  # intents a bare group name (「华南呢」「先锋呢」) can continue
+THIS_TABLE = re.compile(r"这个榜|这榜|该榜|这份榜|这个榜单|这个排名|这张表|这个表|该表|这个排行")
 CHANGE_WORDS = r"涨了|降了|升了|跌了|进步|退步|变化|提高了|下降了|上升了|增加了|减少了|多了多少|少了多少"
 COMPARE_ASKED = re.compile(r"差多少|差距|相差|高多少|低多少|差几|差了|谁(?:的)?.{0,10}(?:高|强|好|低|差|领先|靠前)|"
                            r"哪个.{0,10}(?:高|强|好|低|差|靠前)|对比|比较|比一比|pk|vs")
@@ -44,6 +46,7 @@ class Context:
     meta: str | None = None
     recent: list[str] = field(default_factory=list)  # cities of the last few turns, newest first (「两个」 after 无锡 → 苏州呢)
     recent_years: list[int] = field(default_factory=list)  # years of the last few turns (「涨了多少」 after 2015 → 2016)
+    table: list[str] = field(default_factory=list)  # [report, scope] of the one table the last answer read
     pending: list[str] = field(default_factory=list)  # candidates of a name the last answer asked about (吉林省 / 吉林市)
     pending_surface: str = ""
 
@@ -95,6 +98,12 @@ def apply(frame: Frame, ctx: Context | None) -> Frame:
     if ctx is None or frame.problem or frame.builds == "SmallTalk":
         return frame
     has_names = bool(frame.mentions) or bool(frame.unknown_places)
+    if THIS_TABLE.search(frame.words) and ctx.table:  # 江苏有几个区进了这个榜: the table of the last answer
+        report, scope = ctx.table
+        frame.report_keys = frame.report_keys or [report]
+        if scope not in ("全部", "附件1") and not any(g[0] == "admin_level" for g in frame.groups):
+            frame.groups = frame.groups + [("admin_level", scope)]
+        frame.follow_up = True
     if ctx.pending and not has_names and not frame.pronoun:  # 吉林排名 → which one? → 政府网站的: the one it has
         frame.mentions = [Mention(ctx.pending_surface, -1, -1, list(ctx.pending), "context")]
         frame.follow_up, has_names = True, True
@@ -117,10 +126,12 @@ def apply(frame: Frame, ctx: Context | None) -> Frame:
         return frame
     only_names = has_names and not (frame.indicators or frame.total or frame.groups or frame.n or frame.position) \
         and not re.sub(r"[□\s]", "", frame.words.replace("呢", "").replace("那", "").replace("的", ""))
+    carry = frame.intent in CARRY_INTENTS and not (frame.years or frame.report_keys or frame.indicators or frame.total) \
+        and bool(ctx.years or ctx.report_keys or ctx.indicators)  # 嘉兴排第几 after a list: in that list's table
     missing_entity = not has_names and (frame.pronoun or frame.intent in NEEDS_ENTITY)
     unnamed_list = frame.builds in ("Top", "Nth", "Where", "Count") and not (
         frame.years or frame.report_keys or frame.indicators or frame.total or frame.groups)  # 第十三名是谁: of that list
-    follow = frame.follow_up or missing_entity or frame.intent is None or only_names or unnamed_list
+    follow = frame.follow_up or missing_entity or frame.intent is None or only_names or unnamed_list or carry
     if not follow:
         return frame
     if frame.intent is None or frame.weak_intent:
