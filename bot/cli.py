@@ -10,7 +10,9 @@ from __future__ import annotations
 import gc
 import json
 import os
+import signal
 import sys
+import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Mapping
@@ -209,6 +211,9 @@ def console(engine: Engine, stdin: TextIO | None = None, out: TextIO | None = No
     if interactive is None:
         interactive = stdin is sys.stdin and out is sys.stdout and stdin.isatty()
     save_history = _line_editing(history or history_path(), sys.stderr) if interactive else (lambda: None)
+    if interactive and threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGINT, signal.default_int_handler)  # Ctrl-C ends the session even when the
+        # console was started from a shell that ignores SIGINT for background jobs (Python then skips its handler)
 
     def read() -> str:
         if interactive:

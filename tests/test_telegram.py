@@ -182,17 +182,17 @@ async def test_end_to_end_conversation(tmp_path, engine):
             (follow,) = await _wait(tg, lambda c, m=mark: tg.sent_after(m, "sendMessage"))
             assert "杭州智慧治理 16.6" in follow["text"]
 
-            mark = len(tg.calls)
-            tg.text("吉林排名")
+            mark = len(tg.calls)  # a new chat: no earlier question to settle which 吉林 is meant
+            tg.text("吉林排名", chat_id=8, user_id=8)
             (ask,) = await _wait(tg, lambda c, m=mark: tg.sent_after(m, "sendMessage"))
             buttons = {b["text"]: b["callback_data"] for row in _markup(ask) for b in row}
             assert set(buttons) == {"吉林市", "吉林省"}
             assert all(len(d.encode()) <= 64 for d in buttons.values())
 
             mark = len(tg.calls)
-            tg.push(callback_query={"id": "cb1", "from": {"id": 7, "is_bot": False, "first_name": "测试"},
+            tg.push(callback_query={"id": "cb1", "from": {"id": 8, "is_bot": False, "first_name": "测试"},
                                     "chat_instance": "ci", "data": buttons["吉林省"],
-                                    "message": {"message_id": 1, "date": 0, "chat": {"id": 7, "type": "private"},
+                                    "message": {"message_id": 1, "date": 0, "chat": {"id": 8, "type": "private"},
                                                 "text": ask["text"]}})
             picked = await _wait(tg, lambda c, m=mark: tg.sent_after(m, "sendMessage"))
             assert "吉林省" in picked[0]["text"] and "政府网站" in picked[0]["text"]
