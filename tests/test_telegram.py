@@ -277,8 +277,8 @@ async def test_feedback_explain_photo_caption_groups_inline_and_non_text(tmp_pat
             assert (logged.text, logged.reasons) == ("无锡2015智慧管理排名", ["thumbs_down"]) and "无锡" in logged.summary
 
             for question in ("吉林排名", "纽约排名", "今天天气怎么样"):  # clarify, no_data, out_of_scope are logged
-                mark = len(tg.calls)
-                tg.text(question, chat_id=31, user_id=31)
+                mark = len(tg.calls)  # in a chat of their own: the conversation above would settle which 吉林
+                tg.text(question, chat_id=32, user_id=32)
                 await _wait(tg, lambda c, m=mark: tg.sent_after(m, "sendMessage"))
             reasons = {m.text: m.reasons for m in misses.top(10, path=misses_log)}
             assert reasons["吉林排名"] == ["clarify"] and reasons["纽约排名"] == ["no_data"]
