@@ -17,6 +17,8 @@ class ListAnswers(EngineBase):
         for gtype, gname in f.groups:
             if gtype == "top":
                 return gtype, gname, f"前{gname[3:]}名城市"
+            if gtype == "parent":
+                return gtype, gname, f"{self._name(gname)}各区县"
             if gtype == "cluster" and report == "sc2021":
                 circle = {"粤港澳大湾区": "珠三角"}.get(gname, gname)
                 return "circle", circle, circle + "经济圈"
@@ -48,7 +50,7 @@ class ListAnswers(EngineBase):
             parts.append(f"报告所印{' ' if kind[0].isascii() else ''}{kind}为 {mean.printed.value_text}")
             facts.append(mean.printed.value_text)
         if mean.computed is not None and mean.count:
-            unit = {"市辖区": "市辖区", "县市": "县市", "区县": "区县", "省/自治区": "省区"}.get(scope, "城市")
+            unit = "区县" if gtype == "parent" else {"市辖区": "市辖区", "县市": "县市", "区县": "区县", "省/自治区": "省区"}.get(scope, "城市")
             partial = re.search(r"前\d+名", mean.members[0].table) if mean.members else None
             cover = f"（该表只列出{partial[0]}）" if partial else ""
             parts.append(f"按表中 {mean.count} 个{unit}的数据计算{cover}，简单平均为 {fmt_number(mean.computed)}")
@@ -121,9 +123,13 @@ class ListAnswers(EngineBase):
                  for scope in self._scopes_for(f, report)]
         if not pairs:
             return self._tier(f)
+        empty = []
         for report, scope in pairs:
             indicator, note = self._indicator(f, report)
             where = self._what(report, indicator, scope) + note
+            if not self.store.table(report, indicator, scope):  # 区县 tables print no 数据开放指数
+                empty.append(f"{LABEL[report]}·{scope}的表没有「{indicator}」这一列")
+                continue
             if f.position:
                 rows = self.store.at_position(report, indicator, f.position, scope, f.bottom)
                 if self.catalogue(report).ranking == "dense" and not f.bottom:  # 第3名 is the one printed 3rd
@@ -159,7 +165,8 @@ class ListAnswers(EngineBase):
                              "values": [v.value for v in rows][:15], "texts": [v.value_text for v in rows][:15],
                              "xlabel": indicator, "shown_of": None if f.bottom else len(rows)}
         if not lines:
-            return Reply("没有找到这样的排名。", "no_data", "top", context=self._context(f))
+            text = "；".join(empty) + "。" if empty else "没有找到这样的排名。"
+            return Reply(text, "no_data", "top", context=self._context(f))
         ctx = self._context(f, focus)
         return Reply("\n".join(lines), "ok", "top", facts=facts, chart=chart, context=ctx)
 

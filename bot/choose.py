@@ -10,12 +10,10 @@ from bot.reply import HINT, HISTORY_YEARS, LABEL, SCOPE, SMART, Reply
 from nlu.context import Context
 from nlu.frame import Frame
 from nlu.lexicon import Lexicon, lexicon_for
+from nlu.rules import OFF_TOPIC
 from store.catalogue import REPORTS, ReportFacts
 from store.query import Store, Value
 
-# Things people ask about cities that no report measures.
-OFF_TOPIC = ("人口", "房价", "天气", "气温", "面积", "gdp", "工资", "收入", "美食", "旅游", "景点", "高考", "大学",
-             "医院", "地铁", "机场", "邮编", "区号", "市长", "书记", "人均", "物价", "空气", "房租")
 
 
 class EngineBase:

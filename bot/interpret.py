@@ -18,6 +18,7 @@ from bot.choose import EngineBase
 from bot.reply import LABEL, Reply, bound_text, fmt_number
 from nlu import query as q
 from nlu.frame import Frame, Mention
+from nlu.rules import OFF_TOPIC
 from store.catalogue import TIER_REPORT
 from store.query import Value
 
@@ -37,7 +38,8 @@ class Interpreter(EngineBase):
         if isinstance(node, q.SmallTalk):
             return Reply(SMALL_TALK.get(node.kind, SMALL_TALK["hello"]) + EXAMPLES, "out_of_scope", "unknown")
         if isinstance(node, q.Unclear) and node.kind == "off_topic":
-            topic = f.leftover.split()[-1]  # the object of the request: 机票, 下雨
+            named = [t for t in OFF_TOPIC if t in f.words] or f.leftover.split()[-1:] or ["这个"]
+            topic = named[-1]  # the object of the request: 机票, 下雨, 好吃
             return Reply(f"「{topic}」不在报告里：我只回答城市评估报告里的排名和得分。" + EXAMPLES, "out_of_scope", "unknown")
         if isinstance(node, q.Unclear) and node.kind == "which":
             return Reply("想查哪个城市、哪份报告的排名？比如「无锡2015年排名」或「数字经济前十」。", "clarify", "unknown")
@@ -83,7 +85,11 @@ class Interpreter(EngineBase):
         elif isinstance(node, q.Nth):
             if not rows:
                 return Reply(f"{label}没有第{node.k}名。", "no_data", family, context=self._context(f))
-            text = f"{label}{'倒数' if node.bottom else ''}第{node.k}：{names(rows)}" + _ranks(rows) + "。"
+            if node.last:
+                places = "；".join(f"{v.rank}. {self._name(e)} {v.value_text}" for e, v in rows)
+                text = f"{label}{'倒数' if node.bottom else ''}第{node.k}–{node.last}名：{places}。"
+            else:
+                text = f"{label}{'倒数' if node.bottom else ''}第{node.k}：{names(rows)}" + _ranks(rows) + "。"
             facts = [v.value_text for _, v in rows if v is not None]
         else:
             if not rows:
@@ -140,6 +146,10 @@ class Interpreter(EngineBase):
                     cut = seq[: node.n]
                     cut += [r for r in seq[node.n:] if cut and r[1].value == cut[-1][1].value]
                 return label + f"{'倒数' if node.bottom else '前'}{node.n}名", cut, True
+            if node.last:  # 第50到55名: every place in the range, as the table prints the places
+                if all(r[1].rank is not None for r in seq) and not node.bottom:
+                    return label, [r for r in seq if node.k <= r[1].rank <= node.last], True
+                return label, seq[node.k - 1: node.last], True
             if not 1 <= node.k <= len(seq):
                 return label, [], True
             target = seq[node.k - 1][1].value
@@ -229,7 +239,7 @@ class Interpreter(EngineBase):
 
 def _needs_sets(node: q.Node, f: Frame) -> bool:
     """Whether a list question needs the set evaluator (a filter, a count, 满分) or the list answers suffice."""
-    if isinstance(node, q.Count) or f.full_marks:
+    if isinstance(node, q.Count) or f.full_marks or isinstance(node, q.Nth) and node.last:
         return True
     groups = [n for n in _walk(node) if isinstance(n, q.InGroup)]
     if isinstance(node, q.Members) and len(groups) == 1 and isinstance(groups[0].of, q.Cities) \

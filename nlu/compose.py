@@ -15,7 +15,7 @@ import re
 
 from nlu import query as q
 from nlu.frame import Frame
-from nlu.rules import RANK_WORDS, RULES, Rule
+from nlu.rules import OFF_TOPIC, RANK_WORDS, RULES, Rule
 from store.catalogue import HISTORY_YEARS, REPORT_YEARS
 
 LIST_WORDS = r"排名|排行|前|top|倒数|最高|最好|最低|最差|第一|冠军|榜首|垫底|谁|哪个城市|哪些城市|有哪些|哪个|哪几个|名单|最强|最弱|头名"
@@ -67,8 +67,9 @@ def slots(frame: Frame, store) -> set[str]:
                           ("years2", len(set(frame.years)) >= 2)):
         if present:
             have.add(name)
-    if any(len(w) >= 2 and not re.fullmatch(HARMLESS, w) for w in frame.leftover.split()):
-        have.add("unread")  # words about something else: 订张 机票, 明天会 下雨
+    if any(len(w) >= 2 and not re.fullmatch(HARMLESS, w) for w in frame.leftover.split()) \
+            or any(t in frame.words for t in OFF_TOPIC):
+        have.add("unread")  # words about something else: 订张 机票, 明天会 下雨, 有什么好吃的
     if frame.n or frame.position or re.search(LIST_WORDS, frame.words):
         have.add("list_asked")
     return have
@@ -78,12 +79,14 @@ KIND_OF_GROUP = {"province": ("province",), "region": ("region",), "cluster": ("
                  "admin_level": ("admin_level",), "tier": ("tier",)}
 
 
-SUBORDINATE = r"哪些区|哪几个区|哪个区|哪些县|哪几个县|哪个县|区县|市辖区|县市|下辖|辖区|旗下|下属|的区|的县"
+SUBORDINATE = r"各区|各县|各区县|下属区|哪些区|哪几个区|哪个区|哪些县|哪几个县|哪个县|区县|市辖区|县市|下辖|辖区|旗下|下属|的区|的县"
 
 
-def _parents(frame: Frame, store) -> list[str]:
-    """Cities named as the parent of the districts or counties a list question is about."""
-    if not re.search(SUBORDINATE, frame.words) or not re.search(r"哪|前|最|有几|多少个|名单|谁|都有|排名|排行|榜", frame.words):
+def _parents(frame: Frame, store, listing: bool = True) -> list[str]:
+    """Cities named as the parent of the districts or counties a list (or mean) question is about."""
+    if not re.search(SUBORDINATE, frame.words):
+        return []
+    if listing and not re.search(r"哪|前|最|有几|多少个|名单|谁|都有|排名|排行|榜", frame.words):
         return []
     return [m.candidates[0] for m in frame.mentions if len(m.candidates) == 1
             and store.entity(m.candidates[0]).kind in ("city", "municipality")]
@@ -147,6 +150,11 @@ def build(frame: Frame, store) -> q.Node:
     if kind == "Mean":
         if frame.n and not ask.groups and not ask.entities:
             ask.groups = frame.groups = [("top", f"Top{frame.n}")]  # 前十城市平均分: the mean of the first n
+        parents = _parents(frame, store, listing=False)
+        if parents:  # 上海各区政府网站平均分: the mean of a city's districts
+            ask.groups = frame.groups = [("parent", parents[0])]
+            ask.entities = []
+            frame.mentions = [m for m in frame.mentions if m.candidates[0] not in parents]
         other = None
         subjects = [("group", g) for g in ask.groups] + [("entity", e) for e in ask.entities]
         if re.search(VERSUS_ALL, frame.words) and subjects:
@@ -223,7 +231,7 @@ def _list(kind: str, frame: Frame, ask: q.Ask, store) -> q.Node:
         node = q.Where(filtered(base), frame.low, frame.high, frame.low_inclusive, frame.high_inclusive)
         return q.Count(node) if kind == "Count" else node
     if kind == "Nth" or (kind == "Top" and frame.position and not frame.n):
-        return q.Nth(filtered(base), frame.position or 1, frame.bottom)
+        return q.Nth(filtered(base), frame.position or 1, frame.bottom, frame.position_last)
     top = q.Top(base, frame.n or 10, frame.bottom)
     if wrap and re.search(AFTER_TOP, frame.words) and frame.n:
         if re.search(COUNT_WORDS, frame.words):

@@ -32,6 +32,7 @@ class Frame:
     group_kinds: list[str] = field(default_factory=list)  # 各省 / 哪个地区 / 城市群: a kind of group as a whole
     n: int | None = None  # top-N size
     position: int | None = None  # "第4名", "倒数第二"
+    position_last: int | None = None  # "第50到55名": the last place of a range starting at `position`
     bottom: bool = False
     low: float | None = None  # filter bounds
     high: float | None = None

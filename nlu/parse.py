@@ -28,6 +28,7 @@ _LAST_N_RE = re.compile(rf"(?:倒数\s*前|最后|后)\s*{NUM}\s*(?:名|位|个)
 _LAST_N2_RE = re.compile(rf"倒数\s*(?!第){NUM}\s*(?:名|位|个|座|城市)")
 _LAST_K_RE = re.compile(rf"倒数\s*第?\s*{NUM}?\s*(?:名|位)?")
 _KTH_RE = re.compile(rf"(?:第|no\.?|#)\s*{NUM}\s*(?:名|位)?")
+_RANGE_RE = re.compile(rf"第\s*{NUM}\s*(?:名|位)?\s*(?:到|至|-|~|～|—)\s*第?\s*{NUM}\s*(?:名|位)")
 _EDITION_RE = re.compile(rf"第\s*{NUM}\s*届")
 _FIRST_RE = re.compile(r"最高|最好|榜首|冠军|排名最前|最靠前|最前面|最强|头名|状元")
 _LAST_RE = re.compile(r"最低|最差|垫底|最后一名|最弱|最末")
@@ -104,8 +105,13 @@ def _numbers(frame: Frame, text: str) -> None:
         frame.bottom = True
         frame.position = cn_to_int(m[1]) if m[1] else 1
     else:
+        span = _RANGE_RE.search(t)
+        if span:
+            first, last = int(cn_to_int(span[1]) or 0), int(cn_to_int(span[2]) or 0)
+            if 0 < first < last:
+                frame.position, frame.position_last = first, last
         m = _KTH_RE.search(t)
-        if m and not _EDITION_RE.search(t[m.start():m.end() + 1]):
+        if m and not _EDITION_RE.search(t[m.start():m.end() + 1]) and frame.position is None:
             frame.position = int(cn_to_int(m[1]) or 0) or None
     if _FIRST_RE.search(t) and frame.position is None and frame.n is None:
         frame.position = 1

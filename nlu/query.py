@@ -31,7 +31,7 @@ class Ask:
         parts = [names(e) for e in self.entities]
         parts += [str(y) for y in self.years] + self.reports
         parts += ["/".join(self.indicators[:2])] if self.indicators else (["总分"] if self.total else [])
-        parts += [f"{t}:{n}" for t, n in self.groups]
+        parts += [f"{t}:{names(n) if t == 'parent' else n}" for t, n in self.groups]
         return " ".join(parts)
 
 
@@ -173,11 +173,13 @@ class Top(OnSet):
 
 @dataclass
 class Nth(OnSet):
-    """Who stands k-th (from the top or bottom) as the table prints it: 数字经济第31名是谁."""
+    """Who stands k-th (from the top or bottom) as the table prints it: 数字经济第31名是谁; with `last`, every
+    place from k to last (第50到55名)."""
 
     family = "top"
     k: int = 1
     bottom: bool = False
+    last: int | None = None
 
 
 @dataclass

@@ -22,6 +22,10 @@ PROFILE_WORDS = (r"各项|各个指标|全部指标|所有指标|各指标|画�
 TREND_WORDS = r"历届|历年|变化|趋势|走势|各届|逐年|进步|退步|升降|涨跌|这几年|近几届|升了|降了|涨了|跌了|上升|下降|变了"
 TIER_WORDS = (r"几线|梯队|哪一?线|什么线|线城市|第几线|什么水平|哪一?类城市|属于哪一?类|什么级别|哪一?档|档次|什么城市|"
               r"哪个等级|什么等级")
+# Things people ask about cities that no report measures (a question about them is out of scope).
+OFF_TOPIC = ("人口", "房价", "天气", "气温", "面积", "gdp", "工资", "收入", "美食", "好吃", "小吃", "旅游", "好玩", "景点",
+             "高考", "大学", "医院", "地铁", "机场", "邮编", "区号", "市长", "书记", "人均", "物价", "空气", "房租", "下雨",
+             "机票", "火车", "高铁", "酒店", "住宿", "怎么走", "怎么去", "多远", "路线", "历史", "方言", "特产", "新闻")
 MEAN_WORDS = r"平均|均值|均分|平均数|加权得分|加权分"
 
 
@@ -138,7 +142,8 @@ RULES: tuple[Rule, ...] = (
                    ("数字经济前十城市平均分", "Mean(de2020 总分 top:Top10)"),
                    ("长三角和京津冀数字经济加权得分差多少", "Mean(de2020 总分 cluster:长三角, Mean(de2020 总分 cluster:京津冀))"),
                    ("数字经济市辖区平均分比县市高多少", "Mean(de2020 总分 admin_level:市辖区, Mean(de2020 总分 admin_level:县市))"),
-                   ("2015年华东和华南平均分", "Each(Mean(2015 region:华东), Mean(2015 region:华南))"))),
+                   ("2015年华东和华南平均分", "Each(Mean(2015 region:华东), Mean(2015 region:华南))"),
+                   ("上海各区政府网站平均分", "Mean(gw2020 parent:上海)"))),
     Rule("members", "Members", absent=("bound", "n", "position", "pronoun", "one_city"), needs=("group_or_province",),
          words=MEMBER_WORDS + r"|参评|入选|入围|上榜",
          examples=(("长三角包括哪些城市", "Members(InGroup(Cities(), cluster:长三角))"),
@@ -159,6 +164,11 @@ RULES: tuple[Rule, ...] = (
     Rule("where", "Where", needs=("bound",),
          examples=(("2015年总分70分以上的城市", "Where(Cities(2015 总分), >=70)"),
                    ("数字经济介于60和70之间", "Where(Cities(de2020 总分), >=60 <=70)"))),
+    Rule("off_topic", "Unclear", kind="off_topic", needs=("entity", "unread"),
+         absent=("named_thing", "year", "group", "pronoun", "n", "position", "bound"),
+         unless="|".join((RANK_WORDS, VALUE_WORDS, COMPARE_WORDS, PROFILE_WORDS, TREND_WORDS, TIER_WORDS, "报告|评估")),
+         examples=(("帮我订一张去成都的机票", "Unclear(off_topic)"), ("杭州明天下雨吗", "Unclear(off_topic)"), ("宁波到舟山怎么走", "Unclear(off_topic)"),
+                   ("长治有什么好吃的", "Unclear(off_topic)"))),
     Rule("compare", "Compare", needs=("entities2",), unless=TIER_WORDS,
          examples=(("杭州 宁波 智慧经济 哪个强", "Compare(杭州 宁波 智慧经济)"), ("2016 大连 vs 沈阳 总分", "Compare(大连 沈阳 2016 总分)"))),
     Rule("compare_follow", "Compare", needs=("follow",), words=COMPARE_WORDS, absent=("n", "position"),
@@ -175,7 +185,8 @@ RULES: tuple[Rule, ...] = (
          examples=(("长三角城市群数字经济得分", "Mean(de2020 总分 cluster:长三角)"),)),
     Rule("nth", "Nth", needs=("position",), absent=("one_city",),
          examples=(("数字经济第31名是谁", "Nth(Cities(de2020 总分), k=31)"), ("数字经济倒数第二", "Nth(Cities(de2020 总分), k=2, bottom=True)"),
-                   ("2015智慧经济倒数第一", "Nth(Cities(2015 智慧经济), k=1, bottom=True)"))),
+                   ("2015智慧经济倒数第一", "Nth(Cities(2015 智慧经济), k=1, bottom=True)"),
+                   ("数字经济排名第50到55名是哪些城市", "Nth(Cities(de2020 总分), k=50, last=55)"))),
     Rule("top", "Top", absent=("one_city",), needs=("list_asked",),
          examples=(("2015年前十名", "Top(Cities(2015), n=10)"), ("2016倒数五名", "Top(Cities(2016), n=5, bottom=True)"),
                    ("广东哪些城市进了数字经济前30", "Members(InGroup(Top(Cities(de2020 总分), n=30), province:广东))"),
@@ -192,9 +203,6 @@ RULES: tuple[Rule, ...] = (
                    ("合肥在安徽排第几", "Rank(合肥 province:安徽)"),
                    ("杭州在长三角数字经济排名", "Rank(杭州 de2020 总分 cluster:长三角)"),
                    ("仪征市在政府网站和数字经济两个报告里各排第几", "Each(Rank(仪征市 gw2020 总分), Rank(仪征市 de2020 总分))"))),
-    Rule("off_topic", "Unclear", kind="off_topic", needs=("entity", "unread"),
-         absent=("named_thing", "year", "group", "pronoun", "follow", "n", "position", "bound"),
-         examples=(("帮我订一张去成都的机票", "Unclear(off_topic)"), ("杭州明天下雨吗", "Unclear(off_topic)"))),
     Rule("rank_weak", "Rank", needs=("entity",), weak=True,
          examples=(("舟山", "Rank(舟山)"), ("2016 宁波", "Rank(宁波 2016)"))),
 )

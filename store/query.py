@@ -480,6 +480,12 @@ class Store:
         elif group_type == "top":  # Top10: the first n of the table (ties at the cut included)
             n = int(group_name[3:])
             members = [v for v in table if v.rank is not None and v.rank <= n]
+        elif group_type == "parent":  # 上海各区: a city's districts and counties, in whichever table ranks them
+            year = self._reports[report].year
+            members = list({v.entity_id: v for (rep, ind, _scope, yr, measure) in self._places
+                            if rep == report and ind == indicator and yr == year and measure == "score"
+                            for v in self._table((rep, ind, _scope, yr, measure))
+                            if self._entities[v.entity_id].parent_id == group_name}.values())
         else:
             ids = set(self.group_entities(report, group_type, group_name))
             members = [v for v in table if v.entity_id in ids]
