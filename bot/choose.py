@@ -15,7 +15,6 @@ from store.catalogue import REPORTS, ReportFacts
 from store.query import Store, Value
 
 
-
 class EngineBase:
     """The store, the lexicon, and how a question picks its report, indicator, scope and names."""
 
