@@ -4,7 +4,7 @@ from __future__ import annotations
 from bot.choose import EngineBase
 from bot.reply import LABEL, SCOPE, Reply
 from nlu.frame import Frame
-from store.catalogue import TIER_REPORT
+from store.catalogue import EDITIONS, TIER_REPORT
 
 
 class AboutAnswers(EngineBase):
@@ -15,12 +15,7 @@ class AboutAnswers(EngineBase):
         if problem:
             return Reply(problem, "no_data", "tier", facts=[str(y) for y in f.years])
         tier_groups = [g for g in f.groups if g[0] == "tier"]
-        if tier_groups:
-            report = "sc2021" if tier_groups[0][1] in ("领军", "先锋", "探索") else "de2020"
-        elif "sc2021" in keys and (2021 in f.years or "sc2021" in f.report_keys):
-            report = "sc2021"
-        else:
-            report = "de2020" if "de2020" in keys else ("sc2021" if "sc2021" in keys else "de2020")
+        report = TIER_REPORT[tier_groups[0][1]] if tier_groups else self._tier_report(f, keys)
         if f.entity_ids:
             entity_id = f.entity_ids[0]
             tier = self._tier_line(report, entity_id)
@@ -33,8 +28,8 @@ class AboutAnswers(EngineBase):
                 text = f"不是。{text}"
             elif tier_groups:
                 text = f"是的。{text}"
-            if report == "de2020":
-                v = self.store.value(report, entity_id, "数字经济指数")
+            if self.catalogue(report).per_city_numbers:
+                v = self.store.value(report, entity_id, self._total(report))
                 if v:
                     text += f"数字经济指数 {v.value_text}，第{v.rank}名。"
             return Reply(text, "ok", "tier", facts=[tier], context=self._context(f))
@@ -74,7 +69,7 @@ class AboutAnswers(EngineBase):
         for report in keys:
             gtype, gname, label = self._group_of(f, report)
             scope = SCOPE.get((report, gname)) if gtype == "admin_level" else None
-            if scope and report in ("gw2020", "de2020"):
+            if scope and self.catalogue(report).category_tables:
                 ids = [v.entity_id for v in self.store.table(report, self._total(report), scope)]
             else:
                 ids = self.store.group_entities(report, gtype, gname) if gtype != "all" else []
@@ -105,7 +100,7 @@ class AboutAnswers(EngineBase):
             return Reply("我能回答这五份报告里的数据：\n" + "\n".join(lines), "ok", "meta")
         if kind == "rename":
             for _surface, cands in f.indicators:
-                for key in [k for k in keys if k in ("sc2016", "sc2015")] or ["sc2016", "sc2015"]:
+                for key in [k for k in keys if k in EDITIONS] or EDITIONS[::-1]:
                     for c in cands:
                         other = self._indicator_in(key, c)
                         if other and other != c:
@@ -121,8 +116,7 @@ class AboutAnswers(EngineBase):
                 return Reply(f"{LABEL[report]}：{rep.scale}。", "ok", "meta", facts=[rep.max_score])
             return Reply(f"{LABEL[report]}没有给出满分（{rep.scale}）。", "no_data", "meta")
         if kind == "tiers":
-            report = "sc2021" if "sc2021" in f.report_keys or 2021 in f.years else ("de2020" if "de2020" in keys else report)
-            return self._meta_tiers(report, f)
+            return self._meta_tiers(self._tier_report(f, keys), f)
         if kind == "contains" and f.indicators:
             for key in keys:
                 name, _ = self._indicator(f, key)
@@ -148,17 +142,19 @@ class AboutAnswers(EngineBase):
         if kind in ("count", "cities"):
             rep = self.store.report(report)
             text = f"{LABEL[report]}评估了 {rep.entity_count} 个城市。"
-            if report == "sc2021":
+            facts = self.catalogue(report)
+            if facts.selection:
                 names = [m.entity for _, g in self.store.groups(report, "tier") for m in self.store.members(report, "tier", g)]
-                text = f"{LABEL[report]}选取 2020 年 GDP 排名前 50 的城市（{len(names)} 个）：{'、'.join(names)}。"
-            elif report == "de2020":
-                text += "另评估了 50 个市辖区和 50 个县市。"
+                text = f"{LABEL[report]}{facts.selection}（{len(names)} 个）：{'、'.join(names)}。"
+            extra = [f"{len(self.store.table(report, self._total(report), scope))} 个{scope}" for scope in facts.extra_scopes]
+            if extra:
+                text += f"另评估了{'和'.join(extra)}。"
             return Reply(text, "ok", "meta", facts=[str(rep.entity_count)])
         inds = self.store.indicators(report)
         top = [i.name for i in inds if i.level == 1]
         total = self._total(report)
         text = f"{LABEL[report]}的指标：{'、'.join(_weighted(i) for i in inds if i.level == 1)}（合计为「{total}」）。"
-        if report == "sc2021":
+        if self.catalogue(report).list_parts:
             l2 = [i.name for i in inds if i.level == 2]
             text = (f"{LABEL[report]}有 {len(top)} 个一级指标：{'、'.join(_weighted(i) for i in inds if i.level == 1)}；"
                     f"{len(l2)} 个二级指标：{'、'.join(l2)}。")
@@ -171,16 +167,18 @@ class AboutAnswers(EngineBase):
         """What changed in an indicator system: 2015's printed table of changes since 2014, and 2016 against 2015
         (renamed and new level-1 indicators, read from the two indicator trees)."""
         lines = []
-        wanted = {self.store.report(k).year for k in keys} if f.years else {2015, 2016}
-        if 2016 in wanted and {"sc2015", "sc2016"} <= set(self.all_keys):
-            old = [i.name for i in self.store.indicators("sc2015") if i.level == 1]
-            new = [i.name for i in self.store.indicators("sc2016") if i.level == 1]
-            renamed = [(o, self._indicator_in("sc2016", o)) for o in old if self._indicator_in("sc2016", o) not in (None, o)]
+        first, second = EDITIONS[0], EDITIONS[-1]
+        year1, year2 = self.store.report(first).year, self.store.report(second).year
+        wanted = {self.store.report(k).year for k in keys} if f.years else {year1, year2}
+        if year2 in wanted and {first, second} <= set(self.all_keys):
+            old = [i.name for i in self.store.indicators(first) if i.level == 1]
+            new = [i.name for i in self.store.indicators(second) if i.level == 1]
+            renamed = [(o, self._indicator_in(second, o)) for o in old if self._indicator_in(second, o) not in (None, o)]
             added = [n for n in new if n not in old and n not in {r for _, r in renamed}]
             parts = [f"「{o}」改称「{n}」" for o, n in renamed] + ([f"新增「{'、'.join(added)}」"] if added else [])
-            lines.append(f"2016 年与 2015 年相比（一级指标）：{'；'.join(parts)}。")
-        if 2015 in wanted:
-            notes = self.store.stats("sc2015", "changes:2014")
+            lines.append(f"{year2} 年与 {year1} 年相比（一级指标）：{'；'.join(parts)}。")
+        if year1 in wanted:
+            notes = self.store.stats(first, "changes:2014")
             for kind, word in (("added", "新增"), ("removed", "删除"), ("changed", "修改")):
                 names = [st.indicator for st in notes if st.kind == kind]
                 if names:

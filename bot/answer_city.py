@@ -6,6 +6,7 @@ import copy
 from bot.choose import EngineBase
 from bot.reply import HISTORY_YEARS, LABEL, Reply, fmt_number
 from nlu.frame import Frame
+from store.catalogue import EDITIONS, HISTORY_REPORT, REPORTS, TIERS_ONLY
 from store.query import Value
 
 
@@ -31,7 +32,7 @@ class CityAnswers(EngineBase):
         if province:
             line, facts = province
             return [line], facts, None
-        if report == "sc2021":
+        if not self.catalogue(report).per_city_numbers:
             tier = self._tier_line(report, entity_id)
             if not tier:
                 return [], [], None
@@ -44,7 +45,7 @@ class CityAnswers(EngineBase):
         lines, facts = [], []
         if values:
             v = values[0]
-            tier = self._tier_line(report, entity_id) if report == "de2020" else None
+            tier = self._tier_line(report, entity_id) if self.catalogue(report).tier_kind else None
             line = (f"{LABEL[report]}{('·' + v.scope) if v.scope not in ('全部', '附件1') else ''}：{self._name(entity_id)}"
                     f"{self._value_line(v, note)}" + (f"，属{tier}" if tier else "") + "。")
             extra = [self._rank_words(w, w.scope) for w in values[1:] if w.rank]
@@ -76,7 +77,7 @@ class CityAnswers(EngineBase):
             first = first or v
         if not lines:
             return self._absent(f, entity_id, holding[0], intent)
-        if len(holding) == 1 and holding[0] == "sc2021" and (intent == "lookup" or explicit):
+        if len(holding) == 1 and not self.catalogue(holding[0]).per_city_numbers and (intent == "lookup" or explicit):
             return Reply(lines[0], "no_data", intent, facts=facts, context=self._context(f))
         head = "" if len(lines) == 1 else f"{self._name(entity_id)}在 {len(lines)} 项评估中的结果（新的在前）：\n"
         text = head + (_sources_once(lines) if len(lines) > 1 else lines[0])
@@ -144,7 +145,7 @@ class CityAnswers(EngineBase):
             common = common[:2]
         lines, facts, chart = [], [], None
         for key in common:
-            if key == "sc2021":
+            if not self.catalogue(key).per_city_numbers:
                 tiers = [(self._name(i), self._tier_line(key, i)) for i in ids]
                 if any(t is None for _, t in tiers):
                     continue
@@ -205,18 +206,21 @@ class CityAnswers(EngineBase):
         under = self._parent_asked(f, holding[0])
         intent = "lookup" if under else "profile"
         explicit = bool(f.years or f.report_keys or f.indicators)
-        if holding[0] == "sc2021" and (explicit or len(holding) == 1):
+        numbers = [k for k in holding if self.catalogue(k).per_city_numbers]
+        if not self.catalogue(holding[0]).per_city_numbers and (explicit or not numbers):
             return self._single(f, intent)
-        shown = holding[:1] if explicit else [k for k in holding if k != "sc2021"]
+        shown = holding[:1] if explicit else numbers
+        tier_only = [k for k in holding if k not in numbers]
         blocks = [self._profile_block(f, entity_id, key, under, compact=len(shown) > 1) for key in shown]
         lines = [line for block in blocks for line in block[0]]
         facts = [x for block in blocks for x in block[1]]
-        tier = self._tier_line("sc2021", entity_id) if len(shown) > 1 and "sc2021" in holding else None
-        if tier:
-            lines.append(f"• {LABEL['sc2021']}：属{tier}（只公布梯队）")
-            facts.append(tier)
+        tiers = [(k, self._tier_line(k, entity_id)) for k in tier_only] if len(shown) > 1 else []
+        for key, tier in tiers:
+            if tier:
+                lines.append(f"• {LABEL[key]}：属{tier}（只公布梯队）")
+                facts.append(tier)
         if len(shown) > 1:
-            lines.insert(0, f"{self._name(entity_id)}在 {len(shown) + bool(tier)} 项评估中的得分（新的在前）：")
+            lines.insert(0, f"{self._name(entity_id)}在 {len(shown) + sum(1 for _, t in tiers if t)} 项评估中的得分（新的在前）：")
         chart = blocks[0][2]
         return Reply("\n".join(lines), "ok", intent, facts=facts, chart=chart, context=self._context(f))
 
@@ -254,7 +258,7 @@ class CityAnswers(EngineBase):
         lines = [head]
         parts = []
         for v in rows:
-            rank = f"（{'并列' if v.ties else ''}第{v.rank}名）" if v.rank and report != "gw2020" and not compact else ""
+            rank = f"（{'并列' if v.ties else ''}第{v.rank}名）" if v.rank and self.catalogue(report).part_ranks and not compact else ""
             parts.append(f"{v.indicator} {v.value_text}{self._max(report, v.indicator)}{rank}")
             facts.append(v.value_text)
         tier = self._tier_line(report, entity_id) if not under else None
@@ -278,12 +282,12 @@ class CityAnswers(EngineBase):
     def _earlier_edition(self, f: Frame, entity_id: str, intent: str) -> Reply:
         """2011–2014: only the top ten of each edition (and the 2014 top ten per level-1 indicator) survive."""
         name = self._name(entity_id)
-        history = {int(g): pos for _r, t, g, pos in self.store.memberships(entity_id, "sc2015") if t == "top10"}
-        asked = [c for _, cands in f.indicators for c in cands if self._indicator_in("sc2015", c)]
+        history = {int(g): pos for _r, t, g, pos in self.store.memberships(entity_id, HISTORY_REPORT) if t == "top10"}
+        asked = [c for _, cands in f.indicators for c in cands if self._indicator_in(HISTORY_REPORT, c)]
         lines, facts = [], []
         for y in sorted(set(f.years)):
             if asked and y == 2014:
-                v = self.store.value("sc2015", entity_id, asked[0], "前十", year=2014, measure="rate")
+                v = self.store.value(HISTORY_REPORT, entity_id, asked[0], "前十", year=2014, measure="rate")
                 lines.append(f"2014 年{asked[0]}：" + (f"第{v.rank}名，得分率 {v.value_text}" if v else "未进前十名"))
                 facts += [v.value_text, str(v.rank)] if v else []
             elif y in history:
@@ -305,9 +309,9 @@ class CityAnswers(EngineBase):
         lines, facts = [], []
         indicator_asked = [c for _, cands in f.indicators for c in cands]
         if indicator_asked and 2014 in years:
-            l1 = next((c for c in indicator_asked if self._indicator_in("sc2015", c)), None)
+            l1 = next((c for c in indicator_asked if self._indicator_in(HISTORY_REPORT, c)), None)
             for y in (2014, 2015):
-                v = self.store.value("sc2015", entity_id, l1, "前十", year=y, measure="rate") if l1 else None
+                v = self.store.value(HISTORY_REPORT, entity_id, l1, "前十", year=y, measure="rate") if l1 else None
                 if v:
                     lines.append(f"{y} 年{l1}：第{v.rank}名，得分率 {v.value_text}")
                     facts += [v.value_text, str(v.rank)]
@@ -316,14 +320,14 @@ class CityAnswers(EngineBase):
             src = "来源：2015 年报告·2014 年与 2015 年前十名对比表（只列前十）"
             return Reply(f"{name}{l1}（2014 与 2015 对比）：\n" + "\n".join(lines) + "\n" + src, "ok", "trend",
                          facts=facts, context=self._context(f))
-        history = {int(g): pos for r, t, g, pos in self.store.memberships(entity_id, "sc2015") if t == "top10"}
+        history = {int(g): pos for r, t, g, pos in self.store.memberships(entity_id, HISTORY_REPORT) if t == "top10"}
         want = set(years) if len(years) >= 2 else None
         for y in range(2011, 2015):
             if (want is None or y in want) and y in history:
                 lines.append(f"{y} 年：第{history[y]}名（历届前十名对比表）")
                 facts.append(str(history[y]))
         editions = []
-        for key in ("sc2015", "sc2016"):
+        for key in EDITIONS:
             year = self.store.report(key).year
             if want is not None and year not in want:
                 continue
@@ -339,7 +343,7 @@ class CityAnswers(EngineBase):
             lines.append(change)
             facts += facts_of_change
         if want is None or 2021 in want:
-            tier = self._tier_line("sc2021", entity_id)
+            tier = next(filter(None, (self._tier_line(k, entity_id) for k in TIERS_ONLY)), None)
             if tier:
                 lines.append(f"2021 年：{tier}，只公布梯队")
         if not lines:
@@ -387,4 +391,4 @@ def _profile_chart(title: str, rows: list[Value], maximum) -> dict:
                 "texts": [f"{v.value_text}{t}" for v, t in zip(rows, tops)], "xlabel": "得分率（%，得分 ÷ 该项满分）"}
     return {"title": title, "labels": [v.indicator for v in rows], "values": [v.value for v in rows],
             "texts": [v.value_text for v in rows],
-            "xlabel": "指数" if rows[0].report == "gw2020" else "得分（报告未印各项满分）"}
+            "xlabel": REPORTS[rows[0].report].part_unit + ("（报告未印各项满分）" if REPORTS[rows[0].report].part_unit == "得分" else "")}

@@ -34,7 +34,7 @@ class GroupAnswers(EngineBase):
     """Ranks the groups of one kind by mean and answers Top / Nth / Rank over them."""
 
     def _group_type(self, kind: str, report: str) -> str:
-        return "circle" if kind == "cluster" and report == "sc2021" else kind
+        return self.catalogue(report).circle_type or kind if kind == "cluster" else kind
 
     def group_figures(self, report: str, indicator: str, group_type: str) -> list[GroupFigure]:
         """The groups of one kind in a report with their figures, best first, ranks filled in."""

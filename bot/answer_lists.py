@@ -6,6 +6,7 @@ import re
 from bot.choose import EngineBase
 from bot.reply import HISTORY_YEARS, LABEL, SCOPE, Reply, bound_text, fmt_number
 from nlu.frame import Frame
+from store.catalogue import HISTORY_REPORT
 
 
 class ListAnswers(EngineBase):
@@ -19,9 +20,10 @@ class ListAnswers(EngineBase):
                 return gtype, gname, f"前{gname[3:]}名城市"
             if gtype == "parent":
                 return gtype, gname, f"{self._name(gname)}各区县"
-            if gtype == "cluster" and report == "sc2021":
-                circle = {"粤港澳大湾区": "珠三角"}.get(gname, gname)
-                return "circle", circle, circle + "经济圈"
+            facts = self.catalogue(report)
+            if gtype == "cluster" and facts.circle_type:
+                circle = facts.circle_names.get(gname, gname)
+                return facts.circle_type, circle, circle + "经济圈"
             return gtype, gname, gname
         for m in f.mentions:
             e = self.store.entity(m.candidates[0])
@@ -37,7 +39,7 @@ class ListAnswers(EngineBase):
         indicator, note = self._indicator(f, report)
         gtype, gname, label = self._group_of(f, report)
         scope = "全部"
-        if gtype == "admin_level" and report in ("gw2020", "de2020") and (report, gname) in SCOPE:
+        if gtype == "admin_level" and self.catalogue(report).category_tables and (report, gname) in SCOPE:
             scope, gtype = SCOPE[(report, gname)], "all"  # a category with a ranking table of its own
         mean = self.store.group_mean(report, indicator, gtype, gname, scope)
         if mean.printed is None and gtype == "all" and not mean.members:
@@ -68,8 +70,8 @@ class ListAnswers(EngineBase):
     # --- lists --------------------------------------------------------------------------------
     def _history_by_indicator(self, f: Frame, year: int) -> Reply | None:
         """「2014年智慧经济第一」: the 2015 report's 2014-vs-2015 top-ten table of a level-1 indicator."""
-        asked = [c for _, cands in f.indicators for c in cands if self._indicator_in("sc2015", c)]
-        rows = self.store.table("sc2015", asked[0], "前十", year=year, measure="rate") if asked else []
+        asked = [c for _, cands in f.indicators for c in cands if self._indicator_in(HISTORY_REPORT, c)]
+        rows = self.store.table(HISTORY_REPORT, asked[0], "前十", year=year, measure="rate") if asked else []
         if not rows:
             return None
         n = f.n or 10
@@ -93,7 +95,7 @@ class ListAnswers(EngineBase):
         by_indicator = self._history_by_indicator(f, year)
         if by_indicator:
             return by_indicator
-        members = self.store.members("sc2015", "top10", str(year))
+        members = self.store.members(HISTORY_REPORT, "top10", str(year))
         if f.position and not any(m.position == f.position for m in members):
             return Reply(f"{year} 年的评估只留下前十名（2015 年报告·历届前十名对比表），没有第{f.position}名的记录。",
                          "no_data", "top", facts=[str(year)], context=self._context(f))
@@ -113,13 +115,13 @@ class ListAnswers(EngineBase):
         keys, problem = self._reports(f)
         if problem:
             return Reply(problem, "no_data", "top", facts=[str(y) for y in f.years])
-        keys = [k for k in keys if k != "sc2021"] or keys
+        keys = [k for k in keys if self.catalogue(k).per_city_numbers] or keys
         if not (f.years or f.report_keys or f.indicators or f.groups):
             keys = keys[:1]
         elif f.groups:
             keys = [k for k in keys if self._scope(f, k)] or keys[:1]
         lines, facts, chart, focus = [], [], None, []
-        pairs = [(report, scope) for report in keys[:2] if report != "sc2021"
+        pairs = [(report, scope) for report in keys[:2] if self.catalogue(report).per_city_numbers
                  for scope in self._scopes_for(f, report)]
         if not pairs:
             return self._tier(f)
@@ -174,7 +176,7 @@ class ListAnswers(EngineBase):
         keys, problem = self._reports(f)
         if problem:
             return Reply(problem, "no_data", "filter", facts=[str(y) for y in f.years])
-        keys = [k for k in keys if k != "sc2021"]
+        keys = [k for k in keys if self.catalogue(k).per_city_numbers]
         if not keys:
             return Reply("2021 年报告只公布梯队，不公布各城市指数，无法按分数筛选。", "no_data", "filter")
         report = keys[0]

@@ -11,7 +11,7 @@ from nlu.context import Context
 from nlu.frame import Frame
 from nlu.lexicon import Lexicon, lexicon_for
 from nlu.rules import OFF_TOPIC
-from store.catalogue import REPORTS, ReportFacts
+from store.catalogue import HISTORY_REPORT, REPORTS, ReportFacts
 from store.query import Store, Value
 
 
@@ -52,7 +52,7 @@ class EngineBase:
             wanted = set()
             for y in f.years:
                 if y in HISTORY_YEARS:
-                    wanted.add("sc2015")
+                    wanted.add(HISTORY_REPORT)
                 else:
                     wanted |= {r.key for r in self.store.reports() if r.year == y}
             if not wanted:
@@ -212,12 +212,21 @@ class EngineBase:
     def _scope_label(self, v: Value) -> str:
         return "" if v.scope in ("全部", "附件1") else f"{v.scope}中"
 
+    def _tier_report(self, f: Frame, keys: list[str]) -> str:
+        """Which report a tier question is about: one named by year or keyword, else one that publishes tiers
+        beside scores (数字经济几线), else the tier-only report."""
+        tiered = [k for k in self.all_keys if REPORTS[k].tier_kind]
+        named = [k for k in tiered if k in f.report_keys or self.store.report(k).year in f.years]
+        if named:
+            return named[0]
+        return next((k for k in tiered if k in keys and REPORTS[k].per_city_numbers), None) or \
+            next((k for k in tiered if k in keys), tiered[0])
+
     def _tier_line(self, report: str, entity_id: str) -> str | None:
         for _rep, gtype, gname, _ in self.store.memberships(entity_id, report):
             if gtype == "tier":
                 rng = self.store.stats(report, "tier:" + gname, kind="range")
-                if report == "sc2021":
-                    return f"{gname}城市（指数 {rng[0].value_text}）" if rng else f"{gname}城市"
-                return f"数字经济{gname}城市"
+                name = f"{self.catalogue(report).tier_prefix}{gname}城市"
+                return f"{name}（指数 {rng[0].value_text}）" if rng else name
         return None
 

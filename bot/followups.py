@@ -14,7 +14,7 @@ from collections.abc import Callable
 from bot.reply import Reply
 from nlu import query as q
 from nlu.frame import Frame
-from store.catalogue import REPORTS, TIER_REPORT
+from store.catalogue import EDITIONS, REPORTS, TIER_REPORT, TIERS_ONLY
 
 MAX = 4  # buttons under one answer
 TOTALS = ("总分", "数字经济指数")
@@ -36,9 +36,14 @@ def _shown(indicator: str) -> str:
     return "" if indicator in TOTALS else indicator
 
 
+def _scope_words(report: str, scope: str) -> str:
+    """A category with a table of its own is named in the question (政府网站地市…前十)."""
+    return scope if REPORTS[report].category_tables and scope not in ("全部", "附件1") else ""
+
+
 def _top_label(report: str, indicator: str, scope: str) -> str:
-    what = _shown(indicator) or (REPORTS[report].keyword if report != "gw2020" else "") or "总分"
-    if scope not in ("全部", "附件1") and report == "gw2020":
+    what = _shown(indicator) or REPORTS[report].keyword or "总分"
+    if scope not in ("全部", "附件1") and REPORTS[report].category_tables:
         what = scope
     return f"{what}前十"
 
@@ -86,19 +91,19 @@ def _about_city(engine, f: Frame, family: str) -> list[tuple[str, str]]:
         return []
     out: list[tuple[str, str]] = []
     if family == "trend":
-        for key in ("sc2015", "sc2016"):
+        for key in EDITIONS:
             if key in engine.store.reports_with(entity_id):
                 out.append((f"{engine.store.report(key).year}各项", f"{city}{_report_words(engine, key)}各项得分"))
         return out
     if family == "tier":
-        tier_report = next((k for k in holding if REPORTS[k].tier_kind), None) or "de2020"
+        tier_report = next((k for k in holding if REPORTS[k].tier_kind), None) or engine._tier_report(f, holding)
         return _about_tier(engine, entity_id, tier_report)
-    if report is None:  # 2021 only: tiers
-        return _about_tier(engine, entity_id, "sc2021")
+    if report is None:  # a tier-only report holds the city: its tier
+        return _about_tier(engine, entity_id, next((k for k in holding if k in TIERS_ONLY), TIERS_ONLY[0]))
     if len(holding) > 1 and not (f.years or f.report_keys or f.indicators):  # the every-report overview
-        if any(k in holding for k in ("sc2015", "sc2016")):
+        if any(k in holding for k in EDITIONS):
             out.append(("历届变化", f"{city}历届排名"))
-        smart = next((k for k in holding if k in ("sc2015", "sc2016")), None)
+        smart = next((k for k in holding if k in EDITIONS), None)
         if smart:
             out.append((f"{engine.store.report(smart).year}各项", f"{city}{_report_words(engine, smart)}各项得分"))
         total = engine._total(report)
@@ -114,15 +119,17 @@ def _about_city(engine, f: Frame, family: str) -> list[tuple[str, str]]:
         asked = "各项得分" if family == "profile" else f"{_shown(indicator)}排名"
         year = engine.store.report(other_edition).year
         out.append((f"{year}年", f"{city}{year}年{asked}"))
-    if family != "profile" and indicator in (engine._total(report),) and report in ("sc2015", "sc2016", "gw2020"):
+    if family != "profile" and indicator in (engine._total(report),) and REPORTS[report].parts_per_city:
         out.append(("各项得分", f"{city}{words}各项得分"))
     out.append((_top_label(report, indicator, scope),
-                f"{words}{scope if report == 'gw2020' and scope != '全部' else ''}{_shown(indicator)}前十"))
+                f"{words}{_scope_words(report, scope)}{_shown(indicator)}前十"))
     other = _neighbour(engine, report, indicator, scope, entity_id)
     if other:
         out.append((f"和{_say(engine, other)}比", f"{words}{city}和{_say(engine, other)}{_shown(indicator)}对比"))
     if not other_edition and family != "profile":  # 政府网站 ↔ 数字经济: the city in the other 2020 report
-        for key in [k for k in engine.store.reports_with(entity_id) if k in ("gw2020", "de2020") and k != report][:1]:
+        same_year = [k for k in engine.store.reports_with(entity_id) if k != report and REPORTS[k].keyword
+                     and engine.store.report(k).year == engine.store.report(report).year]
+        for key in same_year[:1]:
             out.append((REPORTS[key].keyword, f"{city}{REPORTS[key].keyword}排名"))
     return out
 
@@ -134,11 +141,12 @@ def _about_tier(engine, entity_id: str, report: str) -> list[tuple[str, str]]:
         return []
     words = _report_words(engine, report)
     out = [(f"{tier}城市有哪些", f"{words}{tier}城市有哪些")]
-    if report == "de2020":
+    facts = REPORTS[report]
+    if facts.per_city_numbers:  # a tier beside scores: the next city's tier, this city's rank
         other = _neighbour(engine, report, engine._total(report), "全部", entity_id)
         if other:
-            out.append((f"{_say(engine, other)}呢", f"{_say(engine, other)}是数字经济几线城市"))
-        out.append(("数字经济排名", f"{_say(engine, entity_id)}数字经济排名"))
+            out.append((f"{_say(engine, other)}呢", f"{_say(engine, other)}是{facts.keyword}几线城市"))
+        out.append((f"{facts.keyword}排名", f"{_say(engine, entity_id)}{facts.keyword}排名"))
     return out
 
 
@@ -159,8 +167,8 @@ def _about_compare(engine, f: Frame) -> list[tuple[str, str]]:
         out.append((f"{year}年", f"{year}年{pair}{_shown(indicator)}对比"))
     scope = _scope_of(engine, f, report, ids[0], indicator)
     out.append((_top_label(report, indicator, scope),
-                f"{_report_words(engine, report)}{scope if report == 'gw2020' and scope != '全部' else ''}{_shown(indicator)}前十"))
-    if report in ("sc2015", "sc2016", "gw2020"):
+                f"{_report_words(engine, report)}{_scope_words(report, scope)}{_shown(indicator)}前十"))
+    if REPORTS[report].parts_per_city:
         out += [(f"{n}各项", f"{n}{_report_words(engine, report)}各项得分") for n in names[:2]]
     return out
 
@@ -191,7 +199,7 @@ def _about_list(engine, node: q.Top, f: Frame) -> list[tuple[str, str]]:
             year = engine.store.report(other).year
             out.append((f"{year}年", f"{year}年{_shown(ind_other)}{'倒数十名' if node.bottom else f'前{min(n, 20)}名'}"))
     rows = engine.store.top(report, indicator, 1, scope, node.bottom)
-    if rows and report in ("sc2015", "sc2016", "gw2020"):
+    if rows and REPORTS[report].parts_per_city:
         first = _say(engine, rows[0].entity_id)
         out.append((f"{first}各项", f"{first}{_report_words(engine, report)}各项得分"))
     return out

@@ -9,6 +9,7 @@ from __future__ import annotations
 from bot.reply import LABEL
 from nlu import query as q
 from nlu.frame import Frame
+from store.catalogue import EDITIONS, HISTORY_REPORT, HISTORY_YEARS, TIERS_ONLY
 
 SMALL_TABLE = 30  # rows a ranked bar chart shows whole on a phone
 
@@ -24,16 +25,17 @@ def for_answer(engine, node: q.Node, f: Frame) -> dict | None:
 def rank_history(engine, entity_id: str, years: set[int] | None = None) -> dict | None:
     """The overall rank per edition, 2011–2016; None when fewer than two editions rank the city."""
     store = engine.store
-    history = {int(g): pos for _r, t, g, pos in store.memberships(entity_id, "sc2015") if t == "top10"}
+    history = {int(g): pos for _r, t, g, pos in store.memberships(entity_id, HISTORY_REPORT) if t == "top10"}
+    edition_of = {store.report(key).year: key for key in EDITIONS}
     labels, values, computed = [], [], []
-    for year in range(2011, 2017):
+    for year in range(min(HISTORY_YEARS), max(edition_of) + 1):
         if years and year not in years:
             continue
-        if year < 2015:
+        if year in HISTORY_YEARS:
             rank, was_computed = history.get(year), False
         else:
-            key = "sc2015" if year == 2015 else "sc2016"
-            v = store.value(key, entity_id, engine._total(key))
+            key = edition_of.get(year)
+            v = store.value(key, entity_id, engine._total(key)) if key else None
             rank, was_computed = (v.rank, v.rank_kind == "computed") if v else (None, False)
         labels.append(str(year))
         values.append(rank)
@@ -45,7 +47,7 @@ def rank_history(engine, entity_id: str, years: set[int] | None = None) -> dict 
     notes = []
     if any(v is None for v in values):
         notes.append("空缺：2011–2014 年只公布前十名，该年未进前十")
-    tier = engine._tier_line("sc2021", entity_id)
+    tier = next(filter(None, (engine._tier_line(k, entity_id) for k in TIERS_ONLY)), None)
     if tier and (not years or 2021 in years):
         notes.append(f"2021 年只公布梯队：{tier}")
     return {"kind": "ranks", "title": f"{engine._name(entity_id)} 智慧城市评估总排名", "labels": labels,

@@ -24,6 +24,14 @@ class ReportFacts:
     other_edition: str | None = None  # the same evaluation's other year
     scopes: dict[str, str] = field(default_factory=dict)  # group name as parsed → ranking scope in the store
     category_tables: bool = False  # categories (市辖区, 区县 …) have tables of their own, ranked separately
+    tier_prefix: str = ""  # how a tier is named: 数字经济 + 新一线 + 城市
+    part_ranks: bool = True  # the parts of the total are ranked (gw2020 prints its indices without ranks)
+    part_unit: str = "得分"  # what the parts are: 得分, 指数
+    selection: str = ""  # how the report chose its cities, when it says so
+    extra_scopes: tuple[str, ...] = ()  # categories evaluated besides the cities counted in entity_count
+    list_parts: bool = False  # a question about its indicators lists the level-2 ones too
+    circle_names: dict[str, str] = field(default_factory=dict)  # a cluster's name in this report (粤港澳大湾区 → 珠三角)
+    parts_per_city: bool = True  # the parts of the total are published for every city (各项得分)
 
 
 REPORTS: dict[str, ReportFacts] = {
@@ -37,12 +45,15 @@ REPORTS: dict[str, ReportFacts] = {
                           other_edition="sc2015"),
     "gw2020": ReportFacts(
         "gw2020", "2020 政府网站绩效评估", "website", "政府网站", ranking="dense", category_tables=True,
+        part_ranks=False, part_unit="指数",
         scopes={"地级市": "地市", "省会城市": "省会城市", "副省级城市": "副省级城市", "直辖市": "直辖市",
                 "省/自治区": "省/自治区", "区县": "区县"}),
-    "de2020": ReportFacts("de2020", "2020 城市数字经济指数", "digital", "数字经济", tier_kind="数字经济",
-                          category_tables=True, scopes={"市辖区": "市辖区", "县市": "县市"}),
+    "de2020": ReportFacts("de2020", "2020 城市数字经济指数", "digital", "数字经济", tier_kind="数字经济", parts_per_city=False,
+                          category_tables=True, scopes={"市辖区": "市辖区", "县市": "县市"}, tier_prefix="数字经济",
+                          extra_scopes=("市辖区", "县市")),
     "sc2021": ReportFacts("sc2021", "2021 智慧城市调查评估", "smart", "", per_city_numbers=False, ranking="none",
-                          tier_kind="梯队", circle_type="circle"),
+                          tier_kind="梯队", circle_type="circle", selection="选取 2020 年 GDP 排名前 50 的城市",
+                          list_parts=True, circle_names={"粤港澳大湾区": "珠三角"}, parts_per_city=False),
 }
 
 LABEL = {key: facts.label for key, facts in REPORTS.items()}
@@ -51,4 +62,7 @@ SCOPE = {(key, name): scope for key, facts in REPORTS.items() for name, scope in
 TIER_REPORT = {"一线": "de2020", "新一线": "de2020", "二线": "de2020", "三线": "de2020", "四线": "de2020",
                "领军": "sc2021", "先锋": "sc2021", "探索": "sc2021"}
 HISTORY_YEARS = {2011, 2012, 2013, 2014}
+HISTORY_REPORT = next(key for key, facts in REPORTS.items() if facts.history)  # holds the 2011–2014 top tens
+EDITIONS = [key for key, facts in REPORTS.items() if facts.other_edition]  # one evaluation's editions, oldest first
+TIERS_ONLY = [key for key, facts in REPORTS.items() if facts.tier_kind and not facts.per_city_numbers]
 REPORT_YEARS = {2015, 2016, 2020, 2021}
