@@ -9,6 +9,7 @@ listed in Reply.facts.
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 
 from bot import explain, followups, more_charts
 from bot.answer_about import AboutAnswers
@@ -46,6 +47,8 @@ class Engine(Interpreter, CityAnswers, ListAnswers, GroupAnswers, AboutAnswers):
             log.exception("failed to answer %r", text[:200])
             self.errors += 1
             reply = Reply(f"抱歉，这个问题我暂时答不了。{HINT}", "no_data", frame.intent or "unknown")
+        if reply.context is None and reply.status == "out_of_scope" and frame.entity_ids:
+            reply.context = replace(ctx or Context(), entities=frame.entity_ids, focus=frame.entity_ids)  # 它 = 昆明
         if reply.context is None:
             reply.context = ctx if reply.status in ("clarify", "out_of_scope") else self._context(frame)
         if reply.context is not ctx:

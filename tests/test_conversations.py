@@ -1,0 +1,86 @@
+"""Follow-ups as edits of the previous question: a corpus of conversations, each turn's full reading.
+
+Every turn is asked in the context the previous answer left (as a chat does) and must be read as
+written (the query tree, nlu.query `show()`) and answered with the status given.  The last column
+names a value the answer must carry, checked against the store rather than written here.
+"""
+from __future__ import annotations
+
+import pytest
+
+CONVERSATIONS = {
+    "change between the two years just asked": [
+        ("常州2015年总分多少", "Value(常州 2015 总分)", "ok"),
+        ("那2016年呢", "Value(常州 2016 总分)", "ok"),
+        ("涨了多少分", "Change(常州 2015 2016 总分)", "ok"),
+    ],
+    "两个 reaches back to the last two cities": [
+        ("嘉兴2015智慧服务排名", "Rank(嘉兴 2015 智慧服务/智慧民生)", "ok"),
+        ("湖州呢", "Rank(湖州 2015 智慧服务/智慧民生)", "ok"),
+        ("两个差多少", "Compare(湖州 嘉兴 2015 智慧服务/智慧民生, diff=True)", "ok"),
+    ],
+    "这个榜 is the last answer's table; a filter of the whole set carries on": [
+        ("滨江区数字经济排名", "Rank(滨江区（杭州） de2020 总分)", "ok"),
+        ("浙江有几个区进了这个榜", "Count(InGroup(Cities(de2020 总分 admin_level:市辖区), province:浙江))", "ok"),
+        ("最高的是哪个", "Nth(InGroup(Cities(de2020 总分 admin_level:市辖区), province:浙江), k=1)", "ok"),
+    ],
+    "a filter of a top list is a side question": [
+        ("2016年总分前十", "Top(Cities(2016 总分), n=10)", "ok"),
+        ("前十里有哪些是广东的", "Members(InGroup(Top(Cities(2016 总分), n=10), province:广东))", "ok"),
+        ("第十二名呢", "Nth(Cities(2016 总分), k=12)", "ok"),
+    ],
+    "a list question naming nothing reads the previous list; 它 is its answer": [
+        ("数字经济前五", "Top(Cities(de2020 总分), n=5)", "ok"),
+        ("第十七名是谁", "Nth(Cities(de2020 总分), k=17)", "ok"),
+        ("它是几线", "Tier(福州 de2020)", "ok"),
+    ],
+    "a clarify keeps its candidates; the next turn's report settles them": [
+        ("吉林排名", "Rank()", "clarify"),
+        ("数字经济的", "Rank(de2020 总分)", "ok"),
+    ],
+    "a city alone stays in the conversation's table": [
+        ("2015年基础网络建设水平前五", "Top(Cities(2015 基础网络建设水平), n=5)", "ok"),
+        ("温州排第几", "Rank(温州 2015 基础网络建设水平)", "ok"),
+    ],
+    "a group mean stays in the conversation's report": [
+        ("2015年华南地区前三", "Top(Cities(2015 region:华南), n=3)", "ok"),
+        ("华南地区平均分是多少", "Mean(2015 region:华南)", "ok"),
+    ],
+    "在安徽排第几 ranks the city just asked about inside its province": [
+        ("合肥2015年总分排名", "Rank(合肥 2015 总分)", "ok"),
+        ("在安徽排第几", "Rank(合肥 2015 总分 province:安徽)", "ok"),
+    ],
+    "a city with a request about something else": [
+        ("昆明有什么好吃的", "Unclear(off_topic)", "out_of_scope"),
+        ("那它的数字经济排名呢", "Rank(昆明 de2020 总分)", "ok"),
+    ],
+}
+
+
+@pytest.mark.parametrize("name", list(CONVERSATIONS))
+def test_conversation_reads_every_turn_as_written(engine, name):
+    ctx = None
+    for question, reading, status in CONVERSATIONS[name]:
+        reply = engine.answer(question, ctx, follow_ups=False)
+        assert (reply.query, reply.status) == (reading, status), (question, reply.text)
+        ctx = reply.context
+
+
+def test_change_states_the_difference_of_the_printed_totals(engine, store):
+    ctx = None
+    for question in ("常州2015年总分多少", "那2016年呢", "涨了多少分"):
+        reply = engine.answer(question, ctx, follow_ups=False)
+        ctx = reply.context
+    city = next(e.id for e in store.entities() if e.name == "常州")
+    old, new = (store.value(k, city, "总分") for k in ("sc2015", "sc2016"))
+    diff = f"{new.value - old.value:.2f}".rstrip("0").rstrip(".")
+    assert f"分数提高 {diff}" in reply.text and f"第{old.rank}→第{new.rank}名" in reply.text
+
+
+def test_rank_inside_a_province_counts_the_provinces_cities_above(engine, store):
+    reply = engine.answer("南京在江苏2016年排第几", follow_ups=False)
+    city = next(e.id for e in store.entities() if e.name == "南京")
+    mine = store.value("sc2016", city, "总分")
+    above = [v for v in store.table("sc2016", "总分") if store.entity(v.entity_id).province == "江苏"
+             and v.value > mine.value]
+    assert f"排第{len(above) + 1}（全表第{mine.rank}名）" in reply.text
