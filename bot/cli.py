@@ -23,6 +23,7 @@ from bot import misses
 from bot.engine import Engine
 from bot.reply import Reply
 from nlu.context import Context
+from nlu.rules import help_examples
 from store.query import open_store
 
 MAX_CHATS = 10_000  # conversations `ask --jsonl` remembers; the least recently used is forgotten first
@@ -33,12 +34,7 @@ QUIT = {"退出", "exit", "quit", "/quit", "/exit", "q"}
 HELP = {"/help", "help", "/帮助", "帮助", "?", "？"}
 EXPLAIN = {"/explain", "/理解"}
 BAD = {"/bad", "/不对", "👎"}
-HELP_EXAMPLES = [  # one per kind of question, as in the README's table
-    ("排名", "无锡2015智慧管理排名"), ("得分", "大连2015年加分项"), ("对比", "杭州 宁波 智慧经济 哪个强"),
-    ("平均分", "2015年华东地区平均分"), ("前几名", "数字经济前十"), ("筛选", "2015年总分70分以上的城市"),
-    ("各项得分", "上海2015年智慧城市各项得分"), ("历年变化", "北京历届排名"), ("分级", "南京是数字经济几线城市"),
-    ("报告本身", "2015年评估了多少个城市"),
-]
+HELP_EXAMPLES = help_examples()  # one per kind of question: the rules' own first examples
 HISTORY_LENGTH = 1000
 
 

@@ -51,6 +51,7 @@ from bot.reply import LABEL, Reply
 from bot.settings import Settings, SettingsError, load
 from bot.throttle import Throttle
 from nlu.context import Context
+from nlu.rules import help_examples
 from store.query import StoreError, open_store
 
 log = logging.getLogger("cityq")
@@ -60,12 +61,7 @@ ALLOWED_UPDATES = [Update.MESSAGE, Update.EDITED_MESSAGE, Update.CALLBACK_QUERY,
 CHARTS = ThreadPoolExecutor(max_workers=1, thread_name_prefix="charts")  # pyplot is not thread-safe: one at a time
 EXPIRED = "这个按钮已过期，请重新提问。"
 EXAMPLES = ["无锡2015智慧管理排名", "数字经济前十", "南京是数字经济几线城市"]
-HELP_EXAMPLES = [
-    ("排名", "无锡2015智慧管理排名"), ("得分", "常州2015数据开放服务水平得分"), ("对比", "杭州和宁波智慧经济哪个强"),
-    ("平均", "2015年华东地区平均分"), ("榜单", "数字经济前十"), ("筛选", "2015年总分70分以上的城市"),
-    ("各项", "上海2015年各项得分"), ("历届", "北京历届排名"), ("梯队", "南京是数字经济几线城市"),
-    ("报告", "2015年评估了多少个城市"),
-]
+HELP_EXAMPLES = help_examples()  # the rules' own first examples, as /help in the console
 FEEDBACK = {"up": "👍", "down": "👎", "why": "🔍 我的理解"}  # callback item → label of the row under an answer
 COMMANDS = [("start", "开始"), ("help", "能问什么"), ("reports", "五份报告"), ("about", "数据来源")]
 MAX_MESSAGE = 500

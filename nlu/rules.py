@@ -42,6 +42,7 @@ class Rule:
     absent: tuple[str, ...] = ()  # slots that must be absent
     kind: str = ""  # Meta / SmallTalk kind
     weak: bool = False  # guessed from slots alone: a follow-up may keep the previous operation
+    help: str = ""  # the kind of question, when /help and the README show this rule's first example
 
     def matches(self, have: set[str], words: str) -> bool:
         if any(s not in have for s in self.needs) or any(s in have for s in self.absent):
@@ -103,14 +104,14 @@ RULES: tuple[Rule, ...] = (
          examples=(("城市群数字经济的加权得分是怎么算的", "Meta(method, de2020 总分)"),)),
     Rule("count", "Meta", kind="count", absent=("entity", "group", "bound", "indicator", "n", "position"),
          words=r"(?:评估|评|参评|入评|覆盖|包括|包含|选取|选)了?(?:多少|几)个?(?:城市|个)|多少个城市|几个城市|多少城市",
-         examples=(("2015年评估了多少个城市", "Meta(count, 2015)"), ("2016年一共评了多少个城市", "Meta(count, 2016)"))),
+         help="报告本身", examples=(("2015年评估了多少个城市", "Meta(count, 2015)"), ("2016年一共评了多少个城市", "Meta(count, 2016)"))),
     Rule("cities", "Meta", kind="cities", absent=("entity", "group", "bound"),
          words=r"(?:评估|评|选取|选)了?哪些城市|哪些城市(?:参评|入选|被评估)|评估对象|评估范围",
          examples=(("2021年评估了哪些城市", "Meta(cities, 2021)"),)),
     Rule("contains", "Meta", kind="contains", needs=("named_thing",), absent=("entity", "bound", "n", "position"),
          words=r"包括|包含|含有|由|分为|下设|有哪些|包含什么|包括什么|包括啥|包含啥|是什么意思|指什么|什么意思|考察什么|考察哪些|"
                r"考察啥|看什么|由什么组成|下面有|含什么|是什么|是啥|有啥|怎么算|如何计算|计算方法|怎么计算|怎么得出",
-         examples=(("智慧基础设施包括哪些二级指标", "Meta(contains, 智慧基础设施)"), ("平台统一度包括啥", "Meta(contains, 平台统一度)"),
+         help="指标含义", examples=(("智慧基础设施包括哪些二级指标", "Meta(contains, 智慧基础设施)"), ("平台统一度包括啥", "Meta(contains, 平台统一度)"),
                    ("加分项考察什么", "Meta(contains, 加分项)"),
                    ("数字经济指数的一级指标是什么", "Meta(indicators, de2020 总分)"),
                    ("数字经济指数怎么算", "Meta(indicators, de2020 总分)"))),
@@ -130,12 +131,12 @@ RULES: tuple[Rule, ...] = (
          examples=(("都有哪些报告可以查", "Meta(reports)"),)),
     # --- lists of cities ----------------------------------------------------------------------
     Rule("group_ranking", "GroupMeans", needs=("kind",), absent=("one_city", "bound"), words=MEAN_WORDS,
-         examples=(("2015年省份平均分倒数第一", "Nth(GroupMeans(2015, province), k=1, bottom=True)"),
+         help="各组排名", examples=(("2015年省份平均分倒数第一", "Nth(GroupMeans(2015, province), k=1, bottom=True)"),
                    ("2015年哪个地区平均分最高", "Nth(GroupMeans(2015, region), k=1)"),
                    ("数字经济各城市群平均得分排名", "GroupMeans(de2020 总分, cluster)"),
                    ("16年各省智慧经济平均分前五", "Top(GroupMeans(2016 智慧经济, province), n=5)"))),
     Rule("mean_of_group", "Mean", words=MEAN_WORDS, unless=r"几线|梯队|什么线",
-         examples=(("2015年华东地区平均分", "Mean(2015 region:华东)"), ("江苏参评城市2015平均得分是多少", "Mean(江苏省 2015)"),
+         help="平均分", examples=(("2015年华东地区平均分", "Mean(2015 region:华东)"), ("江苏参评城市2015平均得分是多少", "Mean(江苏省 2015)"),
                    ("2021长三角经济圈平均指数比全国高多少", "Mean(2021 cluster:长三角, Mean(2021))"),
                    ("浙江省2015平均分排第几", "Mean(浙江省 2015, ranked=True)"),
                    ("金融数字化Top10城市平均多少分", "Mean(金融数字化 top:Top10)"),
@@ -149,20 +150,20 @@ RULES: tuple[Rule, ...] = (
          examples=(("长三角包括哪些城市", "Members(InGroup(Cities(), cluster:长三角))"),
                    ("2015年浙江有哪些城市参评", "Members(InGroup(Cities(2015), province:浙江))"))),
     Rule("tier", "Tier", words=TIER_WORDS, unless=r"哪些城市|有哪些|名单", absent=("n", "position"),
-         examples=(("南京是数字经济几线城市", "Tier(南京 de2020 总分)"), ("临沂2021年是什么城市", "Tier(临沂 2021)"),
+         help="分级", examples=(("南京是数字经济几线城市", "Tier(南京 de2020 总分)"), ("临沂2021年是什么城市", "Tier(临沂 2021)"),
                    ("宝鸡和泰安数字经济分别几线", "Each(Tier(宝鸡 de2020 总分), Tier(泰安 de2020 总分))"))),
     Rule("trend", "Change", needs=("entity",), words=TREND_WORDS,
-         examples=(("北京历届排名", "Change(北京)"), ("广州15年到16年排名变化", "Change(广州 2015 2016)"),
+         help="历年变化", examples=(("北京历届排名", "Change(北京)"), ("广州15年到16年排名变化", "Change(广州 2015 2016)"),
                    ("徐州从2015到2016排名上升了多少位", "Change(徐州 2015 2016)"))),
     Rule("trend_years", "Change", needs=("entity", "years2", "one_city"),
          examples=(("无锡智慧基础设施2014和2015对比", "Change(无锡 2014 2015 智慧基础设施)"),)),
     Rule("count_where", "Count", needs=("bound",), words=r"几个|多少个|多少城市|有多少|数量|几座|几家|多少家",
-         examples=(("2016年减分项为0的城市有几个", "Count(Where(Cities(2016 减分项), =0))"),
+         help="计数", examples=(("2016年减分项为0的城市有几个", "Count(Where(Cities(2016 减分项), =0))"),
                    ("2015年一共有几个城市总分超过60", "Count(Where(Cities(2015 总分), >60))"),
                    ("2016年减分项扣了2分的城市有几个", "Count(Where(Cities(2016 减分项), =-2))"),
                    ("16年没被扣分的城市有几个", "Count(Where(Cities(2016 减分项), =0))"))),
     Rule("where", "Where", needs=("bound",),
-         examples=(("2015年总分70分以上的城市", "Where(Cities(2015 总分), >=70)"),
+         help="筛选", examples=(("2015年总分70分以上的城市", "Where(Cities(2015 总分), >=70)"),
                    ("数字经济介于60和70之间", "Where(Cities(de2020 总分), >=60 <=70)"))),
     Rule("off_topic", "Unclear", kind="off_topic", needs=("entity", "unread"),
          absent=("named_thing", "year", "group", "pronoun", "n", "position", "bound"),
@@ -170,11 +171,11 @@ RULES: tuple[Rule, ...] = (
          examples=(("帮我订一张去成都的机票", "Unclear(off_topic)"), ("杭州明天下雨吗", "Unclear(off_topic)"), ("宁波到舟山怎么走", "Unclear(off_topic)"),
                    ("长治有什么好吃的", "Unclear(off_topic)"))),
     Rule("compare", "Compare", needs=("entities2",), unless=TIER_WORDS,
-         examples=(("杭州 宁波 智慧经济 哪个强", "Compare(杭州 宁波 智慧经济)"), ("2016 大连 vs 沈阳 总分", "Compare(大连 沈阳 2016 总分)"))),
+         help="对比", examples=(("杭州 宁波 智慧经济 哪个强", "Compare(杭州 宁波 智慧经济)"), ("2016 大连 vs 沈阳 总分", "Compare(大连 沈阳 2016 总分)"))),
     Rule("compare_follow", "Compare", needs=("follow",), words=COMPARE_WORDS, absent=("n", "position"),
          examples=(("和常熟差多少", "Compare(常熟市, diff=True)"),)),
     Rule("profile", "Profile", needs=("entity",), words=PROFILE_WORDS, unless=RANK_WORDS,
-         examples=(("上海2015年各项得分", "Profile(上海 2015)"), ("介绍下无锡2015年智慧城市情况", "Profile(无锡 2015 smart)"),
+         help="各项得分", examples=(("上海2015年各项得分", "Profile(上海 2015)"), ("介绍下无锡2015年智慧城市情况", "Profile(无锡 2015 smart)"),
                    ("宁波智慧基础设施的三个二级指标2015得分", "Profile(宁波 2015 智慧基础设施)"))),
     Rule("profile_data", "Profile", needs=("entity",), absent=("indicator",), words=r"数据|资料|信息|档案",
          unless=RANK_WORDS, examples=(("给我看看南山区的数据", "Profile(南山区)"),)),
@@ -184,25 +185,33 @@ RULES: tuple[Rule, ...] = (
          unless=RANK_WORDS + r"|哪些|有谁|前|名单|最|第一|冠军|谁",
          examples=(("长三角城市群数字经济得分", "Mean(de2020 总分 cluster:长三角)"),)),
     Rule("nth", "Nth", needs=("position",), absent=("one_city",),
-         examples=(("数字经济第31名是谁", "Nth(Cities(de2020 总分), k=31)"), ("数字经济倒数第二", "Nth(Cities(de2020 总分), k=2, bottom=True)"),
+         help="第几名", examples=(("数字经济第31名是谁", "Nth(Cities(de2020 总分), k=31)"), ("数字经济倒数第二", "Nth(Cities(de2020 总分), k=2, bottom=True)"),
                    ("2015智慧经济倒数第一", "Nth(Cities(2015 智慧经济), k=1, bottom=True)"),
                    ("数字经济排名第50到55名是哪些城市", "Nth(Cities(de2020 总分), k=50, last=55)"))),
     Rule("top", "Top", absent=("one_city",), needs=("list_asked",),
-         examples=(("2015年前十名", "Top(Cities(2015), n=10)"), ("2016倒数五名", "Top(Cities(2016), n=5, bottom=True)"),
+         help="前几名", examples=(("2015年前十名", "Top(Cities(2015), n=10)"), ("2016倒数五名", "Top(Cities(2016), n=5, bottom=True)"),
                    ("广东哪些城市进了数字经济前30", "Members(InGroup(Top(Cities(de2020 总分), n=30), province:广东))"),
                    ("深圳有哪些区进了区县政府网站前100", "Members(InGroup(Top(Cities(gw2020 admin_level:区县), n=100), parent:深圳))"),
                    ("杭州有几个区进了区县政府网站前100", "Count(InGroup(Top(Cities(gw2020 admin_level:区县), n=100), parent:杭州))"),
                    ("苏州下辖的县市数字经济排名", "Top(InGroup(Cities(de2020 总分 admin_level:县市), parent:苏州), n=10)"))),
     Rule("value", "Value", needs=("entity",), words=VALUE_WORDS, unless=RANK_WORDS,
-         examples=(("2015年南昌智慧基础设施多少分", "Value(南昌 2015 智慧基础设施)"), ("羊城数字经济评分", "Value(广州 de2020 总分)"))),
+         help="得分", examples=(("2015年南昌智慧基础设施多少分", "Value(南昌 2015 智慧基础设施)"), ("羊城数字经济评分", "Value(广州 de2020 总分)"))),
     Rule("value_weak", "Value", needs=("entity", "indicator_or_total"), unless=RANK_WORDS, weak=True,
          examples=(("北京市政府网站数据开放指数", "Value(北京 gw2020 数据开放指数)"),
                    ("无锡，，2015 ， 智慧经济？？", "Value(无锡 2015 智慧经济)"))),
     Rule("rank", "Rank", needs=("entity",), words=RANK_WORDS,
-         examples=(("无锡2015智慧管理排名", "Rank(无锡 2015 智慧管理/智慧治理)"), ("第六届评估里南宁排多少", "Rank(南宁 2016)"), ("舟山 能耗 排名 2015", "Rank(舟山 2015 经济产出能耗水平)"),
+         help="排名", examples=(("无锡2015智慧管理排名", "Rank(无锡 2015 智慧管理/智慧治理)"), ("第六届评估里南宁排多少", "Rank(南宁 2016)"), ("舟山 能耗 排名 2015", "Rank(舟山 2015 经济产出能耗水平)"),
                    ("合肥在安徽排第几", "Rank(合肥 province:安徽)"),
                    ("杭州在长三角数字经济排名", "Rank(杭州 de2020 总分 cluster:长三角)"),
                    ("仪征市在政府网站和数字经济两个报告里各排第几", "Each(Rank(仪征市 gw2020 总分), Rank(仪征市 de2020 总分))"))),
     Rule("rank_weak", "Rank", needs=("entity",), weak=True,
          examples=(("舟山", "Rank(舟山)"), ("2016 宁波", "Rank(宁波 2016)"))),
 )
+
+
+def help_examples() -> list[tuple[str, str]]:
+    """(kind, question) for /help and the README: the first example of every rule that has a help label."""
+    order = ("排名", "得分", "对比", "前几名", "第几名", "筛选", "计数", "平均分", "各组排名", "各项得分", "历年变化", "分级",
+             "指标含义", "报告本身")
+    shown = [(rule.help, rule.examples[0][0]) for rule in RULES if rule.help]
+    return sorted(shown, key=lambda kind_question: order.index(kind_question[0]) if kind_question[0] in order else len(order))
