@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import copy
+import re
 
 from bot.choose import EngineBase
 from bot.reply import HISTORY_YEARS, LABEL, Reply, fmt_number
@@ -338,10 +339,12 @@ class CityAnswers(EngineBase):
                              + ("（报告未印名次，按总分算出）" if v.rank_kind == "computed" else ""))
                 facts += [v.value_text, str(v.rank)]
                 editions.append(v)
+        premise = ""
         if len(editions) == 2:
             change, facts_of_change = _change_line(*editions)
             lines.append(change)
             facts += facts_of_change
+            premise = _premise(f.words, editions)
         if want is None or 2021 in want:
             tier = next(filter(None, (self._tier_line(k, entity_id) for k in TIERS_ONLY)), None)
             if tier:
@@ -350,8 +353,21 @@ class CityAnswers(EngineBase):
             return Reply(f"{name}没有可比的历届数据（历届前十名只列前十）。", "no_data", "trend", context=self._context(f))
         if len(history) == 0 and (want is None):
             lines.append("（2011–2014 年只公布了前十名，该城市未上榜）")
-        return Reply(f"{name}历届智慧城市评估：\n" + "\n".join(lines), "ok", "trend", facts=facts, context=self._context(f))
+        return Reply(f"{premise}{name}历届智慧城市评估：\n" + "\n".join(lines), "ok", "trend", facts=facts,
+                     context=self._context(f))
 
+
+
+def _premise(words: str, editions: list[Value]) -> str:
+    """「下降了多少」 about a city that rose: say so before the figures (the premise is corrected, not echoed)."""
+    old, new = editions
+    by_rank = bool(re.search(r"名|排|位", words)) and old.rank and new.rank
+    better = (old.rank - new.rank) if by_rank else ((new.value or 0) - (old.value or 0))
+    if re.search(r"降|跌|退步|下滑|后退|掉了", words) and better > 0:
+        return "其实没有下降，而是上升了。"
+    if re.search(r"升|涨|进步|提高|前进", words) and better < 0:
+        return "其实没有上升，而是下降了。"
+    return ""
 
 
 def _change_line(old: Value, new: Value) -> tuple[str, list[str]]:

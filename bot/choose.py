@@ -30,6 +30,7 @@ class EngineBase:
         return Context(intent=frame.intent, entities=frame.entity_ids, focus=focus or frame.entity_ids,
                        years=frame.years, report_keys=frame.report_keys, indicators=frame.indicators,
                        total=frame.total, groups=frame.groups, n=frame.n, position=frame.position, bottom=frame.bottom,
+                       position_last=frame.position_last,
                        builds=frame.builds, meta=frame.meta)
 
     def _off_topic(self, f: Frame) -> Reply | None:
@@ -147,6 +148,7 @@ class EngineBase:
             text = f"「{m.surface}」可能指：" + "、".join(lbl for _, lbl in labels) + "。请问是哪一个？"
             ctx = self._context(f)
             ctx.pending, ctx.pending_surface = [c for c, _ in labels], m.surface  # 「政府网站的」 may settle it
+            ctx.pending_kinds = [self.store.entity(c).kind for c, _ in labels]  # 「省那个」 too
             return Reply(text, "clarify", f.intent or "unknown", candidates=labels, ambiguous=m.surface, context=ctx)
         return None
 

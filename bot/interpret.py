@@ -164,6 +164,8 @@ class Interpreter(EngineBase):
         tier = next((g for t, g in f.groups if t == "tier"), None)
         if tier:
             keys = [TIER_REPORT[tier]]
+        if f.full_marks:  # 加分项拿满的城市: a report that prints the indicator's maximum
+            keys = sorted(keys, key=lambda k: not self._max(k, self._indicator(f, k)[0]))
         report = keys[0]
         if not self.catalogue(report).per_city_numbers:
             ids = [m.entity_id for _, g in self.store.groups(report, "tier") for m in self.store.members(report, "tier", g)]

@@ -50,6 +50,8 @@ class Context:
     table: list[str] = field(default_factory=list)  # [report, scope] of the one table the last answer read
     pending: list[str] = field(default_factory=list)  # candidates of a name the last answer asked about (吉林省 / 吉林市)
     pending_surface: str = ""
+    pending_kinds: list[str] = field(default_factory=list)  # the candidates' kinds (province, city …), same order
+    position_last: int | None = None  # the last place of a range the last answer listed (第11–15名)
 
     def remember(self, before: Context | None, keep: int = 4) -> Context:
         """Carry the cities talked about in earlier turns into this turn's context."""
@@ -83,6 +85,23 @@ def own_operation(words: str) -> str | None:
     return None
 
 
+PICK_BY_KIND = (("省", ("province",)), ("区|县", ("district", "county")), ("市|城市", ("city", "municipality", "prefecture")))
+PICK_BY_ORDER = (("第一个|前一个|前者|头一个", 0), ("第二个|后一个|后者", 1), ("第三个", 2))
+
+
+def _pick(ctx: Context, words: str) -> list[str]:
+    """The candidates a reply to a clarify leaves: 省那个 → the province, 第二个 → the second; else all."""
+    for pattern, index in PICK_BY_ORDER:
+        if re.search(pattern, words) and index < len(ctx.pending):
+            return [ctx.pending[index]]
+    kinds = ctx.pending_kinds if len(ctx.pending_kinds) == len(ctx.pending) else []
+    for pattern, wanted in PICK_BY_KIND:
+        chosen = [c for c, k in zip(ctx.pending, kinds) if k in wanted]
+        if re.search(pattern, words) and len(chosen) == 1:
+            return chosen
+    return list(ctx.pending)
+
+
 def _entity_mentions(ids: list[str]) -> list[Mention]:
     return [Mention("", -1, -1, [i], "context") for i in ids]
 
@@ -109,8 +128,10 @@ def apply(frame: Frame, ctx: Context | None) -> Frame:
             frame.groups = frame.groups + [("admin_level", scope)]
         frame.follow_up = True
     if ctx.pending and not has_names and not frame.pronoun:  # 吉林排名 → which one? → 政府网站的: the one it has
-        frame.mentions = [Mention(ctx.pending_surface, -1, -1, list(ctx.pending), "context")]
+        frame.mentions = [Mention(ctx.pending_surface, -1, -1, _pick(ctx, frame.words), "context")]
         frame.follow_up, has_names = True, True
+        if any(re.search(pattern, frame.words) for pattern, _ in PICK_BY_ORDER):  # 第二个 picks, it is no position
+            frame.position = frame.n = frame.builds = frame.intent = None
     asks_compare = bool(COMPARE_ASKED.search(frame.words))
     pair = ctx.entities if len(ctx.entities) >= 2 else ctx.recent[:2]
     if not has_names and (frame.plural or asks_compare) and len(pair) >= 2:
@@ -124,6 +145,13 @@ def apply(frame: Frame, ctx: Context | None) -> Frame:
         frame.groups, frame.pronoun, frame.follow_up = list(ctx.groups), False, True  # 它包括哪些城市 (珠三角)
         if frame.intent in (None, "rank", "lookup") or frame.weak_intent:
             _continue(frame, "meta", "Members", "members")
+    if frame.more is not None and not has_names:  # 再往后几名: the places after the list just shown
+        shown = ctx.position_last or (ctx.n if ctx.position is None else ctx.position)
+        if shown:
+            count = frame.more or (ctx.n if ctx.position is None and ctx.n else 5)
+            frame.position, frame.position_last, frame.bottom = shown + 1, shown + count, ctx.bottom
+            _continue(frame, "top", "Nth")
+            frame.follow_up = True
     has_slots = has_names or frame.years or frame.indicators or frame.total or frame.groups or frame.report_keys \
         or frame.n or frame.position or frame.pronoun or frame.follow_up or bool(re.search(CHANGE_WORDS, frame.words))
     if not has_slots:  # "hello", "谢谢": nothing to carry over
@@ -167,4 +195,5 @@ def apply(frame: Frame, ctx: Context | None) -> Frame:
         frame.groups = list(ctx.groups)
     if frame.intent == "top" and frame.n is None and frame.position is None:
         frame.n, frame.position, frame.bottom = ctx.n, ctx.position, ctx.bottom
+        frame.position_last = ctx.position_last
     return frame

@@ -28,6 +28,7 @@ _LAST_N_RE = re.compile(rf"(?:倒数\s*前|最后|后)\s*{NUM}\s*(?:名|位|个)
 _LAST_N2_RE = re.compile(rf"倒数\s*(?!第){NUM}\s*(?:名|位|个|座|城市)")
 _LAST_K_RE = re.compile(rf"倒数\s*第?\s*{NUM}?\s*(?:名|位)?")
 _KTH_RE = re.compile(rf"(?:第|no\.?|#)\s*{NUM}\s*(?:名|位)?")
+_MORE_RE = re.compile(rf"(?:再往后|往后|再往下|往下|接下来|接着往后|后面|再后面)\s*的?\s*{NUM}?\s*(?:几)?\s*(?:名|位|个)")
 _RANGE_RE = re.compile(rf"第\s*{NUM}\s*(?:名|位)?\s*(?:到|至|-|~|～|—)\s*第?\s*{NUM}\s*(?:名|位)")
 _EDITION_RE = re.compile(rf"第\s*{NUM}\s*届")
 _FIRST_RE = re.compile(r"最高|最好|榜首|冠军|排名最前|最靠前|最前面|最强|头名|状元")
@@ -96,6 +97,10 @@ def _numbers(frame: Frame, text: str) -> None:
     m = _TOP_RE.search(t)
     if m:
         frame.n = int(cn_to_int(m[1]) or 0) or None
+    more = _MORE_RE.search(t)
+    if more:  # 再往后五名: the places after the last list (read with the context)
+        frame.more = int(cn_to_int(more[1]) or 0) if more[1] else 0
+        return _bounds(frame, t)
     m = _LAST_N_RE.search(t) or _LAST_N2_RE.search(t)
     if m:
         frame.bottom, frame.n = True, int(cn_to_int(m[1]) or 0) or None

@@ -50,6 +50,19 @@ CONVERSATIONS = {
         ("合肥2015年总分排名", "Rank(合肥 2015 总分)", "ok"),
         ("在安徽排第几", "Rank(合肥 2015 总分 province:安徽)", "ok"),
     ],
+    "再往后几名 lists the places after the list just shown": [
+        ("数字经济前十", "Top(Cities(de2020 总分), n=10)", "ok"),
+        ("再往后几名", "Nth(Cities(de2020 总分), k=11, last=20)", "ok"),
+        ("再往后五名", "Nth(Cities(de2020 总分), k=21, last=25)", "ok"),
+    ],
+    "a reply to a clarify picks by kind or order": [
+        ("龙城排名", "Rank()", "clarify"),
+        ("第二个", "Rank(常州)", "ok"),
+    ],
+    "省那个 picks the province": [
+        ("吉林排名", "Rank()", "clarify"),
+        ("省那个", "Rank(吉林省)", "ok"),
+    ],
     "a city with a request about something else": [
         ("昆明有什么好吃的", "Unclear(off_topic)", "out_of_scope"),
         ("那它的数字经济排名呢", "Rank(昆明 de2020 总分)", "ok"),
@@ -84,3 +97,8 @@ def test_rank_inside_a_province_counts_the_provinces_cities_above(engine, store)
     above = [v for v in store.table("sc2016", "总分") if store.entity(v.entity_id).province == "江苏"
              and v.value > mine.value]
     assert f"排第{len(above) + 1}（全表第{mine.rank}名）" in reply.text
+
+
+def test_a_false_premise_is_corrected_before_the_figures(engine):
+    reply = engine.answer("徐州2016年排名下降了多少", follow_ups=False)
+    assert reply.text.startswith("其实没有下降，而是上升了。") and "名次上升" in reply.text
