@@ -313,9 +313,14 @@ class CityAnswers(EngineBase):
             l1 = next((c for c in indicator_asked if self._indicator_in(HISTORY_REPORT, c)), None)
             for y in (2014, 2015):
                 v = self.store.value(HISTORY_REPORT, entity_id, l1, "前十", year=y, measure="rate") if l1 else None
+                full = self.store.value(HISTORY_REPORT, entity_id, l1) if l1 and y == self.store.report(HISTORY_REPORT).year else None
                 if v:
                     lines.append(f"{y} 年{l1}：第{v.rank}名，得分率 {v.value_text}")
                     facts += [v.value_text, str(v.rank)]
+                elif full and full.rank:  # outside the printed top ten, ranked in the full table
+                    rate = f"，得分率 {full.rate_text}" if full.rate_text else ""
+                    lines.append(f"{y} 年{l1}：未进前十名；全表第{full.rank}名{rate}（{full.table}）")
+                    facts += [str(full.rank)] + ([full.rate_text] if full.rate_text else [])
                 else:
                     lines.append(f"{y} 年{l1}：未进前十名")
             src = "来源：2015 年报告·2014 年与 2015 年前十名对比表（只列前十）"
