@@ -28,6 +28,7 @@ os.environ.setdefault("PYPINYIN_NO_PHRASES", "1")  # single-character readings: 
 from pypinyin import Style, lazy_pinyin, pinyin  # noqa: E402
 from pypinyin import __version__ as PYPINYIN_VERSION  # noqa: E402
 
+from nlu.normalize import basic
 from store import gazetteer
 from store.query import Store
 
@@ -183,8 +184,9 @@ class Lexicon:
         self.tokenizer = _tokenizer(list(self.surfaces) + sorted(FUNCTION_WORDS))
 
     def _add(self, surface: str, sense: Sense) -> None:
-        if sense not in self.surfaces[surface]:
-            self.surfaces[surface].append(sense)
+        for form in dict.fromkeys((surface, basic(surface) or surface)):  # as a question reads after normalising
+            if sense not in self.surfaces[form]:  # (信息（数据）资源标准规范 → 信息数据资源标准规范)
+                self.surfaces[form].append(sense)
 
     def _entities(self, store: Store) -> None:
         by_name: dict[str, list[str]] = defaultdict(list)

@@ -3,7 +3,8 @@
 For each (report, entity, indicator) the store holds a score for, four questions are
 generated from the store itself — score with the year, rank with the year, without
 the year (the report named by its keyword where it has one), words separated by
-spaces — and the answer must carry the value as printed.
+spaces — and the answer must carry the value as printed.  Every average a report prints in its
+text (regions, provinces, clusters, industries, Top10 means …) is asked for two ways as well.
 
     python scripts/sweep.py              # every value (about 8,000 × 4 questions), prints the figures
     python scripts/sweep.py --sample 50  # a fixed sample (what the test suite runs)
@@ -59,6 +60,22 @@ def spaced(words: str) -> str:
     return " ".join(words[i : i + 2] for i in range(0, len(words), 2))
 
 
+def printed_targets(store: Store) -> list[tuple[str, str, str, str]]:
+    """(report, subject, indicator, value as printed) for every average the reports print in their text."""
+    return [(rep.key, st.subject, st.indicator, st.value_text) for rep in store.reports()
+            for st in store.stats(rep.key) if st.kind in ("mean", "weighted_mean")]
+
+
+def printed_phrasings(store: Store, report: str, subject: str, indicator: str) -> list[str]:
+    """Two ways to ask for a printed average: 2015年华东地区智慧经济平均分 · 2015年华东地区的智慧经济平均是多少."""
+    kind, _, name = subject.partition(":")
+    group = {"region": name + "地区", "circle": name + "经济圈"}.get(kind, name) if name else \
+        {"全部": "", "Top10": "Top10城市"}.get(kind, kind)
+    shown = "" if indicator == store.total_indicator(report) else indicator
+    year = f"{store.report(report).year}年{REPORTS[report].keyword}"
+    return [f"{year}{group}{shown}平均分", f"{year}{group}的{shown or '总分'}平均是多少"]
+
+
 def run(sample: int | None = None, seed: int = 7, store: Store | None = None) -> dict:
     store = store or open_store()
     engine = Engine(store)
@@ -72,10 +89,17 @@ def run(sample: int | None = None, seed: int = 7, store: Store | None = None) ->
         name = name_of(store, entity_id, unique)
         for question in phrasings(store, report, name, indicator):
             asked += 1
-            reply = engine.answer(question)
+            reply = engine.answer(question, follow_ups=False)
             if value_text not in reply.text:
                 misses.append((question, value_text, reply.text[:120]))
-    return {"values": len(items), "questions": asked, "missed": len(misses), "misses": misses,
+    printed = printed_targets(store)
+    for report, subject, indicator, value_text in printed:  # every printed average too (a few hundred)
+        for question in printed_phrasings(store, report, subject, indicator):
+            asked += 1
+            reply = engine.answer(question, follow_ups=False)
+            if value_text not in reply.text:
+                misses.append((question, value_text, reply.text[:120]))
+    return {"values": len(items), "printed": len(printed), "questions": asked, "missed": len(misses), "misses": misses,
             "seconds": time.perf_counter() - started, "errors": engine.errors}
 
 
@@ -86,7 +110,7 @@ def main() -> int:
     args = ap.parse_args()
     got = run(args.sample)
     share = 100.0 * (got["questions"] - got["missed"]) / max(got["questions"], 1)
-    print(f"{got['values']} values, {got['questions']} questions, {got['missed']} missed ({share:.1f}% reached), "
+    print(f"{got['values']} values and {got['printed']} printed averages, {got['questions']} questions, {got['missed']} missed ({share:.1f}% reached), "
           f"{got['errors']} engine errors, {got['seconds']:.1f} s")
     for question, value, answer in got["misses"][: args.show]:
         print(f"  {question}  want {value}  got: {answer}")
