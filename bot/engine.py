@@ -77,7 +77,7 @@ class Engine(Interpreter, CityAnswers, ListAnswers, GroupAnswers, AboutAnswers):
         if f.problem == "empty":
             return Reply("没看懂这条消息。" + HINT, "out_of_scope", "unknown")
         if f.pronoun and not f.mentions:
-            return Reply("「它」指的是哪个城市？请直接说城市名，比如「无锡的总分」。", "clarify", f.intent or "unknown")
+            return Reply("指的是哪个城市？请直接说城市名，比如「无锡的总分」。", "clarify", f.intent or "unknown")
         if f.intent is None:
             if f.unknown_places:
                 return self._not_evaluated(f, f.unknown_places[0], f.intent or "rank")

@@ -41,4 +41,4 @@ def bound_text(low, high, low_inclusive, high_inclusive, full_marks) -> str:
         parts.append(f"{fmt_number(low)} 分{'及以上' if low_inclusive else '以上（不含）'}")
     if high is not None:
         parts.append(f"{fmt_number(high)} 分{'及以下' if high_inclusive else '以下（不含）'}")
-    return "、".join(parts) + "的"
+    return "、".join(parts) + "的" if parts else ""

@@ -20,7 +20,7 @@ from store.catalogue import HISTORY_YEARS, REPORT_YEARS
 
 LIST_WORDS = r"排名|排行|前|top|倒数|最高|最好|最低|最差|第一|冠军|榜首|垫底|谁|哪个城市|哪些城市|有哪些|哪个|哪几个|名单|最强|最弱|头名"
 EACH_WORDS = r"分别|各自|各排|各是|各在|各为|各得|各多少|各几|各有|都排|都是|都在|两个报告|两份|各报告|两项|两个"
-AFTER_TOP = r"进了|进入|入围|跻身|挤进|进|在.{0,8}前|前.{1,4}(?:里|中|内|当中|之中|里面)|占几|占多少|上榜|上了"
+AFTER_TOP = r"进了|进入|入围|跻身|挤进|进|在.{0,8}前|(?:前|倒数).{1,4}(?:里|中|内|当中|之中|里面)|占几|占多少|上榜|上了"
 VERSUS_ONE = r"差|高多少|低多少|多多少|少多少|相比|对比|比较|哪个高|谁高|比.{1,10}(?:高|低)"
 VERSUS_ALL = r"比全国|比整体|比平均|比总体|高于全国|低于全国|和全国比|与全国比|跟全国比"
 FILTER_GROUPS = ("province", "tier", "cluster", "parent")
@@ -227,6 +227,8 @@ def _list(kind: str, frame: Frame, ask: q.Ask, store) -> q.Node:
 
     if kind == "Members":
         return q.Count(filtered(base)) if re.search(COUNT_WORDS, frame.words) else q.Members(filtered(base))
+    if kind == "Count" and frame.low is None and frame.high is None and not frame.full_marks:
+        return q.Count(filtered(base))  # 一共几个: how many a set has, no condition
     if kind in ("Where", "Count"):
         node = q.Where(filtered(base), frame.low, frame.high, frame.low_inclusive, frame.high_inclusive)
         return q.Count(node) if kind == "Count" else node

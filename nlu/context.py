@@ -19,6 +19,7 @@ from nlu.frame import Frame, Mention
 from nlu.rules import RANK_WORDS
 
 NEEDS_ENTITY = {"rank", "lookup", "compare", "profile", "trend"}
+SET_NODES = {"Members", "Where", "Top", "Count", "Nth"}  # answers that were a set of cities
 CARRY_INTENTS = {"rank", "lookup", "region_avg", "top", "filter", "compare"}  # carry the report, year, indicator
 GROUP_INTENTS = {"region_avg", "tier", "top", "filter"}  # intents a bare group name (「华南呢」「先锋呢」) can continue
 IN_PLACE = re.compile(r"^在□+(?:省|市)?(?:里|中|内|当中|里面)?(?:排|的排名|排名|第几|能排)")
@@ -102,6 +103,11 @@ def _pick(ctx: Context, words: str) -> list[str]:
     return list(ctx.pending)
 
 
+def _is_provincial(m: Mention) -> bool:
+    """A province-level name (ids are the national administrative codes: provinces and municipalities end in 0000)."""
+    return len(m.candidates) == 1 and m.candidates[0].endswith("0000")
+
+
 def _entity_mentions(ids: list[str]) -> list[Mention]:
     return [Mention("", -1, -1, [i], "context") for i in ids]
 
@@ -117,6 +123,13 @@ def apply(frame: Frame, ctx: Context | None) -> Frame:
     """Fill what a follow-up leaves out from the previous turn; leave complete questions alone."""
     if ctx is None or frame.problem or frame.builds == "SmallTalk":
         return frame
+    if frame.rule == "bare_rank" and (ctx.entities or ctx.focus or ctx.groups):  # 排第几: of what was just asked
+        frame.builds = frame.intent = frame.meta = None
+        frame.follow_up = True
+    if re.fullmatch(r"(?:一共|总共|共|那)?(?:有)?(?:几个|多少个)(?:呢|啊)?[?？]?", frame.words) and ctx.builds in SET_NODES:
+        _continue(frame, "filter", "Count")  # 一共几个: how many the last list had
+        frame.groups = list(ctx.groups)
+        frame.follow_up = True
     has_names = bool(frame.mentions) or bool(frame.unknown_places)
     if IN_PLACE.search(frame.words) and len(frame.mentions) == 1 and ctx.focus:  # 合肥… → 在安徽排第几: 合肥 in 安徽
         frame.mentions = _entity_mentions(ctx.focus[:1]) + frame.mentions
@@ -191,8 +204,11 @@ def apply(frame: Frame, ctx: Context | None) -> Frame:
     if not frame.indicators and not frame.total and frame.intent != "tier":
         frame.indicators = [(s, list(c)) for s, c in ctx.indicators]
         frame.total = ctx.total
+    provinces_only = has_names and all(m.how != "context" and m.surface and _is_provincial(m) for m in frame.mentions)
     if not frame.groups and frame.intent in ("region_avg", "top", "filter") and not has_names:
         frame.groups = list(ctx.groups)
+    elif frame.builds in SET_NODES and frame.follow_up and provinces_only:  # 其中安徽的有哪些: within the last list
+        frame.groups = list(dict.fromkeys(frame.groups + [g for g in ctx.groups if g[0] != "province"]))
     if frame.intent == "top" and frame.n is None and frame.position is None:
         frame.n, frame.position, frame.bottom = ctx.n, ctx.position, ctx.bottom
         frame.position_last = ctx.position_last

@@ -19,7 +19,7 @@ CN = r"[零〇一二三四五六七八九十两百]+"
 NUM = rf"(\d+(?:\.\d+)?|{CN})"
 FILLER = set("的了吗呢啊吧呀哦嘛么在是和与跟及同比那它该其这个里中请问帮我查看下想知道一有没都还又再给告诉说下")
 STOPWORDS = FUNCTION_WORDS | {"梯队", "排名第", "个", "其中", "里面", "当中", "之中"}
-PRONOUN_RE = re.compile(r"它|该市|这个城市|这座城市|该城市|这城市|此市|他|她")
+PRONOUN_RE = re.compile(r"它|该市|这个城市|这座城市|该城市|这城市|此市|他|她|那个城市|那座城市|那城市|那个市")
 PLURAL_RE = re.compile(r"它俩|它们|他俩|他们|她们|两个城市|两座城市|这两个|这俩|两者|二者|两城|两市|^两个|双方|这几个城市|这三个")
 FOLLOW_RE = re.compile(r"^(那|那么|那个|换成|再看看?|还有|和|跟|与|同|其中|里面|这里面)|呢$|呢\s|它")
 # Token-scanning patterns, compiled once at import (the first question no longer compiles them).
@@ -34,7 +34,7 @@ _EDITION_RE = re.compile(rf"第\s*{NUM}\s*届")
 _FIRST_RE = re.compile(r"最高|最好|榜首|冠军|排名最前|最靠前|最前面|最强|头名|状元")
 _LAST_RE = re.compile(r"最低|最差|垫底|最后一名|最弱|最末")
 _FULL_RE = re.compile(r"满分(?!是?(?:几|多少))|拿满|得满|全满|满了")
-_EQUAL_RE = re.compile(rf"(?:为|等于|=|是|得)\s*{NUM}\s*分?\s*(?=的|城市|有|$|\s)")
+_EQUAL_RE = re.compile(rf"(?:为|等于|=|是|得|拿到|拿了|得到|获得|刚好)\s*(-?)\s*{NUM}\s*分?\s*(?=的|城市|有|$|\s)")
 _DEDUCTED_RE = re.compile(rf"(?:扣了?|减了?|被扣)\s*{NUM}\s*分")  # 减分项扣了2分: the printed value is -2
 _NOT_DEDUCTED_RE = re.compile(r"(?:没有?|未|不|零)(?:被)?扣分")
 _BETWEEN_RE = re.compile(rf"介于\s*{NUM}\s*(?:分)?\s*(?:和|与|到|至)\s*{NUM}")
@@ -131,8 +131,8 @@ def _bounds(frame: Frame, t: str) -> None:
         frame.full_marks = True
         return
     equal = _EQUAL_RE.search(t)
-    if equal:
-        frame.low = frame.high = _num(equal[1])
+    if equal:  # 为0 / 拿到4.8分 / 是-2
+        frame.low = frame.high = -_num(equal[2]) if equal[1] else _num(equal[2])
         return
     deducted = _DEDUCTED_RE.search(t)
     if deducted or _NOT_DEDUCTED_RE.search(frame.norm):
@@ -161,7 +161,9 @@ def _latin_names(frame: Frame, masked: str, lex: Lexicon) -> str:
         keys = [m[0][: len(m[0]) - 1] + toneless(m[1])] if m[1] else []
         keys.append(_LETTERS_RE.match(m[0])[0])
         for key in keys:
-            ids = sorted({eid for alias, eid in lex.pinyin.get(key, [])})
+            found = lex.pinyin.get(key, [])
+            usual = {eid for alias, eid in found if toneless(alias) == key}  # lanzhou: 兰州, not 郴州's rare reading
+            ids = sorted(usual or {eid for _alias, eid in found})
             if ids:
                 frame.mentions.append(Mention(m[0], m.start(), m.end(), ids, "pinyin"))
                 masked = masked[: m.start()] + MASK * (m.end() - m.start()) + masked[m.end():]

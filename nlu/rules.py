@@ -123,7 +123,7 @@ RULES: tuple[Rule, ...] = (
          words=r"满分|总分多少分制|几分制|百分制|最高(?:能|可以)?(?:得|拿)?多少分",
          examples=(("2015满分是多少", "Meta(maxscore, 2015)"),)),
     Rule("publisher", "Meta", kind="publisher", absent=("entity",),
-         words=r"哪个机构|什么机构|哪家机构|哪家单位|哪个单位|什么单位|谁做的|谁发布|谁出的|谁编|谁评的|谁搞的|发布方|发布机构|"
+         words=r"哪个机构|什么机构|哪家机构|哪家单位|哪个单位|什么单位|哪家公司|哪个公司|什么公司|谁做的|谁发布|谁出的|谁编|谁评的|谁搞的|发布方|发布机构|"
                r"出品方|编制单位|主办|出自哪|作者是|是谁做|由谁",
          examples=(("政府网站绩效评估是哪个机构做的", "Meta(publisher, gw2020 总分)"), ("数字经济白皮书谁发布的", "Meta(publisher, de2020 总分)"))),
     Rule("reports", "Meta", kind="reports", absent=("entity",),

@@ -89,6 +89,10 @@ def parse(text: str) -> ParsedReport:
         if m:
             report.stats.append(Stat("circle:长三角", "发展水平指数", "mean", m[1], line.strip(), i + 1))
             report.stats.append(Stat("circle:珠三角", "发展水平指数", "mean", m[2], line.strip(), i + 1))
+        m = re.search(r"共设计有\s*(\d+)\s*个一级指标.*?(\d+)\s*个二级指标和\s*(\d+)\s*个三级指标", line)
+        if m:  # the size of the indicator system as the text states it (the appendix lists fewer level-3 names)
+            for level, count in zip(("一级指标", "二级指标", "三级指标"), m.groups()):
+                report.stats.append(Stat("指标体系", level, "count", count, line.strip(), i + 1))
         m = re.search(r"京津冀经济圈的智慧城市发展平均指数为\s*(0\.\d+)", line)
         if m:
             report.stats.append(Stat("circle:京津冀", "发展水平指数", "mean", m[1], line.strip(), i + 1))

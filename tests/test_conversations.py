@@ -63,6 +63,16 @@ CONVERSATIONS = {
         ("吉林排名", "Rank()", "clarify"),
         ("省那个", "Rank(吉林省)", "ok"),
     ],
+    "排第几 asks for the place of what was just asked; a name continues it": [
+        ("2015年湖北省平均分", "Mean(湖北省 2015)", "ok"),
+        ("排第几", "Rank(湖北省 2015)", "ok"),
+        ("湖南呢", "Rank(湖南省 2015)", "ok"),
+    ],
+    "其中 filters the last list; 一共几个 counts it": [
+        ("数字经济二线城市有哪些", "Members(InGroup(Cities(de2020 总分), tier:二线))", "ok"),
+        ("其中浙江的有哪些", "Members(InGroup(InGroup(Cities(de2020 总分), tier:二线), province:浙江))", "ok"),
+        ("一共几个", "Count(InGroup(InGroup(Cities(de2020 总分), tier:二线), province:浙江))", "ok"),
+    ],
     "a city with a request about something else": [
         ("昆明有什么好吃的", "Unclear(off_topic)", "out_of_scope"),
         ("那它的数字经济排名呢", "Rank(昆明 de2020 总分)", "ok"),
