@@ -1,6 +1,8 @@
 """Answers about tiers and about the reports themselves (meta)."""
 from __future__ import annotations
 
+import re
+
 from bot.choose import EngineBase
 from bot.reply import LABEL, SCOPE, Reply
 from nlu.frame import Frame
@@ -151,6 +153,9 @@ class AboutAnswers(EngineBase):
                 text += f"另评估了{'和'.join(extra)}。"
             return Reply(text, "ok", "meta", facts=[str(rep.entity_count)])
         inds = self.store.indicators(report)
+        level = next((n for n, word in ((1, "一级"), (2, "二级"), (3, "三级")) if word in f.norm), None)
+        if level and re.search(r"几个|多少个?|数量|一共", f.norm):  # 2021年有多少个三级指标
+            return self._level_count(report, level, inds)
         top = [i.name for i in inds if i.level == 1]
         total = self._total(report)
         text = f"{LABEL[report]}的指标：{'、'.join(_weighted(i) for i in inds if i.level == 1)}（合计为「{total}」）。"
@@ -161,6 +166,21 @@ class AboutAnswers(EngineBase):
         return Reply(text, "ok", "meta", facts=top)
 
 
+
+    def _level_count(self, report: str, level: int, inds) -> Reply:
+        """How many indicators of one level: as the text states it, and as its tables list them."""
+        word = "一二三"[level - 1] + "级指标"
+        listed = [i.name for i in inds if i.level == level]
+        stated = self.store.stats(report, "指标体系", word, "count")
+        if stated:
+            text = f"{LABEL[report]}共有 {stated[0].value_text} 个{word}（报告正文所述）"
+            if listed and str(len(listed)) != stated[0].value_text:
+                text += f"；报告的指标表列出 {len(listed)} 个"
+            return Reply(text + "。", "ok", "meta", facts=[stated[0].value_text])
+        if listed:
+            shown = "、".join(listed[:20]) + ("等" if len(listed) > 20 else "")
+            return Reply(f"{LABEL[report]}有 {len(listed)} 个{word}：{shown}。", "ok", "meta", facts=[str(len(listed))])
+        return Reply(f"{LABEL[report]}没有{word}。", "no_data", "meta")
 
     # --- how the reports are built --------------------------------------------------------------
     def _meta_changes(self, f: Frame, keys: list[str]) -> Reply:

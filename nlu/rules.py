@@ -118,7 +118,8 @@ RULES: tuple[Rule, ...] = (
     Rule("indicators", "Meta", kind="indicators", absent=("entity", "bound", "n", "position"),
          words=r"(?:有|都有)?哪些(?:评估)?(?:一级|二级|三级)?(?:指标|指数|维度|方面)|什么指标|几个(?:一级|二级|三级)?指标|指标体系|"
                r"评估指标|(?:一级|二级|三级)指标|哪几个指数|哪些指数|哪几个指标|几个指数|什么维度",
-         examples=(("2015年评估的一级指标有哪些", "Meta(indicators, 2015)"), ("区县政府网站用了哪几个指数", "Meta(indicators, gw2020 admin_level:区县)"), ("2021报告的一级指标", "Meta(indicators, 2021)"))),
+         examples=(("2015年评估的一级指标有哪些", "Meta(indicators, 2015)"), ("区县政府网站用了哪几个指数", "Meta(indicators, gw2020 admin_level:区县)"), ("2021报告的一级指标", "Meta(indicators, 2021)"),
+                   ("2021年智慧城市评估有多少个三级指标", "Meta(indicators, 2021 smart)"))),
     Rule("maxscore", "Meta", kind="maxscore", absent=("entity", "indicator"),
          words=r"满分|总分多少分制|几分制|百分制|最高(?:能|可以)?(?:得|拿)?多少分",
          examples=(("2015满分是多少", "Meta(maxscore, 2015)"),)),
