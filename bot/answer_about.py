@@ -154,7 +154,7 @@ class AboutAnswers(EngineBase):
             return Reply(text, "ok", "meta", facts=[str(rep.entity_count)])
         inds = self.store.indicators(report)
         level = next((n for n, word in ((1, "一级"), (2, "二级"), (3, "三级")) if word in f.norm), None)
-        if level and re.search(r"几个|多少个?|数量|一共", f.norm):  # 2021年有多少个三级指标
+        if level and re.search(r"几个|多少个|数量|一共有|共有|总共", f.norm):  # 2021年有多少个三级指标
             return self._level_count(report, level, inds)
         top = [i.name for i in inds if i.level == 1]
         total = self._total(report)
@@ -178,7 +178,7 @@ class AboutAnswers(EngineBase):
                 text += f"；报告的指标表列出 {len(listed)} 个"
             return Reply(text + "。", "ok", "meta", facts=[stated[0].value_text])
         if listed:
-            shown = "、".join(listed[:20]) + ("等" if len(listed) > 20 else "")
+            shown = "、".join([_weighted(i) for i in inds if i.level == level][:20]) + ("等" if len(listed) > 20 else "")
             return Reply(f"{LABEL[report]}有 {len(listed)} 个{word}：{shown}。", "ok", "meta", facts=[str(len(listed))])
         return Reply(f"{LABEL[report]}没有{word}。", "no_data", "meta")
 

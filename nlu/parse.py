@@ -207,7 +207,29 @@ def _fuzzy(frame: Frame, masked: str, lex: Lexicon) -> str:
     return " ".join(leftover)
 
 
+LONG = 40  # a message of several sentences longer than this is read by its question sentence
+_SENTENCE_END_RE = re.compile(r"(?<=[。！？!?；;\n])")
+_QUESTION_CUE_RE = re.compile(r"[?？]|吗|多少|几|哪|什么|怎么|排名|排第|得分|分数|如何|是否")
+
+
 def parse(text: str, lex: Lexicon) -> Frame:
+    """Read one question; of a long message (a story ending in a question), its last question sentence."""
+    text = text if isinstance(text, str) else ""
+    if LONG < len(text) <= MAX_CHARS:
+        sentences = [s for s in _SENTENCE_END_RE.split(text) if s.strip()]
+        asked = [s for s in sentences if _QUESTION_CUE_RE.search(s)]
+        if len(sentences) >= 2 and asked and len(asked[-1]) < len(text):
+            frame = _parse(asked[-1], lex)
+            if not frame.mentions and not frame.problem:  # 它2016年总分多少？ — the city is in the story
+                story = _parse(text, lex)
+                frame.mentions = story.mentions[-1:]
+                frame.pronoun = frame.pronoun and not frame.mentions
+            frame.text = text
+            return frame
+    return _parse(text, lex)
+
+
+def _parse(text: str, lex: Lexicon) -> Frame:
     """Read one question."""
     frame = Frame(text=text if isinstance(text, str) else "")
     raw = frame.text

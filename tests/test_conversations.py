@@ -112,3 +112,10 @@ def test_rank_inside_a_province_counts_the_provinces_cities_above(engine, store)
 def test_a_false_premise_is_corrected_before_the_figures(engine):
     reply = engine.answer("徐州2016年排名下降了多少", follow_ups=False)
     assert reply.text.startswith("其实没有下降，而是上升了。") and "名次上升" in reply.text
+
+
+def test_a_long_story_is_read_by_its_question_and_its_city(engine):
+    story = ("我在写一篇关于家乡的作文，想引用一些数据说明这几年的发展变化，我老家是浙江的湖州，小时候那里还很安静。"
+             "它在2015年智慧城市评估里总分是多少？")
+    reply = engine.answer(story, follow_ups=False)
+    assert (reply.query, reply.status) == ("Value(湖州 2015 smart 总分)", "ok"), reply.text
