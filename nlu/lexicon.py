@@ -171,6 +171,7 @@ class Lexicon:
                 if form in surface and form != surface and not any(x.kind == "entity" for x in self.surfaces[surface]):
                     self._add(surface, Sense("report", key))
         self._totals_as_reports(store)
+        self.report_words = [f for f in REPORT_FORMS if len(f) >= 4]  # names long enough to correct a typo in
         names = [(alias, s.value) for alias, senses in self.surfaces.items() for s in senses
                  if s.kind == "entity" and len(alias) >= 2]
         self.pinyin: dict[str, list[tuple[str, str]]] = defaultdict(list)

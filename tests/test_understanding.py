@@ -186,3 +186,9 @@ def test_context_survives_serialisation(engine):
 def test_apply_without_context_is_identity(lex):
     frame = parse("无锡排名", lex)
     assert apply(frame, None) is frame
+
+
+@pytest.mark.parametrize("text, typed, meant", [("数子经济 南通 排名", "数子经济", "数字经济"), ("惠州政付网站排第几", "政付网站", "政府网站")])
+def test_a_report_name_one_character_off_is_corrected_and_said(lex, text, typed, meant):
+    frame = parse(text, lex)
+    assert (typed, meant) in frame.corrections and frame.report_keys
