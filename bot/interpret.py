@@ -267,6 +267,9 @@ def _narrowed(f: Frame, item: q.Node, store) -> Frame:
     sub.report_keys = list(ask.reports)
     sub.years = list(ask.years)
     sub.groups = list(ask.groups)
+    if ask.indicators and [c for _, cands in f.indicators[:1] for c in cands] != ask.indicators:
+        sub.indicators = [(ask.indicators[0], list(ask.indicators))]  # one of several indicators asked
+        sub.total = ask.total
     return sub
 
 

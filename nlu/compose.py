@@ -186,6 +186,9 @@ def _each(leaf, frame: Frame, ask: q.Ask) -> q.Node:
     many = re.search(EACH_WORDS, frame.words) or leaf is q.Tier
     if len(ask.entities) >= 2 and many:
         return q.Each([leaf(_narrow(ask, entities=[e])) for e in ask.entities])
+    indicators = [cands for _surface, cands in frame.indicators if cands]
+    if len(indicators) >= 2 and len(ask.entities) <= 1 and leaf in (q.Rank, q.Value):  # 智慧管理和智慧经济分别排第几
+        return q.Each([leaf(_narrow(ask, indicators=list(cands), total=False)) for cands in indicators])
     named = _named_reports(ask) if leaf is not q.Change else []  # a change spans its years
     if len(named) >= 2 and len(ask.entities) <= 1:
         return q.Each([leaf(_narrow(ask, reports=[key], years=[year] if year else [])) for key, year in named])

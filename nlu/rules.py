@@ -203,6 +203,7 @@ RULES: tuple[Rule, ...] = (
     Rule("rank", "Rank", needs=("entity",), words=RANK_WORDS,
          help="排名", examples=(("无锡2015智慧管理排名", "Rank(无锡 2015 智慧管理/智慧治理)"), ("第六届评估里南宁排多少", "Rank(南宁 2016)"), ("舟山 能耗 排名 2015", "Rank(舟山 2015 经济产出能耗水平)"),
                    ("合肥在安徽排第几", "Rank(合肥 province:安徽)"),
+                   ("无锡2015智慧管理和智慧经济分别排第几", "Each(Rank(无锡 2015 智慧管理/智慧治理), Rank(无锡 2015 智慧经济))"),
                    ("杭州在长三角数字经济排名", "Rank(杭州 de2020 总分 cluster:长三角)"),
                    ("仪征市在政府网站和数字经济两个报告里各排第几", "Each(Rank(仪征市 gw2020 总分), Rank(仪征市 de2020 总分))"))),
     Rule("rank_weak", "Rank", needs=("entity",), weak=True,
