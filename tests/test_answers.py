@@ -174,3 +174,19 @@ def test_any_mix_of_keywords_gets_a_valid_reply(engine: Engine, words):
     reply = engine.answer("".join(words))
     assert reply.status in STATUSES and reply.text
     assert engine.errors == before
+
+
+WORDS = ["无锡", "2015", "排名", "前十", "平均", "和", "呢", "它", "数字经济", "吉林", "倒数", "第", "三", "以上", "70",
+         "几线", "梯队", "政府网站", "各项", "历届", "华东", "其中", "一共几个", "再往后", "这个榜", "各省", "分别", "江苏",
+         "省那个", "涨了多少", "区县", "深圳", "到", "名", "差多少", "两个", "拿满", "扣了", "哪个省"]
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.lists(st.sampled_from(WORDS), max_size=6), min_size=2, max_size=4))
+def test_any_conversation_of_keyword_mixes_gets_valid_replies(engine: Engine, turns):
+    before, ctx = engine.errors, None
+    for words in turns:
+        reply = engine.answer("".join(words), ctx, follow_ups=False)
+        assert reply.status in STATUSES and reply.text
+        ctx = reply.context
+    assert engine.errors == before
