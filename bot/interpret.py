@@ -45,6 +45,8 @@ class Interpreter(EngineBase):
             return Reply("想查哪个城市、哪份报告的排名？比如「无锡2015年排名」或「数字经济前十」。", "clarify", "unknown")
         if isinstance(node, q.Each):
             return self._each(node, f)
+        if isinstance(node, q.Both) or isinstance(node, q.Count) and isinstance(node.of, q.Both):
+            return self._both(node, f)
         if isinstance(node, (q.Members, q.Top, q.Nth, q.Where, q.Count)) and _needs_sets(node, f):
             return self._set_answer(node, f)
         if isinstance(node, q.GroupMeans) or isinstance(node, (q.Top, q.Nth)) and isinstance(node.of, q.GroupMeans):
@@ -192,6 +194,29 @@ class Interpreter(EngineBase):
     def _province_of(self, entity_id: str) -> str:
         return self.store.entity(entity_id).province
 
+    # --- the cities in every one of several sets --------------------------------------------------
+    def _both(self, node: q.Node, f: Frame) -> Reply:
+        """2015年和2016年都进了前十的城市 / 既是领军又是数字经济一线: evaluate each set on its own report, keep
+        the cities in all of them, show each city's figures in every set."""
+        both = node.of if isinstance(node, q.Count) else node
+        labels, per_set = [], []
+        for item in both.sets:
+            got = self._rows(item, _set_frame(f, item, self.store))
+            if isinstance(got, Reply):
+                got.intent = node.family
+                return got
+            label, rows, has_values = got
+            labels.append(label)
+            per_set.append({e: (v if has_values else None) for e, v in rows})
+        common = [e for e in per_set[0] if all(e in rows for rows in per_set[1:])]
+        def shown(e: str) -> str:  # noqa: E306
+            figures = [rows[e].value_text for rows in per_set if rows.get(e) is not None]
+            return self._name(e) + (f"（{' / '.join(figures)}）" if figures else "")
+        head = "与".join(label.strip() for label in labels) + "都有的"
+        text = f"{head}共 {len(common)} 个" + (f"：{'、'.join(shown(e) for e in common)}。" if common else "。")
+        facts = [str(len(common))] + [self._name(e) for e in common]
+        return Reply(text, "ok", node.family, facts=facts, context=self._context(f, common[:2]))
+
     # --- a city's place inside a group ------------------------------------------------------------
     def _rank_in_group(self, node: q.Node, f: Frame) -> Reply:
         """绵阳在成渝城市群里排第几 / 合肥在安徽排第几: the city's place among the group's members in the
@@ -237,6 +262,18 @@ class Interpreter(EngineBase):
         word = "高" if a[0] >= b[0] else "低"
         text = f"{first.text}\n{second.text}\n两者相差 {diff.lstrip('-')}（{a[1]} 比 {b[1]} {word}）。"
         return Reply(text, "ok", "region_avg", facts=first.facts + second.facts + [diff.lstrip("-")], context=first.context)
+
+
+def _set_frame(f: Frame, node: q.Node, store) -> Frame:
+    """The frame one set of a Both is evaluated on: its own report, year and groups."""
+    cities = next((n for n in _walk(node) if isinstance(n, q.Cities)), None)
+    sub = _narrowed(f, cities, store) if cities else copy.copy(f)
+    sub.mentions = []
+    if cities:
+        sub.groups = list(cities.ask.groups)
+    n = next((n for n in _walk(node) if isinstance(n, q.Top)), None)
+    sub.n = n.n if n else None
+    return sub
 
 
 def _needs_sets(node: q.Node, f: Frame) -> bool:

@@ -24,6 +24,7 @@ AFTER_TOP = r"进了|进入|入围|跻身|挤进|进|在.{0,8}前|(?:前|倒数)
 VERSUS_ONE = r"差|高多少|低多少|多多少|少多少|相比|对比|比较|哪个高|谁高|比.{1,10}(?:高|低)"
 VERSUS_ALL = r"比全国|比整体|比平均|比总体|高于全国|低于全国|和全国比|与全国比|跟全国比"
 FILTER_GROUPS = ("province", "tier", "cluster", "parent")
+BOTH_WORDS = r"都进|都在|都是|都有|都上|同时|均进|均在|既是|又是|还在|仍在|也在|两年都|两届都"
 COUNT_WORDS = r"有几个|几个|多少个|有多少|数量|几座|几家|占几|占多少"
 HARMLESS = r"[说看查问找瞧聊讲][说看查问找瞧聊讲下一]*|换成|那个|这个|一下|请教|想知道|了解|关于|怎么|咋样|好吗|可以|麻烦"
 
@@ -214,6 +215,30 @@ def _narrow(ask: q.Ask, **changes) -> q.Ask:
 
 
 def _list(kind: str, frame: Frame, ask: q.Ask, store) -> q.Node:
+    """A list question: the set of cities, its filters, and the operation on it; the cities in all of several
+    sets when it asks for those in every one (都 / 同时 / 既…又)."""
+    if re.search(BOTH_WORDS, frame.words) and kind in ("Members", "Top", "Count", "Where"):
+        sets = _each_set(kind, frame, ask, store)
+        if len(sets) >= 2:
+            both = q.Both(sets)
+            return q.Count(both) if re.search(COUNT_WORDS, frame.words) else both
+    return _one_list(kind, frame, ask, store)
+
+
+def _each_set(kind: str, frame: Frame, ask: q.Ask, store) -> list[q.Node]:
+    """The sets a 都 question intersects: one per report or year named, or one per tier (of different reports)."""
+    tiers = [g for g in ask.groups if g[0] == "tier"]
+    if len(tiers) >= 2:
+        return [q.Members(q.InGroup(q.Cities(_narrow(ask, groups=[t], reports=[], years=[])), t)) for t in tiers]
+    named = _named_reports(ask)
+    if len(named) < 2:
+        return []
+    inner = "Top" if frame.n else ("Where" if frame.low is not None or frame.high is not None else "Members")
+    return [_one_list(inner, frame, _narrow(ask, reports=[key], years=[year] if year else []), store)
+            for key, year in named]
+
+
+def _one_list(kind: str, frame: Frame, ask: q.Ask, store) -> q.Node:
     """A list question: the set of cities, its filters, and the operation on it."""
     filters = [g for g in ask.groups if g[0] in FILTER_GROUPS]
     provinces = [store.entity(e).province for e in ask.entities if store.entity(e).kind == "province"]

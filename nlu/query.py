@@ -204,6 +204,14 @@ class Count(OnSet):
 
 
 @dataclass
+class Both(Node):
+    """The cities in every one of several sets: 2015年和2016年都进了前十的城市, 既是领军又是数字经济一线的城市."""
+
+    family = "filter"
+    sets: list[Node] = field(default_factory=list)
+
+
+@dataclass
 class Mean(About):
     """A group's average (the printed figure and the one computed from members): 2015年华东地区平均分."""
 

@@ -84,7 +84,9 @@ RULES: tuple[Rule, ...] = (
          words=MEMBER_WORDS + r"|是谁|都有|有什么|城市", unless=MEAN_WORDS,
          examples=(("2021年先锋城市有哪些", "Members(InGroup(Cities(2021), tier:先锋))"),
                    ("2021年广东有哪些领军城市", "Members(InGroup(InGroup(Cities(2021), tier:领军), province:广东))"),
-                   ("数字经济四线城市有哪些", "Members(InGroup(Cities(de2020 总分), tier:四线))"))),
+                   ("数字经济四线城市有哪些", "Members(InGroup(Cities(de2020 总分), tier:四线))"),
+                   ("既是先锋城市又是数字经济新一线的城市", "Both(Members(InGroup(Cities(总分 tier:先锋), tier:先锋)), "
+                    "Members(InGroup(Cities(总分 tier:新一线), tier:新一线)))"))),
     # --- about the reports --------------------------------------------------------------------
     Rule("rename", "Meta", kind="rename", words=r"叫什么|改名|更名|改称|名称变|对应.{0,4}指标|现在叫|原来叫",
          examples=(("2015年智慧管理在2016年叫什么", "Meta(rename, 2015 2016 智慧管理/智慧治理)"),)),
@@ -194,7 +196,8 @@ RULES: tuple[Rule, ...] = (
                    ("广东哪些城市进了数字经济前30", "Members(InGroup(Top(Cities(de2020 总分), n=30), province:广东))"),
                    ("深圳有哪些区进了区县政府网站前100", "Members(InGroup(Top(Cities(gw2020 admin_level:区县), n=100), parent:深圳))"),
                    ("杭州有几个区进了区县政府网站前100", "Count(InGroup(Top(Cities(gw2020 admin_level:区县), n=100), parent:杭州))"),
-                   ("苏州下辖的县市数字经济排名", "Top(InGroup(Cities(de2020 总分 admin_level:县市), parent:苏州), n=10)"))),
+                   ("苏州下辖的县市数字经济排名", "Top(InGroup(Cities(de2020 总分 admin_level:县市), parent:苏州), n=10)"),
+                   ("2015年和2016年都进了前十的城市有哪些", "Both(Top(Cities(2015), n=10), Top(Cities(2016), n=10))"))),
     Rule("value", "Value", needs=("entity",), words=VALUE_WORDS, unless=RANK_WORDS,
          help="得分", examples=(("2015年南昌智慧基础设施多少分", "Value(南昌 2015 智慧基础设施)"), ("羊城数字经济评分", "Value(广州 de2020 总分)"))),
     Rule("value_weak", "Value", needs=("entity", "indicator_or_total"), unless=RANK_WORDS, weak=True,

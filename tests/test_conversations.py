@@ -119,3 +119,12 @@ def test_a_long_story_is_read_by_its_question_and_its_city(engine):
              "它在2015年智慧城市评估里总分是多少？")
     reply = engine.answer(story, follow_ups=False)
     assert (reply.query, reply.status) == ("Value(湖州 2015 smart 总分)", "ok"), reply.text
+
+
+def test_both_keeps_the_cities_in_every_set(engine, store):
+    reply = engine.answer("2015年和2016年都进了前十的城市有哪些", follow_ups=False)
+    first = {v.entity_id for v in store.table("sc2015", "总分") if v.rank <= 10}
+    second = {v.entity_id for v in store.table("sc2016", "总分") if v.rank <= 10}
+    assert f"共 {len(first & second)} 个" in reply.text
+    assert all(store.entity(e).name in reply.text for e in first & second)
+    assert not any(store.entity(e).name + "（" in reply.text for e in first ^ second)
