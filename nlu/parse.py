@@ -176,8 +176,9 @@ def _latin_names(frame: Frame, masked: str, lex: Lexicon) -> str:
         keys.append(_LETTERS_RE.match(m[0])[0])
         for key in keys:
             found = lex.pinyin.get(key, [])
-            usual = {eid for alias, eid in found if toneless(alias) == key}  # lanzhou: 兰州, not 郴州's rare reading
-            ids = sorted(usual or {eid for _alias, eid in found})
+            usual = [(alias, eid) for alias, eid in found if toneless(alias) == key]  # lanzhou: 兰州, not 郴州's rare reading
+            own = {eid for alias, eid in usual or found if alias in (lex.store.entity(eid).name, lex.store.entity(eid).full_name)}
+            ids = sorted(own or {eid for _alias, eid in usual or found})  # huizhou: 惠州, not 黄山's former name 徽州
             if ids:
                 frame.mentions.append(Mention(m[0], m.start(), m.end(), ids, "pinyin"))
                 masked = masked[: m.start()] + MASK * (m.end() - m.start()) + masked[m.end():]
