@@ -113,7 +113,14 @@ class EngineBase:
             return [scope]
         indicator, _ = self._indicator(f, report)
         scopes = self.store.ranking_scopes(report, indicator)
+        if "城市" in f.words and "省" not in f.words:  # 哪个城市: not the provinces' own table
+            scopes = [s for s in scopes if not self._provincial(report, indicator, s)] or scopes
         return ["全部"] if not scopes or "全部" in scopes else scopes
+
+    def _provincial(self, report: str, indicator: str, scope: str) -> bool:
+        """Whether a ranking scope ranks provinces (政府网站's 省/自治区 table), not cities."""
+        rows = self.store.table(report, indicator, scope)
+        return bool(rows) and all(self.store.entity(v.entity_id).kind == "province" for v in rows)
 
     def _scope(self, f: Frame, report: str) -> str | None:
         for _gtype, name in f.groups:

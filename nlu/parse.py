@@ -31,7 +31,8 @@ _KTH_RE = re.compile(rf"(?:第|no\.?|#)\s*{NUM}\s*(?:名|位)?")
 _MORE_RE = re.compile(rf"(?:再往后|往后|再往下|往下|接下来|接着往后|后面|再后面)\s*的?\s*{NUM}?\s*(?:几)?\s*(?:名|位|个)")
 _RANGE_RE = re.compile(rf"第\s*{NUM}\s*(?:名|位)?\s*(?:到|至|-|~|～|—)\s*第?\s*{NUM}\s*(?:名|位)")
 _EDITION_RE = re.compile(rf"第\s*{NUM}\s*届")
-_FIRST_RE = re.compile(r"最高|最好|榜首|冠军|排名最前|最靠前|最前面|最强|头名|状元")
+_FIRST_RE = re.compile(r"最高|最好|榜首|冠军|排名最前|最靠前|最前面|最强|头名|状元|最先进|最发达|最厉害|最牛|最领先")
+_BEST_RE = re.compile(r"最智慧|最数字化")  # read on the unmasked text: 智慧 is also a report's keyword
 _LAST_RE = re.compile(r"最低|最差|垫底|最后一名|最弱|最末")
 _FULL_RE = re.compile(r"满分(?!是?(?:几|多少))|拿满|得满|全满|满了")
 _EQUAL_RE = re.compile(rf"(?:为|等于|=|是|得|拿到|拿了|得到|获得|刚好)\s*(-?)\s*{NUM}\s*分?\s*(?=的|城市|有|$|\s)")
@@ -132,7 +133,7 @@ def _numbers(frame: Frame, text: str) -> None:
         m = _KTH_RE.search(t)
         if m and not _EDITION_RE.search(t[m.start():m.end() + 1]) and frame.position is None:
             frame.position = int(cn_to_int(m[1]) or 0) or None
-    if _FIRST_RE.search(t) and frame.position is None and frame.n is None:
+    if (_FIRST_RE.search(t) or _BEST_RE.search(frame.norm)) and frame.position is None and frame.n is None:
         frame.position = 1
     if _LAST_RE.search(t) and frame.n is None:
         frame.bottom, frame.position = True, 1
@@ -295,6 +296,9 @@ def _parse(text: str, lex: Lexicon) -> Frame:
     _numbers(frame, masked)
     masked = _POSITION_RE.sub(lambda m: MASK * len(m[0]), masked)  # 倒数三名 is no 三明
     frame.leftover = _fuzzy(frame, masked, lex)
+    if "智慧" in frame.leftover:  # 南京智慧排名 / 哪个城市最智慧: the smart-city reports (智慧管里 was read as a typo first)
+        frame.report_keys = frame.report_keys or ["smart"]
+        frame.leftover = " ".join(w for w in frame.leftover.replace("智慧", " ").split())
     frame.difference = bool(re.search(r"差多少|差距|相差|高多少|低多少|差几|多几分|少几分|多多少|少多少|高出|低出|差了", words))
     frame.words = words
     frame.plural = bool(PLURAL_RE.search(words))

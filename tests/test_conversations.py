@@ -128,3 +128,8 @@ def test_both_keeps_the_cities_in_every_set(engine, store):
     assert f"共 {len(first & second)} 个" in reply.text
     assert all(store.entity(e).name in reply.text for e in first & second)
     assert not any(store.entity(e).name + "（" in reply.text for e in first ^ second)
+
+
+def test_which_city_leaves_out_the_provinces_own_table(engine):
+    reply = engine.answer("政府网站做得最好的是哪个城市", follow_ups=False)
+    assert reply.status == "ok" and "省/自治区" not in reply.text and "青岛" in reply.text
