@@ -85,6 +85,8 @@ class CityAnswers(EngineBase):
         ctx = self._context(f)
         if len(lines) == 1 and first is not None:
             ctx.table = [first.report, first.scope]  # 「这个榜」 in the next question
+            if "并列" in f.words:  # 和它并列的是哪个 → 它俩: the city and the one it ties with
+                ctx.ties = [i for name in first.ties[:3] for i in self._ids_named(name)][:3]
         return Reply(text, "ok", intent, facts=facts, context=ctx)
 
     def _indicator_missing(self, f: Frame, keys: list[str]) -> Reply | None:

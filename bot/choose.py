@@ -221,6 +221,11 @@ class EngineBase:
     def _scope_label(self, v: Value) -> str:
         return "" if v.scope in ("全部", "附件1") else f"{v.scope}中"
 
+    def _ids_named(self, name: str) -> list[str]:
+        """The entity a printed name denotes, when it denotes exactly one."""
+        ids = [s.value for s in self.lex.senses(name) if s.kind == "entity"]
+        return ids if len(ids) == 1 else []
+
     def _tier_report(self, f: Frame, keys: list[str]) -> str:
         """Which report a tier question is about: one named by year or keyword, else one that publishes tiers
         beside scores (数字经济几线), else the tier-only report."""

@@ -49,6 +49,7 @@ class Context:
     recent: list[str] = field(default_factory=list)  # cities of the last few turns, newest first (「两个」 after 无锡 → 苏州呢)
     recent_years: list[int] = field(default_factory=list)  # years of the last few turns (「涨了多少」 after 2015 → 2016)
     table: list[str] = field(default_factory=list)  # [report, scope] of the one table the last answer read
+    ties: list[str] = field(default_factory=list)  # the cities the last answer's city shares its place with
     pending: list[str] = field(default_factory=list)  # candidates of a name the last answer asked about (吉林省 / 吉林市)
     pending_surface: str = ""
     pending_kinds: list[str] = field(default_factory=list)  # the candidates' kinds (province, city …), same order
@@ -57,7 +58,7 @@ class Context:
     def remember(self, before: Context | None, keep: int = 4) -> Context:
         """Carry the cities talked about in earlier turns into this turn's context."""
         earlier = (before.recent or before.entities + before.focus) if before else []
-        self.recent = list(dict.fromkeys(self.entities + self.focus + list(earlier)))[:keep]
+        self.recent = list(dict.fromkeys(self.entities + self.focus + self.ties + list(earlier)))[:keep]
         years = (before.recent_years or before.years) if before else []
         self.recent_years = list(dict.fromkeys(self.years + list(years)))[:keep]
         return self

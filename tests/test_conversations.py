@@ -73,6 +73,11 @@ CONVERSATIONS = {
         ("其中浙江的有哪些", "Members(InGroup(InGroup(Cities(de2020 总分), tier:二线), province:浙江))", "ok"),
         ("一共几个", "Count(InGroup(InGroup(Cities(de2020 总分), tier:二线), province:浙江))", "ok"),
     ],
+    "它俩 after a tie: the city and the one it ties with": [
+        ("四川省政府网站排名", "Rank(四川省 gw2020)", "ok"),
+        ("和它并列的有哪些", "Rank(四川省 gw2020)", "ok"),
+        ("它俩数据开放指数谁高", "Compare(四川省 福建省 gw2020 数据开放指数)", "ok"),
+    ],
     "a city with a request about something else": [
         ("昆明有什么好吃的", "Unclear(off_topic)", "out_of_scope"),
         ("那它的数字经济排名呢", "Rank(昆明 de2020 总分)", "ok"),
