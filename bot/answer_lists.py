@@ -1,6 +1,7 @@
 """Answers over many cities: group averages, top/bottom lists, numeric filters."""
 from __future__ import annotations
 
+import copy
 import re
 
 from bot.choose import EngineBase
@@ -35,12 +36,19 @@ class ListAnswers(EngineBase):
         keys, problem = self._reports(f)
         if problem:
             return Reply(problem, "no_data", "region_avg", facts=[str(y) for y in f.years])
+        named = [g for g in f.groups if g[0] in ("cluster", "region")]
+        if named:  # 成渝的加权得分: a report that has that group
+            keys = [k for k in keys if any(named[0][1] in self.store.group_names(k, t)
+                                           for t in (named[0][0], self.catalogue(k).circle_type) if t)] or keys
         report = keys[0]
         indicator, note = self._indicator(f, report)
         gtype, gname, label = self._group_of(f, report)
         scope = "全部"
         if gtype == "admin_level" and self.catalogue(report).category_tables and (report, gname) in SCOPE:
             scope, gtype = SCOPE[(report, gname)], "all"  # a category with a ranking table of its own
+            inner = self._group_of(_without_group(f, ("admin_level", gname)), report)
+            if inner[0] != "all":  # 江苏县市的平均分: a province (or cluster) inside that category's table
+                gtype, gname, label = inner[0], inner[1], f"{scope}·{inner[2]}"
         mean = self.store.group_mean(report, indicator, gtype, gname, scope)
         if mean.printed is None and gtype == "all" and not mean.members:
             mean.printed = next(iter(self.store.stats(report, "全部", indicator, "mean")), None)
@@ -130,7 +138,14 @@ class ListAnswers(EngineBase):
             indicator, note = self._indicator(f, report)
             where = self._what(report, indicator, scope) + note
             if not self.store.table(report, indicator, scope):  # 区县 tables print no 数据开放指数
-                empty.append(f"{LABEL[report]}·{scope}的表没有「{indicator}」这一列")
+                members = set(self.store.group_entities(report, "admin_level", scope)) if scope != "全部" else set()
+                kept = [v for v in self.store.table(report, indicator, "全部") if v.entity_id in members]
+                if not kept:
+                    empty.append(f"{LABEL[report]}·{scope}的表没有「{indicator}」这一列")
+                    continue
+                line, got = self._members_top(f, where, scope, kept)  # 省会城市的智慧经济: the members in the full table
+                lines.append(line)
+                facts += got
                 continue
             if f.position:
                 rows = self.store.at_position(report, indicator, f.position, scope, f.bottom)
@@ -172,6 +187,19 @@ class ListAnswers(EngineBase):
         ctx = self._context(f, focus)
         return Reply("\n".join(lines), "ok", "top", facts=facts, chart=chart, context=ctx)
 
+    def _members_top(self, f: Frame, where: str, scope: str, kept: list) -> tuple[str, list[str]]:
+        """A category's top n (or k-th) on an indicator its own table lacks: its members in the full table."""
+        seq = list(reversed(kept)) if f.bottom else kept
+        if f.position:
+            shown = [v for v in seq if v.value == seq[min(f.position, len(seq)) - 1].value]
+            head = f"{where}（{scope} {len(kept)} 个中）{'倒数' if f.bottom else ''}第{f.position}"
+        else:
+            n = f.n or 10
+            shown = seq[:n]
+            head = f"{where}（{scope} {len(kept)} 个中）{'倒数' if f.bottom else '前'}{min(n, len(seq))}"
+        body = "；".join(f"{self._name(v.entity_id)} {v.value_text}（全表第{v.rank}名）" for v in shown)
+        return f"{head}：{body}。该类没有单独的表，按全表排出。来源：{kept[0].table}", [v.value_text for v in shown]
+
     def _filter(self, f: Frame) -> Reply:
         keys, problem = self._reports(f)
         if problem:
@@ -203,3 +231,9 @@ def _quote(sentence: str, value: str) -> str:
             return c.strip("，。；,; ")[:80]
     return sentence[:80]
 
+
+def _without_group(f: Frame, group: tuple[str, str]) -> Frame:
+    """The frame with one group taken out (to find what else the question groups by)."""
+    sub = copy.copy(f)
+    sub.groups = [g for g in f.groups if g != group]
+    return sub

@@ -136,6 +136,13 @@ class Interpreter(EngineBase):
                 if ind is None or not ind.max_score:
                     return Reply("这个指标没有印出满分，无法判断谁拿满。", "no_data", node.family, context=self._context(f))
                 low = high = float(ind.max_score)
+            if f.by_rate:  # 得分率超过50%: the printed rates
+                rated = [(e, v, _rate(v)) for e, v in ordered if _rate(v) is not None]
+                if not rated:
+                    return Reply(f"{label}没有印出得分率，无法按得分率筛选。", "no_data", node.family, context=self._context(f))
+                keep = [(e, v) for e, v, r in rated if _within(r, low, high, node.low_inclusive, node.high_inclusive)]
+                return label + "得分率 " + bound_text(low, high, node.low_inclusive, node.high_inclusive, False).replace(
+                    " 分", "%"), keep, True
             keep = [r for r in ordered if _within(r[1].value, low, high, node.low_inclusive, node.high_inclusive)]
             return label + bound_text(low, high, node.low_inclusive, node.high_inclusive, f.full_marks), keep, True
         if isinstance(node, (q.Top, q.Nth)):
@@ -164,8 +171,8 @@ class Interpreter(EngineBase):
         if problem:
             return Reply(problem, "no_data", f.intent or "top", facts=[str(y) for y in f.years])
         tier = next((g for t, g in f.groups if t == "tier"), None)
-        if tier:
-            keys = [TIER_REPORT[tier]]
+        if tier and not [k for k in f.report_keys if k != "smart" and k != TIER_REPORT[tier]]:
+            keys = [TIER_REPORT[tier]]  # unless another report's table is asked (领军城市在数字经济里)
         if f.full_marks:  # 加分项拿满的城市: a report that prints the indicator's maximum
             keys = sorted(keys, key=lambda k: not self._max(k, self._indicator(f, k)[0]))
         report = keys[0]
@@ -278,9 +285,13 @@ def _set_frame(f: Frame, node: q.Node, store) -> Frame:
 
 def _needs_sets(node: q.Node, f: Frame) -> bool:
     """Whether a list question needs the set evaluator (a filter, a count, 满分) or the list answers suffice."""
-    if isinstance(node, q.Count) or f.full_marks or isinstance(node, q.Nth) and node.last:
+    if isinstance(node, q.Count) or f.full_marks or f.by_rate or isinstance(node, q.Nth) and node.last:
         return True
     groups = [n for n in _walk(node) if isinstance(n, q.InGroup)]
+    base = next((n for n in _walk(node) if isinstance(n, q.Cities)), None)
+    if base and any(g.group[0] == "tier" and TIER_REPORT.get(g.group[1]) not in base.ask.reports for g in groups) \
+            and any(r != "smart" for r in base.ask.reports):
+        return True  # 2021年的领军城市在数字经济里: the other report's table, filtered by the tier
     if isinstance(node, q.Members) and len(groups) == 1 and isinstance(groups[0].of, q.Cities) \
             and groups[0].group[0] not in ("province", "parent"):
         return False  # who is in one group: the group's own list (answer_about) says it best
@@ -316,6 +327,14 @@ def _within(value, low, high, low_inclusive, high_inclusive) -> bool:
     if low is not None and (value < low or (value == low and not low_inclusive)):
         return False
     return not (high is not None and (value > high or (value == high and not high_inclusive)))
+
+
+def _rate(v: Value) -> float | None:
+    """A printed 得分率 (「59.58%」) as a number."""
+    try:
+        return float(v.rate_text.rstrip("%")) if v.rate_text else None
+    except ValueError:
+        return None
 
 
 def _ranks(rows) -> str:

@@ -16,7 +16,7 @@ import re
 from nlu import query as q
 from nlu.frame import Frame
 from nlu.rules import OFF_TOPIC, RANK_WORDS, RULES, Rule
-from store.catalogue import HISTORY_YEARS, REPORT_YEARS
+from store.catalogue import HISTORY_YEARS, REPORT_YEAR_OF_TIER, REPORT_YEARS
 
 LIST_WORDS = r"排名|排行|前|top|倒数|最高|最好|最低|最差|第一|冠军|榜首|垫底|谁|哪个城市|哪些城市|有哪些|哪个|哪几个|名单|最强|最弱|头名"
 EACH_WORDS = r"分别|各自|各排|各是|各在|各为|各得|各多少|各几|各有|都排|都是|都在|两个报告|两份|各报告|两项|两个"
@@ -127,6 +127,14 @@ NODE_OF_INTENT = {"rank": "Rank", "lookup": "Value", "compare": "Compare", "regi
                   "trend": "Change", "tier": "Tier", "filter": "Where", "top": "Top", "meta": "Meta", "unknown": "Unclear"}
 
 
+def _tier_year(frame: Frame) -> None:
+    """2021年的领军城市在数字经济里: the year belongs to the tier (its report's), the table to the report named."""
+    tier_years = {REPORT_YEAR_OF_TIER[g[1]] for g in frame.groups if g[0] == "tier" and g[1] in REPORT_YEAR_OF_TIER}
+    named = [k for k in frame.report_keys if k != "smart"]
+    if named and frame.years and set(frame.years) <= tier_years:
+        frame.years = []
+
+
 def ask_of(frame: Frame) -> q.Ask:
     return q.Ask(entities=list(dict.fromkeys(frame.entity_ids)), years=sorted(set(frame.years)),
                  reports=list(frame.report_keys), indicators=[c for _, cands in frame.indicators[:1] for c in cands],
@@ -138,6 +146,7 @@ def build(frame: Frame, store) -> q.Node:
     if frame.problem:
         return q.Unclear(frame.problem)
     kind = frame.builds or NODE_OF_INTENT.get(frame.intent or "unknown", "Unclear")
+    _tier_year(frame)
     ask = ask_of(frame)
     if kind == "SmallTalk":
         return q.SmallTalk(frame.meta or "hello")
@@ -160,7 +169,7 @@ def build(frame: Frame, store) -> q.Node:
         subjects = [("group", g) for g in ask.groups] + [("entity", e) for e in ask.entities]
         if re.search(VERSUS_ALL, frame.words) and subjects:
             other = q.Mean(q.Ask(years=ask.years, reports=ask.reports, indicators=ask.indicators, total=ask.total))
-        elif len(subjects) >= 2:  # 长三角和京津冀加权得分差多少 / 市辖区平均分比县市高多少: one mean against another
+        elif len(subjects) >= 2 and _same_kind(subjects[:2], store):  # 长三角和京津冀差多少 / 市辖区比县市高多少
             first, second = (_narrow(ask, **_subject(s)) for s in subjects[:2])
             if re.search(VERSUS_ONE, frame.words):
                 return q.Mean(first, q.Mean(second))
@@ -230,6 +239,10 @@ def _each_set(kind: str, frame: Frame, ask: q.Ask, store) -> list[q.Node]:
     tiers = [g for g in ask.groups if g[0] == "tier"]
     if len(tiers) >= 2:
         return [q.Members(q.InGroup(q.Cities(_narrow(ask, groups=[t], reports=[], years=[])), t)) for t in tiers]
+    categories = [g for g in ask.groups if g[0] == "admin_level"]
+    if len(categories) >= 2:  # 既是副省级城市又是省会城市: one table per category
+        rest = [g for g in ask.groups if g[0] != "admin_level"]
+        return [q.Members(q.Cities(_narrow(ask, groups=[c] + rest))) for c in categories]
     named = _named_reports(ask)
     if len(named) < 2:
         return []
@@ -282,6 +295,12 @@ def _group_means(frame: Frame, ask: q.Ask, store) -> q.Node:
     if frame.n:
         return q.Top(base, frame.n, frame.bottom)
     return base
+
+
+def _same_kind(subjects: list[tuple[str, object]], store) -> bool:
+    """Two groups of one type, or two provinces: compared; a province and a category: one group inside the other."""
+    kinds = [(k, v[0]) if k == "group" else (k, store.entity(v).kind) for k, v in subjects]
+    return kinds[0] == kinds[1]
 
 
 def _subject(subject: tuple[str, object]) -> dict:

@@ -124,6 +124,8 @@ def apply(frame: Frame, ctx: Context | None) -> Frame:
     """Fill what a follow-up leaves out from the previous turn; leave complete questions alone."""
     if ctx is None or frame.problem or frame.builds == "SmallTalk":
         return frame
+    if frame.builds == "Mean" and not (frame.groups or frame.mentions) and ctx.groups:  # 加权得分多少 after a group
+        frame.groups, frame.follow_up = list(ctx.groups), True
     if frame.rule == "bare_rank" and (ctx.entities or ctx.focus or ctx.groups):  # 排第几: of what was just asked
         frame.builds = frame.intent = frame.meta = None
         frame.follow_up = True

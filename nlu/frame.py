@@ -40,6 +40,7 @@ class Frame:
     low_inclusive: bool = True
     high_inclusive: bool = True
     full_marks: bool = False  # 满分 / 拿满: the indicator's maximum as the bound
+    by_rate: bool = False  # 得分率超过50%: the bounds are on the printed 得分率, not the score
     difference: bool = False  # "差多少", "高多少"
     meta: str | None = None  # count | indicators | contains | rename | tiers | cities | reports | weight
     follow_up: bool = False  # "那杭州呢", "它的…", "…呢"

@@ -160,7 +160,7 @@ def _year_digits(word: str) -> int | None:
     return None
 
 
-_EDITION_RE = re.compile(r"第[一二三四五六]届")
+_EDITION_RE = re.compile(r"第([一二三四五六七八九十])届")
 _YEAR4_RE = re.compile(r"(?<!\d)(20[0-3]\d)(?!\d)(?:\s*年)?")
 _YEAR2_RE = re.compile(r"(?<![\d.])(\d{2})\s*年")
 _BARE_YEAR_RE = re.compile(r"(?:^|(?<=□)|(?<=□ ))(1[4-6]|2[01])(?= ?□|\s*$)")
@@ -174,8 +174,8 @@ def find_years(text: str) -> list[tuple[int, int, int]]:
     """(year, start, end) for every year form: 2015, 2015年, 15年, 二〇一五年, 一五年, 第五届, and a bare
     15 / 16 / 20 / 21 standing between names and keywords (the caller masks those as □)."""
     found = []
-    for m in _EDITION_RE.finditer(text):
-        found.append((EDITIONS[m[0]], m.start(), m.end()))
+    for m in _EDITION_RE.finditer(text):  # 第七届 is 2017: no report, and said so
+        found.append((EDITIONS.get(m[0], 2010 + "一二三四五六七八九十".index(m[1]) + 1), m.start(), m.end()))
     for m in _YEAR4_RE.finditer(text):
         found.append((int(m[1]), m.start(), m.end()))
     for m in _YEAR2_RE.finditer(text):

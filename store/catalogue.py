@@ -62,6 +62,8 @@ SCOPE = {(key, name): scope for key, facts in REPORTS.items() for name, scope in
 TIER_REPORT = {"一线": "de2020", "新一线": "de2020", "二线": "de2020", "三线": "de2020", "四线": "de2020",
                "领军": "sc2021", "先锋": "sc2021", "探索": "sc2021"}
 HISTORY_YEARS = {2011, 2012, 2013, 2014}
+REPORT_YEAR_OF_TIER = {"一线": 2020, "新一线": 2020, "二线": 2020, "三线": 2020, "四线": 2020,
+                       "领军": 2021, "先锋": 2021, "探索": 2021}  # the year of the report that names each tier
 HISTORY_REPORT = next(key for key, facts in REPORTS.items() if facts.history)  # holds the 2011–2014 top tens
 EDITIONS = [key for key, facts in REPORTS.items() if facts.other_edition]  # one evaluation's editions, oldest first
 TIERS_ONLY = [key for key, facts in REPORTS.items() if facts.tier_kind and not facts.per_city_numbers]

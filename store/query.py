@@ -418,6 +418,8 @@ class Store:
     def _find_group_entities(self, report: str, group_type: str, group_name: str) -> list[str]:
         parts = re.split(r"[与及]", group_name)  # 华北与东北, 直辖市及计划单列市: the union of both lists
         listed = [m for part in parts for m in self.members(report, group_type, part)]
+        if not listed and group_type == "tier":  # 2021's 领军 cities in the 2020 digital-economy table
+            listed = [m for rep in self._reports for part in parts for m in self.members(rep, group_type, part)]
         if listed:
             return list(dict.fromkeys(m.entity_id for m in listed))
         names = set(group_name.split("与"))

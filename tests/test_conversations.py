@@ -78,6 +78,10 @@ CONVERSATIONS = {
         ("和它并列的有哪些", "Rank(四川省 gw2020)", "ok"),
         ("它俩数据开放指数谁高", "Compare(四川省 福建省 gw2020 数据开放指数)", "ok"),
     ],
+    "a group's average after its members": [
+        ("成渝城市群包括哪些城市", "Members(InGroup(Cities(), cluster:成渝))", "ok"),
+        ("加权得分多少", "Mean(cluster:成渝)", "ok"),
+    ],
     "a city with a request about something else": [
         ("昆明有什么好吃的", "Unclear(off_topic)", "out_of_scope"),
         ("那它的数字经济排名呢", "Rank(昆明 de2020 总分)", "ok"),
@@ -138,3 +142,18 @@ def test_both_keeps_the_cities_in_every_set(engine, store):
 def test_which_city_leaves_out_the_provinces_own_table(engine):
     reply = engine.answer("政府网站做得最好的是哪个城市", follow_ups=False)
     assert reply.status == "ok" and "省/自治区" not in reply.text and "青岛" in reply.text
+
+
+
+@pytest.mark.parametrize("question, reading, status, must", [
+    ("2015年省会城市智慧经济前五", "Top(Cities(2015 智慧经济 admin_level:省会城市), n=5)", "ok", "按全表排出"),
+    ("2015年智慧经济得分率在60%以上的城市", "Where(Cities(2015 智慧经济), >=60)", "ok", "得分率 60%及以上"),
+    ("既是副省级城市又是省会城市的有哪些",
+     "Both(Members(Cities(admin_level:副省级城市)), Members(Cities(admin_level:省会城市)))", "ok", "都有的"),
+    ("2021年的领军城市在数字经济里排名怎么样", "Members(InGroup(Cities(de2020 总分), tier:领军))", "ok", "城市评分及排名"),
+    ("江苏县市数字经济平均分", "Mean(江苏省 de2020 总分 admin_level:县市)", "ok", "县市·江苏省"),
+    ("第七届智慧城市评估前十", "Top(Cities(2017 smart), n=10)", "no_data", "没有 2017 年"),
+])
+def test_compositions_read_and_answered(engine, question, reading, status, must):
+    reply = engine.answer(question, follow_ups=False)
+    assert (reply.query, reply.status) == (reading, status) and must in reply.text, reply.text
