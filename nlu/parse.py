@@ -204,7 +204,10 @@ def _fuzzy(frame: Frame, masked: str, lex: Lexicon) -> str:
             start = frame.norm.find(typed)
             frame.mentions.append(Mention(typed, start, start + len(typed), ids, "typo"))
             piece = piece.replace(typed, " ")
-        for tok in lex.tokenizer.lcut(piece):
+        whole = piece.strip()  # 湘谭: a short unknown piece the tokenizer would cut into single characters
+        words = [whole] if 2 <= len(whole) <= 4 and _HAN_RE.fullmatch(whole) and _homophones(whole, lex) else \
+            lex.tokenizer.lcut(piece)
+        for tok in words:
             word = "".join(ch for ch in tok if ch not in FILLER) if len(tok) > 2 else tok
             if len(word) < 2 or word in STOPWORDS or not _HAN_RE.fullmatch(word):
                 continue
@@ -221,6 +224,12 @@ def _fuzzy(frame: Frame, masked: str, lex: Lexicon) -> str:
             else:
                 leftover.append(word)
     return " ".join(leftover)
+
+
+def _homophones(word: str, lex: Lexicon) -> bool:
+    """Whether a name reads like `word` in pinyin and shares a character with it in place."""
+    return any(len(alias) == len(word) and any(a == b for a, b in zip(alias, word))
+               for alias, _ in lex.pinyin.get(toneless(word), []))
 
 
 LONG = 40  # a message of several sentences longer than this is read by its question sentence
