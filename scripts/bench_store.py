@@ -74,7 +74,7 @@ def main() -> None:
         for _ in range(3):
             start = time.perf_counter()
             subprocess.run([sys.executable, "-m", "store", "--db", str(Path(tmp) / "command.db"), "build"], cwd=ROOT,
-                           check=True, stdout=subprocess.DEVNULL)
+                           check=True, capture_output=True)
             commands.append(time.perf_counter() - start)
         calls = syscalls_during_build(Path(tmp) / "traced.db")
         opens, warms, store = [], [], None
