@@ -100,3 +100,25 @@ def test_one_question_loads_no_typo_build_telegram_or_chart_modules(db_path, tmp
                          text=True, timeout=120, check=True).stdout.splitlines()
     assert "15.73" in out[0]
     assert out[-1] == "[]"
+
+
+def test_the_bot_imports_httpcore_without_trio_and_it_still_runs_on_asyncio(tmp_path):
+    code = """
+import asyncio, sys
+from bot.__main__ import _import_httpcore_without_trio
+_import_httpcore_without_trio()
+import httpcore
+
+async def main():
+    async with httpcore.AsyncConnectionPool() as pool:  # its locks are made for asyncio
+        try:
+            await pool.request("GET", "http://127.0.0.1:9/")
+        except httpcore.ConnectError:
+            print("refused")
+
+asyncio.run(main())
+print("trio" in sys.modules)
+"""
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60,
+                         check=True).stdout.split()
+    assert out == ["refused", "False"]
