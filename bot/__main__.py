@@ -106,9 +106,25 @@ def _run(ap: argparse.ArgumentParser, args: argparse.Namespace) -> int:
         return code
     if args.cmd == "console" or (args.cmd is None and not os.environ.get("TELEGRAM_BOT_TOKEN")):
         return cli.console(cli.make_engine(args.db, warm=True), explain=getattr(args, "explain", False))
+    _import_httpcore_without_trio()
     from bot.telegram_app import run
 
     return run(args.db)
+
+
+def _import_httpcore_without_trio() -> None:
+    """httpcore (under httpx, under python-telegram-bot) imports trio when it is installed, 0.1–0.15 s
+    of the bot's start, only to run on trio's event loop, which this bot never does (it runs asyncio)
+    and which httpcore does without: import it with trio absent, as nlu.lexicon imports jieba without
+    pkg_resources.  A process that imported trio already keeps it."""
+    if "trio" in sys.modules or "httpcore" in sys.modules:
+        return
+    sys.modules["trio"] = None  # `import trio` raises ImportError while this is here
+    try:
+        import httpcore  # noqa: F401
+    finally:
+        if sys.modules.get("trio", 0) is None:
+            del sys.modules["trio"]
 
 
 if __name__ == "__main__":

@@ -9,14 +9,18 @@ throttle first (bot/throttle.py); sends are retried and unparseable updates skip
 from __future__ import annotations
 
 import asyncio
+import gc
 import hashlib
 import html
 import logging
 import re
 import secrets
+import ssl
 import sys
 from concurrent.futures import ThreadPoolExecutor
+from functools import lru_cache
 
+import httpx
 from telegram import (
     Bot,
     BotCommand,
@@ -46,13 +50,14 @@ from bot import charts, followups, logs, misses, render
 from bot.botapi import CityqBot, RetryingLimiter
 from bot.chat_order import PerChatOrder
 from bot.chat_state import ChatState, StateError
+from bot.cli import make_engine
 from bot.engine import Engine
 from bot.reply import LABEL, Reply
 from bot.settings import Settings, SettingsError, load
 from bot.throttle import Throttle
 from nlu.context import Context
 from nlu.rules import help_examples
-from store.query import StoreError, open_store
+from store.query import StoreError
 
 log = logging.getLogger("cityq")
 rare = logs.RateLimitedLog(log)
@@ -386,7 +391,7 @@ async def _close_state(application: Application) -> None:
 def build_application(settings: Settings, engine: Engine, limiter: RetryingLimiter | None = None) -> Application:
     """The Application with every handler and an open chat state (raises StateError); nothing is started."""
     bot = CityqBot(settings.token, base_url=settings.base_url, base_file_url=settings.base_file_url,
-                   request=HTTPXRequest(connection_pool_size=256), get_updates_request=HTTPXRequest(),
+                   request=_request(connection_pool_size=256), get_updates_request=_request(),
                    rate_limiter=limiter or RetryingLimiter())
     state = ChatState(settings.state_file, max_idle=settings.state_max_idle_days * 86400)
     application = (
@@ -419,9 +424,22 @@ def webhook_options(settings: Settings) -> dict:
                 allowed_updates=ALLOWED_UPDATES)
 
 
+@lru_cache(maxsize=1)
+def _tls() -> ssl.SSLContext:
+    """The TLS settings every Bot API client of the process shares: httpx's default (certifi's
+    certificates, SSL_CERT_FILE / SSL_CERT_DIR honoured), made once; each client made its own,
+    and loading the certificates took 30 ms a client, four clients at start-up."""
+    return httpx.create_ssl_context()
+
+
+def _request(**kwargs) -> HTTPXRequest:
+    return HTTPXRequest(**kwargs, httpx_kwargs={"verify": _tls()})
+
+
 async def _check_token(settings: Settings) -> None:
     """Ask the Bot API who we are: raises InvalidToken or NetworkError."""
-    async with Bot(settings.token, base_url=settings.base_url, base_file_url=settings.base_file_url) as bot:
+    async with Bot(settings.token, base_url=settings.base_url, base_file_url=settings.base_file_url,
+                   request=_request(), get_updates_request=_request()) as bot:
         await bot.get_me()
 
 
@@ -432,8 +450,9 @@ def run(db: str | None = None) -> int:
         settings = load()
         hook = webhook_options(settings) if settings.webhook_url else None
         logs.configure([settings.token, hook and hook["secret_token"]], level=settings.log_level)
-        engine = Engine(open_store(db or settings.db))
+        engine = make_engine(db or settings.db, warm=True)  # as the console: the first user's answer is warm
         application = build_application(settings, engine)  # opens the chat state: StateError if not writable
+        gc.freeze()  # the application's objects too, like the engine's: full collections skip them
         asyncio.run(_check_token(settings))  # a clear one-line error before PTB starts logging tracebacks
         if hook:
             application.run_webhook(**hook)

@@ -12,6 +12,7 @@ describes the question as finally understood.  Composition is generic:
 from __future__ import annotations
 
 import re
+import weakref
 
 from nlu import query as q
 from nlu.frame import Frame
@@ -30,6 +31,24 @@ HARMLESS = r"[说看查问找瞧聊讲][说看查问找瞧聊讲下一]*|换成|
 
 
 
+# slots() runs on every question: its patterns compiled once, and the reports' totals kept per store.
+_LIST_HINT_RE = re.compile(r"哪些|谁|哪个|哪几|前|top|倒数|最|第|城市|有几|多少个|名单")
+_HARMLESS_RE = re.compile(HARMLESS)
+_LIST_WORDS_RE = re.compile(LIST_WORDS)
+_TOTALS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _totals(store) -> frozenset[str]:
+    """Every report's overall indicator (总分, 数字经济指数 …); a store never changes, so made once per store."""
+    try:
+        found = _TOTALS.get(store)
+    except TypeError:  # a store that cannot be weakly referenced: computed each time
+        return frozenset(store.total_indicator(r.key) for r in store.reports())
+    if found is None:
+        found = _TOTALS[store] = frozenset(store.total_indicator(r.key) for r in store.reports())
+    return found
+
+
 def slots(frame: Frame, store) -> set[str]:
     """The slot names a rule can need or exclude, as present in the frame."""
     have = set()
@@ -38,7 +57,7 @@ def slots(frame: Frame, store) -> set[str]:
         have.add("entity")
     if len({tuple(m.candidates) for m in frame.mentions}) >= 2 and not _province_as_scope(frame, store):
         have.add("entities2")
-    list_words = re.search(r"哪些|谁|哪个|哪几|前|top|倒数|最|第|城市|有几|多少个|名单", frame.words)
+    list_words = _LIST_HINT_RE.search(frame.words)
     parents = _parents(frame, store)
     if parents:
         have.add("parent")  # 深圳有哪些区进了区县前100: the city filters its districts
@@ -59,7 +78,7 @@ def slots(frame: Frame, store) -> set[str]:
         have.add("named_thing")
     if frame.indicators or frame.total:
         have.add("indicator_or_total")
-    totals = {store.total_indicator(r.key) for r in store.reports()}
+    totals = _totals(store)
     if any(c not in totals for _, cands in frame.indicators for c in cands):
         have.add("part")  # an indicator below a report's total (绩效考核情况, not 数字经济指数)
     for name, present in (("report", frame.report_keys), ("year", frame.years), ("place", frame.unknown_places),
@@ -68,10 +87,10 @@ def slots(frame: Frame, store) -> set[str]:
                           ("years2", len(set(frame.years)) >= 2)):
         if present:
             have.add(name)
-    if any(len(w) >= 2 and not re.fullmatch(HARMLESS, w) for w in frame.leftover.split()) \
+    if any(len(w) >= 2 and not _HARMLESS_RE.fullmatch(w) for w in frame.leftover.split()) \
             or any(t in frame.words for t in OFF_TOPIC):
         have.add("unread")  # words about something else: 订张 机票, 明天会 下雨, 有什么好吃的
-    if frame.n or frame.position or re.search(LIST_WORDS, frame.words):
+    if frame.n or frame.position or _LIST_WORDS_RE.search(frame.words):
         have.add("list_asked")
     return have
 
@@ -83,11 +102,15 @@ KIND_OF_GROUP = {"province": ("province",), "region": ("region",), "cluster": ("
 SUBORDINATE = r"各区|各县|各区县|下属区|哪些区|哪几个区|哪个区|哪些县|哪几个县|哪个县|区县|市辖区|县市|下辖|辖区|旗下|下属|的区|的县"
 
 
+_SUBORDINATE_RE = re.compile(SUBORDINATE)
+_LISTING_RE = re.compile(r"哪|前|最|有几|多少个|名单|谁|都有|排名|排行|榜")
+
+
 def _parents(frame: Frame, store, listing: bool = True) -> list[str]:
     """Cities named as the parent of the districts or counties a list (or mean) question is about."""
-    if not re.search(SUBORDINATE, frame.words):
+    if not _SUBORDINATE_RE.search(frame.words):
         return []
-    if listing and not re.search(r"哪|前|最|有几|多少个|名单|谁|都有|排名|排行|榜", frame.words):
+    if listing and not _LISTING_RE.search(frame.words):
         return []
     return [m.candidates[0] for m in frame.mentions if len(m.candidates) == 1
             and store.entity(m.candidates[0]).kind in ("city", "municipality")]

@@ -10,6 +10,7 @@ names whole.  A toneless-pinyin index of entity names serves typo correction.
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import json
 import logging
 import os
@@ -18,19 +19,14 @@ import sys
 import tempfile
 from collections import defaultdict
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
-from rapidfuzz import process
-from rapidfuzz.distance import Levenshtein
+from store.query import Store
 
 os.environ.setdefault("PYPINYIN_NO_PHRASES", "1")  # single-character readings: 10× faster to load, same on both sides
-from pypinyin import Style, lazy_pinyin, pinyin  # noqa: E402
-from pypinyin import __version__ as PYPINYIN_VERSION  # noqa: E402
 
-from nlu.normalize import basic
-from store import gazetteer
-from store.query import Store
+from nlu.normalize import basic  # noqa: E402
 
 
 def _import_jieba():
@@ -136,26 +132,105 @@ class Sense:
     value: object  # entity id, indicator name, (group_type, name), group type, report key, place name
 
 
+@lru_cache(maxsize=1)
+def _pypinyin():
+    """pypinyin, imported on first use: loading its table takes 60–100 ms, and only pinyin and typo
+    look-ups need it (the names' readings are cached on disk), not most questions."""
+    import pypinyin
+
+    return pypinyin
+
+
+@lru_cache(maxsize=1)
+def _rapidfuzz():
+    """(rapidfuzz.process.extract, Levenshtein.distance), imported on the first typo check that needs them."""
+    from rapidfuzz import process
+    from rapidfuzz.distance import Levenshtein
+
+    return process.extract, Levenshtein.distance
+
+
 def toneless(text: str) -> str:
-    return "".join(lazy_pinyin(text))
+    return "".join(_pypinyin().lazy_pinyin(text))
 
 
 def readings(text: str, limit: int = 16) -> list[str]:
     """Every toneless reading of a name, polyphonic characters included (at most `limit`), default first."""
+    pypinyin = _pypinyin()
     out = [""]
-    for options in pinyin(text, style=Style.NORMAL, heteronym=True):
+    for options in pypinyin.pinyin(text, style=pypinyin.Style.NORMAL, heteronym=True):
         out = [head + o for head in out for o in dict.fromkeys(options)][:limit]
     default = toneless(text)
     return [default] + [r for r in dict.fromkeys(out) if r != default]
 
 
+# The store's tables the lexicon is made from (their content is the cache's key, with this module's code).
+DERIVED_FROM = ("reports", "entities", "aliases", "indicators", "indicator_synonyms", "stats")
+
+
 class Lexicon:
-    """Surface forms and their senses, built from the store."""
+    """Surface forms and their senses, built from the store.
+
+    What the build derives from the store (surfaces and senses, each report's indicator names) is kept
+    in the private cache directory under a key made of the content of the tables it reads, the code of
+    this module and of the gazetteer, and the division tables of `cpca`: a start with the same store
+    reads it (3 ms) instead of building it (60–110 ms with the gazetteer's import and tables)."""
 
     def __init__(self, store: Store):
         self.store = store
-        self.surfaces: dict[str, list[Sense]] = defaultdict(list)
-        self.report_indicators: dict[str, set[str]] = defaultdict(set)
+        path = cache_dir() / f"lexicon-{_lexicon_key(store)}.json"
+        restored = self._restore(path)
+        if not restored:
+            self.surfaces: dict[str, list[Sense]] = defaultdict(list)
+            self.report_indicators: dict[str, set[str]] = defaultdict(set)
+            self._build(store)
+        self.tokenizer, dictionary = _tokenizer(list(self.surfaces) + sorted(FUNCTION_WORDS),
+                                                restored.get("jieba") if restored else None)
+        if not restored:
+            _write_atomic(path, json.dumps({**self._saved(), "jieba": dictionary}, ensure_ascii=False))
+        self.report_words = [f for f in REPORT_FORMS if len(f) >= 4]  # names long enough to correct a typo in
+        self.max_len = max(len(s) for s in self.surfaces)
+        self.prefixes = {s[:k] for s in self.surfaces for k in range(2, len(s))}  # the scan grows a piece while it is one
+        self.entity_forms = _by_length(a for a, ss in self.surfaces.items() if len(a) >= 3 and any(s.kind == "entity" for s in ss))
+        self.indicator_forms = _by_length(
+            a for a, ss in self.surfaces.items() if len(a) >= 4 and any(s.kind == "indicator" for s in ss))
+
+    def _saved(self) -> dict:
+        return {"surfaces": [[surface, [[s.kind, s.value] for s in senses]] for surface, senses in self.surfaces.items()],
+                "report_indicators": {key: sorted(names) for key, names in self.report_indicators.items()}}
+
+    def _restore(self, path: Path) -> dict | None:
+        """Read the cached build; what else it kept, or None when there is none (or it cannot be read)."""
+        try:
+            saved = json.loads(path.read_text(encoding="utf-8"))
+            surfaces = defaultdict(list, ((surface, [Sense(kind, tuple(value) if isinstance(value, list) else value)
+                                                     for kind, value in senses])
+                                          for surface, senses in saved["surfaces"]))
+            report_indicators = defaultdict(set, ((key, set(names)) for key, names in saved["report_indicators"].items()))
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            return None
+        self.surfaces, self.report_indicators = surfaces, report_indicators
+        return {"jieba": saved.get("jieba")}
+
+    @cached_property
+    def pinyin(self) -> dict[str, list[tuple[str, str]]]:
+        """Toneless reading → (alias, entity id) of every entity name of two or more characters (every
+        reading of a polyphonic name), made on the first pinyin or typo look-up."""
+        names = [(alias, s.value) for alias, senses in self.surfaces.items() for s in senses
+                 if s.kind == "entity" and len(alias) >= 2]
+        index: dict[str, list[tuple[str, str]]] = defaultdict(list)
+        for alias, entity_id, reading in _pinyin_index(names):
+            index[reading].append((alias, entity_id))
+        return index
+
+    def warm(self) -> None:
+        """Load now what the first pinyin or typo look-up would (pypinyin, the names' readings,
+        rapidfuzz): for front ends that wait for questions, so no user waits for it."""
+        toneless("")
+        _rapidfuzz()
+        self.pinyin  # noqa: B018 - made and kept on first access
+
+    def _build(self, store: Store) -> None:
         self._entities(store)
         self._indicators(store)
         for form, key in REPORT_FORMS.items():
@@ -171,18 +246,6 @@ class Lexicon:
                 if form in surface and form != surface and not any(x.kind == "entity" for x in self.surfaces[surface]):
                     self._add(surface, Sense("report", key))
         self._totals_as_reports(store)
-        self.report_words = [f for f in REPORT_FORMS if len(f) >= 4]  # names long enough to correct a typo in
-        names = [(alias, s.value) for alias, senses in self.surfaces.items() for s in senses
-                 if s.kind == "entity" and len(alias) >= 2]
-        self.pinyin: dict[str, list[tuple[str, str]]] = defaultdict(list)
-        for alias, entity_id, reading in _pinyin_index(names):
-            self.pinyin[reading].append((alias, entity_id))
-        self.max_len = max(len(s) for s in self.surfaces)
-        self.prefixes = {s[:k] for s in self.surfaces for k in range(2, len(s))}  # the scan grows a piece while it is one
-        self.entity_forms = _by_length(a for a, ss in self.surfaces.items() if len(a) >= 3 and any(s.kind == "entity" for s in ss))
-        self.indicator_forms = _by_length(
-            a for a, ss in self.surfaces.items() if len(a) >= 4 and any(s.kind == "indicator" for s in ss))
-        self.tokenizer = _tokenizer(list(self.surfaces) + sorted(FUNCTION_WORDS))
 
     def _add(self, surface: str, sense: Sense) -> None:
         for form in dict.fromkeys((surface, basic(surface) or surface)):  # as a question reads after normalising
@@ -190,6 +253,8 @@ class Lexicon:
                 self.surfaces[form].append(sense)
 
     def _entities(self, store: Store) -> None:
+        from store import gazetteer  # only building needs it (it reads cpca's division tables)
+
         by_name: dict[str, list[str]] = defaultdict(list)
         for alias, entity_id, _source in store.aliases():
             self._add(alias, Sense("entity", entity_id))
@@ -284,7 +349,8 @@ def _one_off(text: str, forms: dict[int, list[str]], known):
             window = text[i : i + length]
             if window in known or not _HAN_RE.fullmatch(window):
                 continue
-            hits = process.extract(window, forms[length], scorer=Levenshtein.distance, score_cutoff=1, limit=None)
+            extract, distance = _rapidfuzz()
+            hits = extract(window, forms[length], scorer=distance, score_cutoff=1, limit=None)
             if hits:
                 yield window, [h[0] for h in hits]
 
@@ -292,7 +358,7 @@ def _one_off(text: str, forms: dict[int, list[str]], known):
 def _pinyin_index(names: list[tuple[str, str]]) -> list[tuple[str, str, str]]:
     """(alias, entity id, reading) for every reading of every name (0.1 s of pypinyin), kept in a file
     named by the names' digest beside the jieba dictionary, so a start with the same store reads it."""
-    key = json.dumps([names, PYPINYIN_VERSION], ensure_ascii=False)
+    key = json.dumps([names, _package_stamp("pypinyin", "__init__.py", "pinyin_dict.py")], ensure_ascii=False)
     path = cache_dir() / f"pinyin-{hashlib.sha1(key.encode('utf-8')).hexdigest()[:12]}.json"
     try:
         return [tuple(x) for x in json.loads(path.read_text(encoding="utf-8"))]
@@ -301,6 +367,32 @@ def _pinyin_index(names: list[tuple[str, str]]) -> list[tuple[str, str, str]]:
     index = [(alias, entity_id, r) for alias, entity_id in names for r in readings(alias)]  # 厦门 by each reading
     _write_atomic(path, json.dumps(index, ensure_ascii=False))
     return index
+
+
+def _package_stamp(package: str, *files: str) -> list:
+    """Where an installed package's files are, with their sizes and times: part of a cache key, found
+    without importing the package (importlib.metadata alone took 30 ms to import)."""
+    spec = importlib.util.find_spec(package)
+    base = Path(spec.origin).parent if spec and spec.origin else None
+    out: list = [package]
+    for name in files:
+        try:
+            st = (base / name).stat()
+            out.append([str(base / name), st.st_size, st.st_mtime_ns])
+        except (OSError, TypeError):
+            out.append([name, None])
+    return out
+
+
+def _lexicon_key(store: Store) -> str:
+    """The cached lexicon's name: a digest of what building it reads (see Lexicon)."""
+    here = Path(__file__).resolve()
+    code = [here.read_bytes(), (here.parent.parent / "store" / "gazetteer.py").read_bytes()]
+    stamp = _package_stamp("cpca", "resources/adcodes.csv", "resources/56_nations.csv")
+    h = hashlib.sha256(store.digest(DERIVED_FROM).encode("ascii"))
+    for part in code + [json.dumps(stamp).encode("utf-8")]:
+        h.update(hashlib.sha256(part).digest())
+    return h.hexdigest()[:16]
 
 
 @lru_cache(maxsize=1)
@@ -329,22 +421,30 @@ def _write_atomic(path: Path, text: str) -> None:
         pass
 
 
-def _tokenizer(words: list[str]) -> jieba.Tokenizer:
-    """A jieba tokenizer whose dictionary is the store's vocabulary (plus function words).
+def _tokenizer(words: list[str], digest: str | None = None) -> tuple[jieba.Tokenizer, str]:
+    """A jieba tokenizer whose dictionary is the store's vocabulary (plus function words), and the
+    dictionary's digest (its file's name).  Given the digest a cached lexicon kept, the file is only
+    checked (its content still hashes to the digest) instead of being written out again.
 
     jieba's own 350k-word dictionary takes about a second to load and adds nothing
     here: only words outside this vocabulary are tokenised, and its HMM segmenter
     handles those.
     """
-    text = "".join(f"{w} 1000\n" for w in sorted(set(words)) if w.strip() and not any(c.isspace() for c in w))
-    digest = hashlib.sha1(text.encode("utf-8")).hexdigest()[:12]
     path = cache_dir() / f"jieba-{digest}.dict"
-    if not path.exists() or path.read_text(encoding="utf-8") != text:
-        _write_atomic(path, text)
+    try:
+        fresh = bool(digest) and hashlib.sha1(path.read_bytes()).hexdigest()[:12] == digest
+    except OSError:
+        fresh = False
+    if not fresh:
+        text = "".join(f"{w} 1000\n" for w in sorted(set(words)) if w.strip() and not any(c.isspace() for c in w))
+        digest = hashlib.sha1(text.encode("utf-8")).hexdigest()[:12]
+        path = cache_dir() / f"jieba-{digest}.dict"
+        if not path.exists() or path.read_text(encoding="utf-8") != text:
+            _write_atomic(path, text)
     tokenizer = jieba.Tokenizer(dictionary=str(path))
     tokenizer.tmp_dir = str(cache_dir())  # jieba's own model cache beside it, not in the shared /tmp
     tokenizer.initialize()
-    return tokenizer
+    return tokenizer, digest
 
 
 @lru_cache(maxsize=4)

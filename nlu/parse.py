@@ -204,9 +204,11 @@ def _fuzzy(frame: Frame, masked: str, lex: Lexicon) -> str:
             start = frame.norm.find(typed)
             frame.mentions.append(Mention(typed, start, start + len(typed), ids, "typo"))
             piece = piece.replace(typed, " ")
-        whole = piece.strip()  # 湘谭: a short unknown piece the tokenizer would cut into single characters
-        words = [whole] if 2 <= len(whole) <= 4 and _HAN_RE.fullmatch(whole) and _homophones(whole, lex) else \
-            lex.tokenizer.lcut(piece)
+        words = lex.tokenizer.lcut(piece)
+        whole = piece.strip()  # 湘谭: a short unknown piece the tokenizer cuts into single characters
+        if len(words) >= 2 and all(len(w) == 1 for w in words) and 2 <= len(whole) <= 4 and _HAN_RE.fullmatch(whole) \
+                and _homophones(whole, lex):
+            words = [whole]
         for tok in words:
             word = "".join(ch for ch in tok if ch not in FILLER) if len(tok) > 2 else tok
             if len(word) < 2 or word in STOPWORDS or not _HAN_RE.fullmatch(word):

@@ -6,15 +6,22 @@ In one process and one run:
 - every sweep question (scripts/sweep.py: each stored value by its own names, four
   phrasings) and the public sets ../shared/eval/dev_questions.jsonl and
   dev_questions_b.jsonl (their follow-ups with their chat's context), answered by
-  `Engine.answer` in a new engine: first sight (the first time in the process), then
-  cached (the same questions again); p50/p90/p99/max of each, garbage collection included;
-- jieba's `lcut` (the engine's tokenizer) on the same texts, and the ratios answer/jieba
-  at each percentile (the issue's targets: first sight p50 ≤ 5×, p99 ≤ 15×, cached p50 ≤ 3×);
+  `Engine.answer` as `ask --jsonl` answers (no follow-up buttons) in a new engine: first
+  sight (the first time in the process), then cached (the same questions again);
+  p50/p90/p99/max of each, garbage collection included; and the public sets once more with
+  the follow-up buttons Telegram shows (each button's question is answered to check it);
+- jieba's `lcut` (the engine's tokenizer) on the same texts, each timed right after the cached
+  answer to it (so both see the same load on a shared machine), and the ratios answer/jieba at
+  each percentile (the issue's targets: first sight p50 ≤ 5×, p99 ≤ 15×, cached p50 ≤ 3×);
+  the engine is made as the front ends that wait for questions make it (make_engine(warm=True));
 - the 10 slowest first-sight answers;
 - start-up of the engine in this process, cold start of `python -m bot ask "无锡2015智慧管理排名"`
-  (median of --runs new processes, with their peak RSS), the peak RSS of `ask --jsonl` over
-  the public sets, and the time from starting `python -m bot` to its first answer on the fake
-  Bot API of tests/fake_telegram.py (the question is waiting when the bot starts);
+  (median of --runs new processes, with their peak RSS) as this environment runs Python, and,
+  when it sets PYTHONDONTWRITEBYTECODE (every start then compiles the project's modules), also
+  with bytecode caches, as an installed Python has them (kept under a private temporary
+  PYTHONPYCACHEPREFIX, written by one start first); the peak RSS of `ask --jsonl` over the
+  public sets; and the time from starting `python -m bot` to its first answer on the fake Bot
+  API of tests/fake_telegram.py (the question is waiting when the bot starts; median of three);
 - this process's peak RSS.
 """
 from __future__ import annotations
@@ -74,17 +81,24 @@ def questions(sweep: bool = True) -> list[tuple[str | None, str]]:
     return out
 
 
-def answer_all(engine, items: list[tuple[str | None, str]]) -> list[float]:
-    """Time each answer; a chat's questions carry its context, as in `ask --jsonl`."""
-    times, contexts = [], {}
+def answer_all(engine, items: list[tuple[str | None, str]], follow_ups: bool = False,
+               lcut=None) -> tuple[list[float], list[float]]:
+    """Time each answer; a chat's questions carry its context, as in `ask --jsonl` (which computes
+    no follow-up buttons; `follow_ups` adds them, as Telegram does).  With `lcut`, jieba's time on
+    the same text is taken right after each answer, so both see the same load on a shared machine."""
+    times, jieba_times, contexts = [], [], {}
     clock = time.perf_counter
     for chat, text in items:
         start = clock()
-        reply = engine.answer(text, contexts.get(chat) if chat else None)
+        reply = engine.answer(text, contexts.get(chat) if chat else None, follow_ups=follow_ups)
         times.append(clock() - start)
+        if lcut is not None:
+            start = clock()
+            lcut(text)
+            jieba_times.append(clock() - start)
         if chat:
             contexts[chat] = reply.context
-    return times
+    return times, jieba_times
 
 
 def child(args: list[str], stdin: bytes | None = None, env: dict | None = None) -> tuple[float, float]:
@@ -101,6 +115,12 @@ def child(args: list[str], stdin: bytes | None = None, env: dict | None = None) 
     if proc.returncode:
         raise SystemExit(f"{' '.join(args)} exited {proc.returncode}")
     return wall, usage.ru_maxrss / 1024
+
+
+def cold_starts(runs: int, env: dict | None = None) -> tuple[list[float], list[float]]:
+    """(sorted walls, peak RSS) of `runs` new `ask` processes."""
+    got = [child([sys.executable, "-m", "bot", "ask", COLD_QUESTION], env=env) for _ in range(runs)]
+    return sorted(w for w, _ in got), [r for _, r in got]
 
 
 def first_bot_answer() -> float | None:
@@ -133,42 +153,46 @@ def main() -> int:
     # New processes first, while this one is small: a child's peak RSS (wait4) counts the parent's
     # pages it was forked with, so measured after the run below it would read this process's size.
     public = [(c, t) for c, t in questions(sweep=False)]
-    ask = [sys.executable, "-m", "bot", "ask", COLD_QUESTION]
-    runs = [child(ask) for _ in range(args.runs)]
-    walls = sorted(w for w, _ in runs)
+    walls, rss = cold_starts(args.runs)
     baseline = statistics.median(child([sys.executable, "-c", "pass"])[0] for _ in range(args.runs))
     print(f"cold start `python -m bot ask \"{COLD_QUESTION}\"`: median {walls[len(walls) // 2]:.3f} s "
           f"(min {walls[0]:.3f}, max {walls[-1]:.3f}; {args.runs} runs; python -c pass: {baseline:.3f} s)")
-    print(f"peak RSS of ask: {max(r for _, r in runs):.0f} MB")
+    if os.environ.get("PYTHONDONTWRITEBYTECODE"):
+        with tempfile.TemporaryDirectory() as pycache:
+            env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+            env["PYTHONPYCACHEPREFIX"] = pycache
+            cold_starts(1, env)  # writes the bytecode caches
+            cached, _ = cold_starts(args.runs, env)
+        print(f"  the same with bytecode caches (this environment sets PYTHONDONTWRITEBYTECODE): median "
+              f"{cached[len(cached) // 2]:.3f} s (min {cached[0]:.3f}, max {cached[-1]:.3f})")
+    print(f"peak RSS of ask: {max(rss):.0f} MB")
     payload = "".join(json.dumps({"chat": c, "text": t}, ensure_ascii=False) + "\n" for c, t in public)
     _, jsonl_rss = child([sys.executable, "-m", "bot", "ask", "--jsonl"], stdin=payload.encode("utf-8"))
     print(f"peak RSS of ask --jsonl over the public sets: {jsonl_rss:.0f} MB")
     if not args.no_bot:
-        got = first_bot_answer()
-        print("bot's first answer after process start: " + ("skipped (no tests/fake_telegram.py)" if got is None
-                                                              else f"{got:.3f} s (Telegram mode, fake Bot API)"))
+        got = [first_bot_answer() for _ in range(3)]
+        print("bot's first answer after process start: " + (
+            "skipped (no tests/fake_telegram.py)" if None in got else
+            f"median {statistics.median(got):.3f} s (min {min(got):.3f}, max {max(got):.3f}; three starts; "
+            "Telegram mode, fake Bot API)"))
     items = questions()
     start = time.perf_counter()
     from bot.cli import make_engine
 
-    engine = make_engine()
+    engine = make_engine(warm=True)  # as every front end that waits for questions makes it
     startup = time.perf_counter() - start
-    first = answer_all(engine, items)
-    cached = answer_all(engine, items)
     lcut = engine.lex.tokenizer.lcut
+    first, _ = answer_all(engine, items)
     for _, text in items:  # jieba warmed up like the cached answers
         lcut(text)
-    jieba_times = []
-    clock = time.perf_counter
-    for _, text in items:
-        t0 = clock()
-        lcut(text)
-        jieba_times.append(clock() - t0)
+    cached, jieba_times = answer_all(engine, items, lcut=lcut)
+    with_buttons, _ = answer_all(engine, [(c, t) for c, t in items if c is not None], follow_ups=True)
     own_peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
     figures = {"first sight": summary(first), "cached": summary(cached), "jieba lcut": summary(jieba_times)}
     print(f"questions: {len(items)} ({len(items) - sum(1 for c, _ in items if c is None)} public, "
-          f"{sum(1 for c, _ in items if c is None)} sweep); engine start-up in this process {startup * 1000:.0f} ms")
+          f"{sum(1 for c, _ in items if c is None)} sweep); engine start-up in this process, warm as the front "
+          f"ends make it, {startup * 1000:.0f} ms")
     print(f"{'ms':<12} {'p50':>8} {'p90':>8} {'p99':>8} {'max':>8}  mean")
     for name, fig, times in (("first sight", figures["first sight"], first), ("cached", figures["cached"], cached),
                              ("jieba lcut", figures["jieba lcut"], jieba_times)):
@@ -180,6 +204,10 @@ def main() -> int:
         print(f"{name + ' / jieba':<20} " + "  ".join(f"{k} {fig[k] / jieba[k]:.1f}×" for k in ("p50", "p90", "p99")))
     over = sum(1 for t in first + cached if t > 0.010)
     print(f"answers over 10 ms: {over} of {len(first) + len(cached)}")
+    if with_buttons:
+        fig = summary(with_buttons)
+        print(f"with follow-up buttons (as Telegram answers), the {len(with_buttons)} public questions: "
+              + " ".join(f"{k} {ms(fig[k])}" for k in ("p50", "p90", "p99", "max")) + " ms")
     print("10 slowest first-sight answers:")
     for i in sorted(range(len(items)), key=lambda i: first[i], reverse=True)[:10]:
         print(f"  {ms(first[i]):>8} ms (cached {ms(cached[i])})  {items[i][1]}")

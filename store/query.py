@@ -8,10 +8,11 @@ table), a competition rank computed from the values, marked `computed`.
 from __future__ import annotations
 
 import gc
+import hashlib
 import json
 import re
 import sqlite3
-from contextlib import closing
+from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import product
@@ -22,6 +23,7 @@ DEFAULT_DB = Path(__file__).resolve().parent.parent / "data" / "scores.db"
 # place; 3: ranking_tables.places and scopes as JSON (faster to read).
 FORMAT = 4  # 4: the stated size of each indicator system (stats 指标体系)
 TIE_SEP = "、"  # joins the names tied with a place in ranking_tables.places (no place name has it)
+_TABLE_NAME_RE = re.compile(r"[a-z_]+")
 
 
 class StoreError(Exception):
@@ -116,9 +118,12 @@ class Store:
     """A read-only connection to the score store, its tables loaded once into dictionaries.
 
     The database never changes under a Store, so everything a question needs (about 15,000
-    small rows) is read at open; every query below is then a dictionary look-up.  Ranking
+    small rows) is read once; every query below is then a dictionary look-up.  Ranking
     tables (places, ranks and their kind, ties, totals) and scope lists come precomputed
-    from the build (store.build.rankings, store.build.scope_lists).
+    from the build (store.build.rankings, store.build.scope_lists).  The small tables are
+    read at open; a ranking table's places and a (report, indicator)'s scopes per entity
+    (JSON, 1.6 MB in all) the first time one is asked for, so a single question reads a few
+    of them (`warm()` reads them all, for a process that answers many).
     """
 
     def __init__(self, path: Path | str = DEFAULT_DB):
@@ -132,15 +137,25 @@ class Store:
             if built != FORMAT:
                 raise StoreError(f"the score database {self.path} was built by another version of the store "
                                  f"(format {built}, this one reads {FORMAT}); run: python -m store build")
-            collecting = gc.isenabled()
-            gc.disable()  # some 60,000 objects, none of them garbage: collecting them meanwhile doubled the time
-            try:
+            with _collection_paused():
                 self._load()
-            finally:
-                if collecting:
-                    gc.enable()
         except sqlite3.Error as exc:
             raise StoreError(f"cannot open the score database {self.path}: {exc}") from exc
+
+    def digest(self, tables: tuple[str, ...]) -> str:
+        """sha256 of the content of the named tables (every column of every row, in rowid order): the
+        key of a cache derived from them.  SQLite concatenates the rows itself, about 1 ms for the
+        small tables; hashing the whole 7 MB file took 20 ms."""
+        h = hashlib.sha256()
+        for table in tables:
+            if not _TABLE_NAME_RE.fullmatch(table):
+                raise ValueError(f"not a table name: {table!r}")
+            columns = [d[0] for d in self.conn.execute(f'select * from "{table}" limit 0').description]
+            row = "||x'1f'||".join(f'quote("{c}")' for c in columns)
+            text = self.conn.execute(f"select group_concat({row}, x'1e') from "
+                                     f'(select * from "{table}" order by rowid)').fetchone()[0]
+            h.update(f"{table}\x1d{','.join(columns)}\x1d{text or ''}\x1c".encode())
+        return h.hexdigest()
 
     def _q(self, sql: str, params: tuple = ()) -> list[sqlite3.Row]:
         return self.conn.execute(sql, params).fetchall()
@@ -164,7 +179,7 @@ class Store:
         self._aliases = self._tuples("select alias, entity_id, source from aliases")
         self._load_tables()
         self._load_groups()
-        self._load_scopes()  # after the two above: uses their tables and memberships
+        self._load_scopes()
         self._stats: dict[tuple, list[Stat]] = {}
         for r in self._tuples("select report, subject, indicator, kind, value, value_text, sentence, source_line "
                               "from stats order by id"):
@@ -175,25 +190,49 @@ class Store:
         self._group_means: dict[tuple, tuple] = {}
 
     def _load_tables(self) -> None:
-        """Every ranking table, places in order, as the build computed them (store.build.rankings).
-
-        The places are parsed here; each table's Values (and its entity index) are made the
-        first time it is asked for: making all 11,588 at open took a third of the open."""
+        """Every ranking table's key, row and size; its places in order, as the build computed them
+        (store.build.rankings), are read and parsed the first time the table is asked for (reading
+        and parsing all 127 at open was two thirds of the open, 40 ms), and its Values (and entity
+        index) made then (making all 11,588 at open took another third)."""
+        self._rows: dict[tuple, tuple[int, int]] = {}  # key → (row number, how many the table ranks)
+        for no, report, indicator, scope, year, measure, total in self._tuples(
+                "select no, report, indicator, scope, year, measure, total from ranking_tables order by no"):
+            self._rows[(report, indicator, scope, year, measure)] = (no, total)
         self._places: dict[tuple, tuple[int, list[list]]] = {}
-        for report, indicator, scope, year, measure, total, places in self._tuples(
-                "select report, indicator, scope, year, measure, total, places from ranking_tables order by no"):
-            self._places[(report, indicator, scope, year, measure)] = (total, json.loads(places))
         self._tables: dict[tuple, list[Value]] = {}
         self._in_table: dict[tuple, dict[str, Value]] = {}  # an entity's first place in a table
+
+    def _places_of(self, key: tuple) -> tuple[int, list[list]] | None:
+        """(total, places) of the ranking table `key`, read on first use; None if there is no such table."""
+        found = self._places.get(key)
+        if found is None and key in self._rows:
+            no, total = self._rows[key]
+            try:
+                text = self.conn.execute("select places from ranking_tables where no = ?", (no,)).fetchone()[0]
+            except sqlite3.Error as exc:
+                raise StoreError(f"cannot read the score database {self.path}: {exc}") from exc
+            found = self._places[key] = (total, json.loads(text))
+        return found
+
+    def warm(self) -> None:
+        """Read now everything that is otherwise read on first use (every ranking table's places, every
+        scope list, which reports hold each entity): for a process that answers many questions."""
+        with _collection_paused():
+            for key in self._rows:
+                self._places_of(key)
+            for key in list(self._scopes_text):
+                self._entity_scopes(*key)
+            self._held()
 
     def _table(self, key: tuple) -> list[Value]:
         """The ranking table (report, indicator, scope, year, measure) as Values, made once."""
         table = self._tables.get(key)
         if table is None:
-            if key not in self._places:
+            found = self._places_of(key)
+            if found is None:
                 return []
             report, indicator, _scope, year, measure = key
-            total, places = self._places[key]
+            total, places = found
             table = [Value(report, entity_id, self._entities[entity_id].name, indicator, scope, value, text, rank, kind,
                            rate, source, line, year, measure, ties.split(TIE_SEP) if ties else [], total)
                      for _id, entity_id, scope, value, text, rank, kind, rate, source, line, ties in places]
@@ -205,32 +244,73 @@ class Store:
         return table
 
     def _load_scopes(self) -> None:
-        """Scope lists from the build; the entities each report scores and the reports holding each
-        entity, from the ranking tables (the entity of every scores row is in the table of that row's
-        report, indicator, scope, year and measure) and the memberships."""
-        self._scopes: dict[tuple[str, str, str], list[str]] = {}
+        """Scope lists from the build: the scopes ranking each indicator now, each entity's scopes on it
+        (JSON) parsed on first use (`_entity_scopes`)."""
+        self._scopes: dict[tuple[str, str], dict[str, list[str]]] = {}
+        self._scopes_text: dict[tuple[str, str], str] = {}
         self._ranking_scopes: dict[tuple[str, str], list[str]] = {}
         for report, indicator, scopes, by_entity in self._tuples(
                 "select report, indicator, scopes, by_entity from scopes"):
             self._ranking_scopes[(report, indicator)] = json.loads(scopes)
-            for entity_id, its in json.loads(by_entity).items():
-                self._scopes[(report, entity_id, indicator)] = its
-        self._scored: dict[str, dict[str, None]] = {key: {} for key in self._reports}  # for group_entities
+            self._scopes_text[(report, indicator)] = by_entity
+        self._province_stats = self._tuples("select distinct subject, report from stats where subject like 'province:%'")
+        self._scored_in: dict[str, dict[str, None]] | None = None
+        self._reports_with: dict[str, list[str]] = {}  # made per entity on first use, or all by _held()
+
+    def _entity_scopes(self, report: str, indicator: str) -> dict[str, list[str]]:
+        """Entity id → the scopes ranking it on the report's indicator, parsed once."""
+        found = self._scopes.get((report, indicator))
+        if found is None:
+            text = self._scopes_text.get((report, indicator))
+            found = self._scopes[(report, indicator)] = json.loads(text) if text is not None else {}
+        return found
+
+    @property
+    def _scored(self) -> dict[str, dict[str, None]]:
+        """Report key → the entities it scores, in the order its tables first rank them (for group_entities)."""
+        if self._scored_in is None:
+            self._held()
+        return self._scored_in
+
+    def _held(self) -> None:
+        """The reports holding every entity, and the entities each report scores, from every ranking
+        table (the entity of every scores row is in the table of that row's report, indicator, scope,
+        year and measure) and the memberships: made on first use, as it reads every table."""
+        if self._scored_in is not None:
+            return
+        scored: dict[str, dict[str, None]] = {key: {} for key in self._reports}
         held: dict[str, dict[str, None]] = {e: {} for e in self._entities}
-        for (report, _indicator, scope, year, _measure), (_total, places) in self._places.items():
-            ids = dict.fromkeys(place[1] for place in places)
+        for key in self._rows:
+            report, _indicator, scope, year, _measure = key
+            ids = dict.fromkeys(place[1] for place in self._places_of(key)[1])
             for entity_id in ids:
                 held[entity_id][report] = None
             if year == self._reports[report].year and scope != "前十":
-                self._scored[report].update(ids)
+                scored[report].update(ids)
         for (entity_id, report), _rows in self._memberships.items():
             if report:
                 held[entity_id][report] = None
-        for subject, report in self._tuples("select distinct subject, report from stats where subject like 'province:%'"):
+        for subject, report in self._province_stats:
             for e in self._entities.values():
                 if e.kind == "province" and subject == "province:" + e.province:
                     held[e.id][report] = None
+        self._scored_in = scored
         self._reports_with = {e: [k for k in self._reports if k in keys] for e, keys in held.items()}
+
+    def _find_reports_with(self, entity_id: str) -> list[str]:
+        """What _held() finds for one entity, from its scores rows (every place of a ranking table is a
+        scores row of its report: a table adds only entities another table of the report ranks) by the
+        (entity_id, report) index, its memberships and a province's printed figures."""
+        entity = self._entities[entity_id]
+        try:
+            keys = {r for (r,) in self.conn.execute("select distinct report from scores where entity_id = ?",
+                                                     (entity_id,))}
+        except sqlite3.Error as exc:
+            raise StoreError(f"cannot read the score database {self.path}: {exc}") from exc
+        keys.update(report for report in self._reports if (entity_id, report) in self._memberships)
+        if entity.kind == "province":
+            keys.update(report for subject, report in self._province_stats if subject == "province:" + entity.province)
+        return [k for k in self._reports if k in keys]
 
     def _load_groups(self) -> None:
         self._groups: dict[tuple[str, str | None], list[tuple[str, str]]] = {}
@@ -284,11 +364,14 @@ class Store:
     def reports_with(self, entity_id: str) -> list[str]:
         """Keys of the reports that hold any number or membership for the entity (for a province, also
         a printed provincial figure such as 2015's 参考平均分), most recent first."""
-        return self._reports_with[entity_id]
+        found = self._reports_with.get(entity_id)
+        if found is None:
+            found = self._reports_with[entity_id] = self._find_reports_with(entity_id)
+        return found
 
     def scopes(self, report: str, entity_id: str, indicator: str) -> list[str]:
         """Ranking scopes in which the report ranks the entity on the indicator (全部 first)."""
-        return self._scopes.get((report, entity_id, indicator), [])
+        return self._entity_scopes(report, indicator).get(entity_id, [])
 
     def ranking_scopes(self, report: str, indicator: str) -> list[str]:
         """Every scope the report ranks the indicator in, in the report's order (全部 first where it exists)."""
@@ -494,6 +577,19 @@ class Store:
         nums = [v.value for v in members if v.value is not None]
         computed = round(sum(nums) / len(nums), 2) if nums else None
         return printed, computed, len(nums), members
+
+
+@contextmanager
+def _collection_paused():
+    """No garbage collection while tables are read: tens of thousands of new objects, none of them
+    garbage, and collecting them meanwhile doubled the time."""
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if collecting:
+            gc.enable()
 
 
 @lru_cache(maxsize=4)
