@@ -143,7 +143,7 @@ def ask_jsonl(engine: Engine, stdin: TextIO = sys.stdin, out: TextIO = sys.stdou
         if not isinstance(text, str):
             text = "" if text is None else str(text)
         start = time.perf_counter()
-        reply = engine.answer(text, contexts.pop(str(chat), None), follow_ups=False)  # the contract has no buttons
+        reply = engine.answer(text, contexts.pop(str(chat), None), follow_ups=False, extras=explain)  # no buttons, charts
         ms = (time.perf_counter() - start) * 1000
         contexts[str(chat)] = reply.context
         if len(contexts) > max_chats:

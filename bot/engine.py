@@ -33,8 +33,9 @@ class Engine(Interpreter, CityAnswers, ListAnswers, GroupAnswers, AboutAnswers):
     errors = 0  # answers that failed inside the engine (logged); tests assert it stays 0
 
     # --- entry point ------------------------------------------------------------
-    def answer(self, text: str, ctx: Context | None = None, *, follow_ups: bool = True) -> Reply:
-        """The reply to `text` in the context `ctx`; `follow_ups` adds the checked follow-up questions."""
+    def answer(self, text: str, ctx: Context | None = None, *, follow_ups: bool = True, extras: bool = True) -> Reply:
+        """The reply to `text` in the context `ctx`; `follow_ups` adds the checked follow-up questions, `extras`
+        the chart and the explanation (front ends that show neither, such as `ask --jsonl`, skip them)."""
         parsed = parse(text, self.lex)
         before = explain.Slots.of(parsed)
         frame = apply(parsed, ctx)
@@ -54,18 +55,20 @@ class Engine(Interpreter, CityAnswers, ListAnswers, GroupAnswers, AboutAnswers):
         if reply.context is not ctx:
             reply.context.remember(ctx)
         try:  # what the front ends add around the answer: a failure here costs only that
-            self._extras(reply, node, frame, before, follow_ups)
+            self._extras(reply, node, frame, before, follow_ups, extras)
         except Exception:
             log.exception("failed to add charts, explanation or follow-ups to %r", text[:200])
             self.errors += 1
         return reply
 
-    def _extras(self, reply: Reply, node, frame: Frame, before: explain.Slots, follow_ups: bool) -> None:
+    def _extras(self, reply: Reply, node, frame: Frame, before: explain.Slots, follow_ups: bool, extras: bool) -> None:
         """The chart an answer earns, how the question was read, and the checked follow-up questions."""
-        if node is not None and reply.status == "ok" and reply.chart is None:
-            reply.chart = more_charts.for_answer(self, node, frame)
         reply.corrections = explain.corrections(frame, self._name, lambda w: bool(self.lex.senses(w)))
-        reply.explain = explain.lines(frame, before, self._reports(frame)[0], reply.query, self._name, reply.corrections)
+        if extras:
+            if node is not None and reply.status == "ok" and reply.chart is None:
+                reply.chart = more_charts.for_answer(self, node, frame)
+            reply.explain = explain.lines(frame, before, self._reports(frame)[0], reply.query, self._name,
+                                          reply.corrections)
         if follow_ups and node is not None and reply.status == "ok":
             after = reply.context
             reply.suggestions = followups.keep(followups.candidates(self, node, frame, reply), reply,

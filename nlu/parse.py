@@ -94,8 +94,9 @@ def _scan(norm: str, lex: Lexicon) -> list[tuple[int, int, str]]:
 
 def _keyword_typos(norm: str, lex: Lexicon, frame: Frame) -> str:
     """A report's name one character off (数子经济, 政府网占): corrected before matching, and said."""
+    chars = set(norm)
     for form in lex.report_words:
-        if form in norm:
+        if form in norm or len(chars.intersection(form)) < len(form) - 1:  # cannot be one character off
             continue
         for i in range(len(norm) - len(form) + 1):
             window = norm[i : i + len(form)]

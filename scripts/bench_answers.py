@@ -84,13 +84,13 @@ def questions(sweep: bool = True) -> list[tuple[str | None, str]]:
 def answer_all(engine, items: list[tuple[str | None, str]], follow_ups: bool = False,
                lcut=None) -> tuple[list[float], list[float]]:
     """Time each answer; a chat's questions carry its context, as in `ask --jsonl` (which computes
-    no follow-up buttons; `follow_ups` adds them, as Telegram does).  With `lcut`, jieba's time on
+    no follow-up buttons, chart or explanation; `follow_ups` adds them, as Telegram does).  With `lcut`, jieba's time on
     the same text is taken right after each answer, so both see the same load on a shared machine."""
     times, jieba_times, contexts = [], [], {}
     clock = time.perf_counter
     for chat, text in items:
         start = clock()
-        reply = engine.answer(text, contexts.get(chat) if chat else None, follow_ups=follow_ups)
+        reply = engine.answer(text, contexts.get(chat) if chat else None, follow_ups=follow_ups, extras=follow_ups)
         times.append(clock() - start)
         if lcut is not None:
             start = clock()
