@@ -59,10 +59,28 @@ class RetryingLimiter(AIORateLimiter):
 
 
 class _NoParseErrorDump(logging.Filter):
-    """PTB logs a failed batch with all its raw updates at CRITICAL; CityqBot logs one line instead."""
+    """PTB logs an update it cannot parse with all its raw data at CRITICAL (polling: the whole
+    batch); the bot logs one rate-limited line instead (`skipped`)."""
+
+    def __init__(self, prefix: str) -> None:
+        super().__init__()
+        self.prefix = prefix
 
     def filter(self, record: logging.LogRecord) -> bool:
-        return not str(record.msg).startswith("Error while parsing updates")
+        return not str(record.msg).startswith(self.prefix)
+
+
+def quiet_parse_dump(logger_name: str, prefix: str) -> None:
+    """Drop PTB's parse-failure dump (lines starting with `prefix`) from that logger; idempotent."""
+    logger = logging.getLogger(logger_name)
+    if not any(isinstance(f, _NoParseErrorDump) and f.prefix == prefix for f in logger.filters):
+        logger.addFilter(_NoParseErrorDump(prefix))
+
+
+def skipped(update_id: object, exc: BaseException | None) -> None:
+    """Log (rate-limited) that an update could not be parsed and is confirmed without handling."""
+    rare.warning("bad update", "update %s cannot be parsed (%s: %s): skipped and confirmed",
+                 update_id, type(exc).__name__, exc)
 
 
 class CityqBot(ExtBot):
@@ -72,9 +90,7 @@ class CityqBot(ExtBot):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        ptb_log = logging.getLogger(PTB_BOT_LOGGER)
-        if not any(isinstance(f, _NoParseErrorDump) for f in ptb_log.filters):
-            ptb_log.addFilter(_NoParseErrorDump())
+        quiet_parse_dump(PTB_BOT_LOGGER, "Error while parsing updates")
 
     async def get_updates(self, offset=None, limit=None, timeout=None, allowed_updates=None, **kwargs):
         try:
@@ -90,6 +106,5 @@ class CityqBot(ExtBot):
         try:
             return Update.de_json(raw, self)
         except Exception as exc:
-            rare.warning("bad update", "update %s cannot be parsed (%s: %s): skipped and confirmed",
-                         raw.get("update_id"), type(exc).__name__, exc)
+            skipped(raw.get("update_id"), exc)
             return Update(update_id=int(raw["update_id"]))

@@ -39,7 +39,7 @@ from telegram.ext import (
 )
 from telegram.request import HTTPXRequest
 
-from bot import charts, logs, render
+from bot import charts, logs, render, webhook
 from bot.botapi import CityqBot, RetryingLimiter
 from bot.chat_order import PerChatOrder
 from bot.chat_state import ChatState, StateError
@@ -297,6 +297,7 @@ def build_application(settings: Settings, engine: Engine, limiter: RetryingLimit
     bot = CityqBot(settings.token, base_url=settings.base_url, base_file_url=settings.base_file_url,
                    request=HTTPXRequest(connection_pool_size=256), get_updates_request=HTTPXRequest(),
                    rate_limiter=limiter or RetryingLimiter())
+    webhook.install()  # an update PTB cannot parse, posted to the webhook, is confirmed instead of refused
     state = ChatState(settings.state_file, max_idle=settings.state_max_idle_days * 86400)
     application = (
         Application.builder()

@@ -8,6 +8,7 @@ import asyncio
 import io
 import json
 import logging
+import socket
 import sqlite3
 import subprocess
 import sys
@@ -18,12 +19,12 @@ from pathlib import Path
 import httpx
 import pytest
 
-from bot import chat_state, logs
+from bot import botapi, chat_state, logs
 from bot.botapi import RetryingLimiter
 from bot.chat_order import PerChatOrder
 from bot.chat_state import ChatState, StateError
 from bot.settings import Settings
-from bot.telegram_app import ALLOWED_UPDATES, webhook_options
+from bot.telegram_app import ALLOWED_UPDATES, build_application, webhook_options
 from bot.throttle import Throttle
 from tests.fake_telegram import FakeTelegram, botapi_check
 from tests.test_telegram import TOKEN, _run, _wait
@@ -279,6 +280,42 @@ def test_webhook_secret_is_random_when_unset():
     assert first != second and len(first) >= 32
     assert webhook_options(Settings(token=TOKEN, webhook_secret="mine"))["secret_token"] == "mine"
     assert webhook_options(settings)["allowed_updates"] == ALLOWED_UPDATES
+
+
+async def test_unparseable_update_posted_to_the_webhook_is_confirmed_and_logged_once(tmp_path, engine, caplog,
+                                                                                     monkeypatch):
+    monkeypatch.setattr(botapi, "rare", logs.RateLimitedLog(botapi.log))  # not held back by another test's line
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    url = f"http://127.0.0.1:{port}/telegram"
+    with FakeTelegram() as tg:
+        settings = _settings(tg, tmp_path, webhook_url=url, webhook_listen="127.0.0.1", webhook_port=port)
+        app = build_application(settings, engine)
+        async with app:
+            await app.start()
+            await app.updater.start_webhook(**webhook_options(settings))
+            try:
+                (hook,) = [p for m, p in tg.calls if m == "setWebhook"]
+                headers = {"X-Telegram-Bot-Api-Secret-Token": hook["secret_token"]}
+                good = {"update_id": 3, "message": {"message_id": 1, "date": 0, "text": "无锡2015智慧管理排名",
+                                                    "chat": {"id": 7, "type": "private"}, "from": USER}}
+                async with httpx.AsyncClient() as client:
+                    bad = [await client.post(url, json=update, headers=headers) for update in (
+                        {"update_id": 1, "message": {"message_id": 1, "text": "no date, no chat"}},
+                        {"update_id": 2, "message": "not even an object"})]
+                    assert [r.status_code for r in bad] == [200, 200]  # confirmed: Telegram will not re-send them
+                    assert (await client.post(url, json=good)).status_code == 403  # the secret is still checked
+                    assert (await client.post(url, json=good, headers=headers)).status_code == 200
+                (answer,) = await _wait(tg, lambda c: tg.sent_after(0, "sendMessage"))
+                assert "15.73" in answer["text"]
+            finally:
+                await app.updater.stop()
+                await app.stop()
+        await app.post_shutdown(app)
+    (line,) = [r.getMessage() for r in caplog.records if "cannot be parsed" in r.getMessage()]  # one line for both
+    assert line.startswith("update 1 cannot be parsed")
+    assert not [r for r in caplog.records if r.levelno >= logging.CRITICAL]  # PTB's dump of the update is dropped
 
 
 # --- bad updates and failed sends -------------------------------------------------------------
