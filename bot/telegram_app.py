@@ -41,7 +41,7 @@ from telegram.request import HTTPXRequest
 
 from bot import charts, logs, render, webhook
 from bot.botapi import CityqBot, RetryingLimiter
-from bot.chat_order import PerChatOrder
+from bot.chat_order import LeanApplication, PerChatOrder
 from bot.chat_state import ChatState, StateError
 from bot.engine import Engine
 from bot.reply import LABEL, Reply
@@ -294,15 +294,17 @@ async def _close_state(application: Application) -> None:
 # --- wiring ----------------------------------------------------------------------------
 def build_application(settings: Settings, engine: Engine, limiter: RetryingLimiter | None = None) -> Application:
     """The Application with every handler and an open chat state (raises StateError); nothing is started."""
+    processor = PerChatOrder()  # polling fetches while fewer than MAX_BACKLOG updates are unfinished
     bot = CityqBot(settings.token, base_url=settings.base_url, base_file_url=settings.base_file_url,
                    request=HTTPXRequest(connection_pool_size=256), get_updates_request=HTTPXRequest(),
-                   rate_limiter=limiter or RetryingLimiter())
+                   rate_limiter=limiter or RetryingLimiter(), backlog=processor)
     webhook.install()  # an update PTB cannot parse, posted to the webhook, is confirmed instead of refused
     state = ChatState(settings.state_file, max_idle=settings.state_max_idle_days * 86400)
     application = (
         Application.builder()
+        .application_class(LeanApplication)
         .bot(bot)
-        .concurrent_updates(PerChatOrder())
+        .concurrent_updates(processor)
         .post_init(_register_commands)
         .post_shutdown(_close_state)
         .build()
