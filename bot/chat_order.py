@@ -32,9 +32,9 @@ class PerChatOrder(BaseUpdateProcessor):
     """One asyncio.Lock per chat with queued updates (FIFO, dropped when the chat is idle); the
     tasks of unfinished updates are known, so polling can wait for room and a stop can drop them."""
 
-    def __init__(self, max_concurrent_updates: int = MAX_CONCURRENT, max_backlog: int = MAX_BACKLOG) -> None:
+    def __init__(self, max_concurrent_updates: int = MAX_CONCURRENT, max_backlog: int | None = None) -> None:
         super().__init__(max_concurrent_updates)
-        self.max_backlog = max_backlog
+        self.max_backlog = max_backlog or MAX_BACKLOG
         self._turns: dict[int, tuple[asyncio.Lock, list[int]]] = {}
         self._unfinished: dict[asyncio.Task, object] = {}
         self._room = asyncio.Event()

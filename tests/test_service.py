@@ -19,7 +19,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from bot import botapi, chat_state, logs
+from bot import botapi, chat_order, chat_state, logs
 from bot.botapi import RetryingLimiter
 from bot.chat_order import PerChatOrder
 from bot.chat_state import ChatState, StateError
@@ -223,6 +223,66 @@ async def test_charts_render_off_the_event_loop(tmp_path, engine, monkeypatch):
         await _run(tg, _settings(tg, tmp_path), engine, script)
 
 
+async def test_no_chat_or_user_ids_are_kept_after_answering(tmp_path, engine):
+    with FakeTelegram() as tg:
+        apps = []
+
+        async def script(app):
+            apps.append(app)
+            for chat in (51, 52):
+                await _ask(tg, "无锡2015智慧管理排名", chat_id=chat, user_id=chat)
+
+        await _run(tg, _settings(tg, tmp_path), engine, script)
+    (app,) = apps  # stopped: every update finished
+    assert not app._chat_ids_to_be_updated_in_persistence and not app._user_ids_to_be_updated_in_persistence
+    assert not app.chat_data and not app.user_data and not app.update_processor._turns
+
+
+async def test_polling_waits_while_the_backlog_is_full(tmp_path, engine, monkeypatch):
+    monkeypatch.setattr(chat_order, "MAX_BACKLOG", 2)
+    with FakeTelegram() as tg:
+        async def script(app):
+            tg.fail("sendMessage", chat_id=-61, status=429, retry_after=30)
+            tg.fail("sendMessage", chat_id=-62, status=429, retry_after=30)
+            for chat in (-61, -62):  # two groups in a flood wait fill the backlog
+                tg.text("@cityq_test_bot 无锡数字经济排名", chat_id=chat, user_id=-chat)
+            await _wait(tg, lambda c: len(tg.failed) == 2)
+            polls = tg.polls
+            tg.text("苏州数字经济排名", chat_id=63, user_id=63)
+            with pytest.raises(AssertionError, match="timed out"):  # unblocked, polls come every 0.5 s at most
+                await asyncio.to_thread(tg.wait_for, lambda c: tg.polls > polls + 1, 1.5)
+            assert not tg.sent_after(0, "sendMessage")
+            assert app.update_processor.drop_unfinished()  # room again: the next poll fetches the question
+            assert "数字经济" in (await _wait(tg, lambda c: tg.sent_after(0, "sendMessage")))[0]["text"]
+
+        await _run(tg, _settings(tg, tmp_path), engine, script)
+
+
+async def test_a_stop_drops_what_is_not_finished_within_the_grace_and_keeps_what_was_answered(tmp_path, engine,
+                                                                                          caplog, monkeypatch):
+    monkeypatch.setattr(chat_order, "STOP_GRACE", 0.3)
+    with FakeTelegram() as tg:
+        settings = _settings(tg, tmp_path)
+        app = build_application(settings, engine)
+        async with app:
+            await app.start()
+            await app.updater.start_polling(poll_interval=0.0, timeout=1, allowed_updates=ALLOWED_UPDATES)
+            answered = await _ask(tg, "无锡2015智慧管理排名", chat_id=71, user_id=71)
+            tg.fail("sendMessage", chat_id=-72, status=429, retry_after=30)  # a group in a 30 s flood wait
+            tg.text("@cityq_test_bot 杭州2015智慧管理排名", chat_id=-72, user_id=72)
+            await _wait(tg, lambda c: tg.failed)
+            started = time.monotonic()
+            await app.updater.stop()
+            await app.stop()
+            took = time.monotonic() - started
+        await app.post_shutdown(app)
+    assert took < 3.0 and "15.73" in answered["text"]
+    (line,) = [r.getMessage() for r in caplog.records if "were dropped" in r.getMessage()]
+    assert "1 updates" in line and "-72" in line
+    with sqlite3.connect(settings.state_file) as db:  # both contexts were committed before their sends
+        assert {row[0] for row in db.execute("SELECT chat_id FROM chats")} == {71, -72}
+
+
 # --- throttle --------------------------------------------------------------------------------
 def test_throttle_counts_a_minute_and_says_how_long():
     now = [0.0]
@@ -236,6 +296,21 @@ def test_throttle_counts_a_minute_and_says_how_long():
     assert throttle.check(1).allowed
     now[0] = 61.0
     assert throttle.check(1).allowed and throttle.check(1).notify  # a new burst gets a new notice
+
+
+def test_throttle_forgets_users_idle_for_a_minute():
+    now = [0.0]
+    throttle = Throttle(2, clock=lambda: now[0])
+    for user in range(1000):
+        throttle.check(user)
+    throttle.check(5)
+    throttle.check(5)  # over the limit: a burst in progress
+    now[0] = 30.0
+    throttle.check(7)
+    assert len(throttle) == 1000
+    now[0] = 61.0
+    assert throttle.check(9999).allowed and len(throttle) == 2  # users 7 and 9999: heard from in the last minute
+    assert throttle.check(5).allowed  # user 5's burst was forgotten along with them
 
 
 async def test_one_throttle_for_messages_taps_and_inline_queries(tmp_path, engine, caplog):
