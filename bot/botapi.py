@@ -25,7 +25,11 @@ def _retry_after(exc: RetryAfter) -> float:
     with warnings.catch_warnings():  # PTB 22 warns that the int form is deprecated
         warnings.simplefilter("ignore")
         value = exc.retry_after
-    return value.total_seconds() if isinstance(value, timedelta) else float(value)
+    return _seconds(value)
+
+
+def _seconds(value) -> float:
+    return value.total_seconds() if isinstance(value, timedelta) else float(value or 0)
 
 
 class RetryingLimiter(AIORateLimiter):
@@ -35,8 +39,8 @@ class RetryingLimiter(AIORateLimiter):
     one chat's flood wait never holds up another chat (AIORateLimiter's own 429 retry pauses
     every request, so it is switched off: max_retries=0)."""
 
-    def __init__(self, attempts: int = 4, backoff: float = 0.5, longest_wait: float = 60.0) -> None:
-        super().__init__(max_retries=0)
+    def __init__(self, attempts: int = 4, backoff: float = 0.5, longest_wait: float = 60.0, **limits) -> None:
+        super().__init__(max_retries=0, **limits)  # limits: AIORateLimiter's rates (a load script may lift them)
         self.attempts, self.backoff, self.longest_wait = attempts, backoff, longest_wait
         logging.getLogger("telegram.ext.AIORateLimiter").setLevel(logging.CRITICAL)  # we log 429s ourselves
 
@@ -59,24 +63,44 @@ class RetryingLimiter(AIORateLimiter):
 
 
 class _NoParseErrorDump(logging.Filter):
-    """PTB logs a failed batch with all its raw updates at CRITICAL; CityqBot logs one line instead."""
+    """PTB logs an update it cannot parse with all its raw data at CRITICAL (polling: the whole
+    batch); the bot logs one rate-limited line instead (`skipped`)."""
+
+    def __init__(self, prefix: str) -> None:
+        super().__init__()
+        self.prefix = prefix
 
     def filter(self, record: logging.LogRecord) -> bool:
-        return not str(record.msg).startswith("Error while parsing updates")
+        return not str(record.msg).startswith(self.prefix)
+
+
+def quiet_parse_dump(logger_name: str, prefix: str) -> None:
+    """Drop PTB's parse-failure dump (lines starting with `prefix`) from that logger; idempotent."""
+    logger = logging.getLogger(logger_name)
+    if not any(isinstance(f, _NoParseErrorDump) and f.prefix == prefix for f in logger.filters):
+        logger.addFilter(_NoParseErrorDump(prefix))
+
+
+def skipped(update_id: object, exc: BaseException | None) -> None:
+    """Log (rate-limited) that an update could not be parsed and is confirmed without handling."""
+    rare.warning("bad update", "update %s cannot be parsed (%s: %s): skipped and confirmed",
+                 update_id, type(exc).__name__, exc)
 
 
 class CityqBot(ExtBot):
     """An ExtBot whose getUpdates never fails on an update it cannot parse: that update is logged
     (rate-limited) and replaced by an empty Update with the same id, so polling confirms it and
-    goes on instead of fetching the same batch again in a tight loop."""
+    goes on instead of fetching the same batch again in a tight loop.  getUpdates also waits while
+    the update processor's backlog is full (`backlog.wait_for_room()`), so a stop has little to finish."""
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args, backlog=None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        ptb_log = logging.getLogger(PTB_BOT_LOGGER)
-        if not any(isinstance(f, _NoParseErrorDump) for f in ptb_log.filters):
-            ptb_log.addFilter(_NoParseErrorDump())
+        quiet_parse_dump(PTB_BOT_LOGGER, "Error while parsing updates")
+        self._backlog = backlog  # the update processor (chat_order.PerChatOrder) or None
 
     async def get_updates(self, offset=None, limit=None, timeout=None, allowed_updates=None, **kwargs):
+        if self._backlog is not None and _seconds(timeout):  # a long poll: not PTB's last call at a stop
+            await self._backlog.wait_for_room()  # fetch no more while the backlog is full
         try:
             return await super().get_updates(offset, limit, timeout, allowed_updates, **kwargs)
         except TelegramError:
@@ -90,6 +114,5 @@ class CityqBot(ExtBot):
         try:
             return Update.de_json(raw, self)
         except Exception as exc:
-            rare.warning("bad update", "update %s cannot be parsed (%s: %s): skipped and confirmed",
-                         raw.get("update_id"), type(exc).__name__, exc)
+            skipped(raw.get("update_id"), exc)
             return Update(update_id=int(raw["update_id"]))

@@ -46,9 +46,9 @@ from telegram.ext import (
 )
 from telegram.request import HTTPXRequest
 
-from bot import charts, followups, logs, misses, render
+from bot import charts, followups, logs, misses, render, webhook
 from bot.botapi import CityqBot, RetryingLimiter
-from bot.chat_order import PerChatOrder
+from bot.chat_order import LeanApplication, PerChatOrder
 from bot.chat_state import ChatState, StateError
 from bot.cli import make_engine
 from bot.engine import Engine
@@ -390,14 +390,17 @@ async def _close_state(application: Application) -> None:
 # --- wiring ----------------------------------------------------------------------------
 def build_application(settings: Settings, engine: Engine, limiter: RetryingLimiter | None = None) -> Application:
     """The Application with every handler and an open chat state (raises StateError); nothing is started."""
+    processor = PerChatOrder()  # polling fetches while fewer than MAX_BACKLOG updates are unfinished
     bot = CityqBot(settings.token, base_url=settings.base_url, base_file_url=settings.base_file_url,
                    request=_request(connection_pool_size=256), get_updates_request=_request(),
-                   rate_limiter=limiter or RetryingLimiter())
+                   rate_limiter=limiter or RetryingLimiter(), backlog=processor)
+    webhook.install()  # an update PTB cannot parse, posted to the webhook, is confirmed instead of refused
     state = ChatState(settings.state_file, max_idle=settings.state_max_idle_days * 86400)
     application = (
         Application.builder()
+        .application_class(LeanApplication)
         .bot(bot)
-        .concurrent_updates(PerChatOrder())
+        .concurrent_updates(processor)
         .post_init(_register_commands)
         .post_shutdown(_close_state)
         .build()

@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import time
-from collections import deque
 from dataclasses import dataclass
 
 WINDOW = 60.0
-PRUNE_AT = 10_000  # users remembered before stale ones are dropped
 
 
 @dataclass(frozen=True)
@@ -19,29 +17,39 @@ class Verdict:
 
 
 class Throttle:
-    """At most `limit` updates per user in any WINDOW seconds."""
+    """At most `limit` updates per user in any WINDOW seconds.  Only users heard from in the last
+    WINDOW seconds are remembered: `_times` is ordered by each user's last allowed update, so the
+    ones idle for a WINDOW are dropped from its front as time goes on."""
 
     def __init__(self, limit: int, clock=time.monotonic) -> None:
         self.limit, self.clock = limit, clock
-        self._times: dict[int, deque[float]] = {}
+        self._times: dict[int, list[float]] = {}  # user → times of allowed updates in the window, oldest first
         self._dropped: dict[int, int] = {}
+
+    def __len__(self) -> int:
+        """Users remembered."""
+        return len(self._times)
 
     def check(self, user_id: int) -> Verdict:
         """Count one update from the user (refused ones are not counted) and say whether to handle it."""
         now = self.clock()
-        times = self._times.setdefault(user_id, deque())
+        self._forget_idle(now)
+        times = self._times.get(user_id, [])
         while times and now - times[0] >= WINDOW:
-            times.popleft()
+            times.pop(0)
         if len(times) < self.limit:
-            times.append(now)
+            self._times.pop(user_id, None)
+            self._times[user_id] = [*times, now]  # to the end: the dict stays ordered by last allowed update
             self._dropped.pop(user_id, None)
-            if len(self._times) > PRUNE_AT:
-                self._prune(now)
             return Verdict(True)
         dropped = self._dropped[user_id] = self._dropped.get(user_id, 0) + 1
         wait = max(1, int(WINDOW - (now - times[0]) + 0.999))
         return Verdict(False, notify=dropped == 1, wait=wait, dropped=dropped)
 
-    def _prune(self, now: float) -> None:
-        for user_id in [u for u, t in self._times.items() if not t or now - t[-1] >= WINDOW]:
+    def _forget_idle(self, now: float) -> None:
+        while self._times:
+            user_id = next(iter(self._times))
+            if now - self._times[user_id][-1] < WINDOW:
+                return
             del self._times[user_id]
+            self._dropped.pop(user_id, None)

@@ -8,6 +8,7 @@ import asyncio
 import io
 import json
 import logging
+import socket
 import sqlite3
 import subprocess
 import sys
@@ -18,12 +19,12 @@ from pathlib import Path
 import httpx
 import pytest
 
-from bot import chat_state, logs
+from bot import botapi, chat_order, chat_state, logs
 from bot.botapi import RetryingLimiter
 from bot.chat_order import PerChatOrder
 from bot.chat_state import ChatState, StateError
 from bot.settings import Settings
-from bot.telegram_app import ALLOWED_UPDATES, webhook_options
+from bot.telegram_app import ALLOWED_UPDATES, build_application, webhook_options
 from bot.throttle import Throttle
 from tests.fake_telegram import FakeTelegram, botapi_check
 from tests.test_telegram import TOKEN, _run, _wait
@@ -222,6 +223,66 @@ async def test_charts_render_off_the_event_loop(tmp_path, engine, monkeypatch):
         await _run(tg, _settings(tg, tmp_path), engine, script)
 
 
+async def test_no_chat_or_user_ids_are_kept_after_answering(tmp_path, engine):
+    with FakeTelegram() as tg:
+        apps = []
+
+        async def script(app):
+            apps.append(app)
+            for chat in (51, 52):
+                await _ask(tg, "无锡2015智慧管理排名", chat_id=chat, user_id=chat)
+
+        await _run(tg, _settings(tg, tmp_path), engine, script)
+    (app,) = apps  # stopped: every update finished
+    assert not app._chat_ids_to_be_updated_in_persistence and not app._user_ids_to_be_updated_in_persistence
+    assert not app.chat_data and not app.user_data and not app.update_processor._turns
+
+
+async def test_polling_waits_while_the_backlog_is_full(tmp_path, engine, monkeypatch):
+    monkeypatch.setattr(chat_order, "MAX_BACKLOG", 2)
+    with FakeTelegram() as tg:
+        async def script(app):
+            tg.fail("sendMessage", chat_id=-61, status=429, retry_after=30)
+            tg.fail("sendMessage", chat_id=-62, status=429, retry_after=30)
+            for chat in (-61, -62):  # two groups in a flood wait fill the backlog
+                tg.text("@cityq_test_bot 无锡数字经济排名", chat_id=chat, user_id=-chat)
+            await _wait(tg, lambda c: len(tg.failed) == 2)
+            polls = tg.polls
+            tg.text("苏州数字经济排名", chat_id=63, user_id=63)
+            with pytest.raises(AssertionError, match="timed out"):  # unblocked, polls come every 0.5 s at most
+                await asyncio.to_thread(tg.wait_for, lambda c: tg.polls > polls + 1, 1.5)
+            assert not tg.sent_after(0, "sendMessage")
+            assert app.update_processor.drop_unfinished()  # room again: the next poll fetches the question
+            assert "数字经济" in (await _wait(tg, lambda c: tg.sent_after(0, "sendMessage")))[0]["text"]
+
+        await _run(tg, _settings(tg, tmp_path), engine, script)
+
+
+async def test_a_stop_drops_what_is_not_finished_within_the_grace_and_keeps_what_was_answered(tmp_path, engine,
+                                                                                          caplog, monkeypatch):
+    monkeypatch.setattr(chat_order, "STOP_GRACE", 0.3)
+    with FakeTelegram() as tg:
+        settings = _settings(tg, tmp_path)
+        app = build_application(settings, engine)
+        async with app:
+            await app.start()
+            await app.updater.start_polling(poll_interval=0.0, timeout=1, allowed_updates=ALLOWED_UPDATES)
+            answered = await _ask(tg, "无锡2015智慧管理排名", chat_id=71, user_id=71)
+            tg.fail("sendMessage", chat_id=-72, status=429, retry_after=30)  # a group in a 30 s flood wait
+            tg.text("@cityq_test_bot 杭州2015智慧管理排名", chat_id=-72, user_id=72)
+            await _wait(tg, lambda c: tg.failed)
+            started = time.monotonic()
+            await app.updater.stop()
+            await app.stop()
+            took = time.monotonic() - started
+        await app.post_shutdown(app)
+    assert took < 3.0 and "15.73" in answered["text"]
+    (line,) = [r.getMessage() for r in caplog.records if "were dropped" in r.getMessage()]
+    assert "1 updates" in line and "-72" in line
+    with sqlite3.connect(settings.state_file) as db:  # both contexts were committed before their sends
+        assert {row[0] for row in db.execute("SELECT chat_id FROM chats")} == {71, -72}
+
+
 # --- throttle --------------------------------------------------------------------------------
 def test_throttle_counts_a_minute_and_says_how_long():
     now = [0.0]
@@ -235,6 +296,21 @@ def test_throttle_counts_a_minute_and_says_how_long():
     assert throttle.check(1).allowed
     now[0] = 61.0
     assert throttle.check(1).allowed and throttle.check(1).notify  # a new burst gets a new notice
+
+
+def test_throttle_forgets_users_idle_for_a_minute():
+    now = [0.0]
+    throttle = Throttle(2, clock=lambda: now[0])
+    for user in range(1000):
+        throttle.check(user)
+    throttle.check(5)
+    throttle.check(5)  # over the limit: a burst in progress
+    now[0] = 30.0
+    throttle.check(7)
+    assert len(throttle) == 1000
+    now[0] = 61.0
+    assert throttle.check(9999).allowed and len(throttle) == 2  # users 7 and 9999: heard from in the last minute
+    assert throttle.check(5).allowed  # user 5's burst was forgotten along with them
 
 
 async def test_one_throttle_for_messages_taps_and_inline_queries(tmp_path, engine, caplog):
@@ -279,6 +355,42 @@ def test_webhook_secret_is_random_when_unset():
     assert first != second and len(first) >= 32
     assert webhook_options(Settings(token=TOKEN, webhook_secret="mine"))["secret_token"] == "mine"
     assert webhook_options(settings)["allowed_updates"] == ALLOWED_UPDATES
+
+
+async def test_unparseable_update_posted_to_the_webhook_is_confirmed_and_logged_once(tmp_path, engine, caplog,
+                                                                                     monkeypatch):
+    monkeypatch.setattr(botapi, "rare", logs.RateLimitedLog(botapi.log))  # not held back by another test's line
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    url = f"http://127.0.0.1:{port}/telegram"
+    with FakeTelegram() as tg:
+        settings = _settings(tg, tmp_path, webhook_url=url, webhook_listen="127.0.0.1", webhook_port=port)
+        app = build_application(settings, engine)
+        async with app:
+            await app.start()
+            await app.updater.start_webhook(**webhook_options(settings))
+            try:
+                (hook,) = [p for m, p in tg.calls if m == "setWebhook"]
+                headers = {"X-Telegram-Bot-Api-Secret-Token": hook["secret_token"]}
+                good = {"update_id": 3, "message": {"message_id": 1, "date": 0, "text": "无锡2015智慧管理排名",
+                                                    "chat": {"id": 7, "type": "private"}, "from": USER}}
+                async with httpx.AsyncClient() as client:
+                    bad = [await client.post(url, json=update, headers=headers) for update in (
+                        {"update_id": 1, "message": {"message_id": 1, "text": "no date, no chat"}},
+                        {"update_id": 2, "message": "not even an object"})]
+                    assert [r.status_code for r in bad] == [200, 200]  # confirmed: Telegram will not re-send them
+                    assert (await client.post(url, json=good)).status_code == 403  # the secret is still checked
+                    assert (await client.post(url, json=good, headers=headers)).status_code == 200
+                (answer,) = await _wait(tg, lambda c: tg.sent_after(0, "sendMessage"))
+                assert "15.73" in answer["text"]
+            finally:
+                await app.updater.stop()
+                await app.stop()
+        await app.post_shutdown(app)
+    (line,) = [r.getMessage() for r in caplog.records if "cannot be parsed" in r.getMessage()]  # one line for both
+    assert line.startswith("update 1 cannot be parsed")
+    assert not [r for r in caplog.records if r.levelno >= logging.CRITICAL]  # PTB's dump of the update is dropped
 
 
 # --- bad updates and failed sends -------------------------------------------------------------
