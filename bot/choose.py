@@ -177,6 +177,13 @@ class EngineBase:
         text = f"报告里没有「{name}」的数据：五份报告（{subjects}）都没有评估它。"
         return Reply(text, "no_data", intent, facts=[name])
 
+    def _no_such_indicator(self, f: Frame) -> Reply:
+        """「南京智慧交通得分」: no report has that indicator — say so and name the smart-city indicators."""
+        smart = [k for k in self.all_keys if k in SMART and self.catalogue(k).per_city_numbers][:1]
+        names = "、".join(i.name for k in smart for i in self.store.indicators(k) if i.level == 1)
+        text = f"五份报告都没有「{f.unknown_indicator}」这个指标。" + (f"{LABEL[smart[0]]}的一级指标：{names}。" if names else "")
+        return Reply(text, "no_data", f.intent or "lookup", facts=[f.unknown_indicator], context=self._context(f))
+
     def _only_averages(self, f: Frame, intent: str) -> Reply | None:
         """「上海金融数字化多少分」: an indicator the report prints only as averages, never per city."""
         keys, _ = self._reports(f)

@@ -91,6 +91,8 @@ class Engine(Interpreter, CityAnswers, ListAnswers, GroupAnswers, AboutAnswers):
                 return narrowed
         if f.unknown_places and not f.entity_ids and f.intent not in ("meta", "top", "filter", "region_avg"):
             return self._not_evaluated(f, f.unknown_places[0], f.intent)
+        if f.unknown_indicator and not f.indicators and f.intent in ("rank", "lookup", "compare", "top", "filter"):
+            return self._no_such_indicator(f)
         if f.intent in ("rank", "lookup", "profile", "trend", "compare", "top", "filter"):
             unpublished = self._only_averages(f, f.intent)
             if unpublished:

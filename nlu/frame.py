@@ -41,6 +41,7 @@ class Frame:
     high_inclusive: bool = True
     full_marks: bool = False  # 满分 / 拿满: the indicator's maximum as the bound
     by_rate: bool = False  # 得分率超过50%: the bounds are on the printed 得分率, not the score
+    unknown_indicator: str | None = None  # 智慧交通: shaped like an indicator, but no report has it
     difference: bool = False  # "差多少", "高多少"
     meta: str | None = None  # count | indicators | contains | rename | tiers | cities | reports | weight
     follow_up: bool = False  # "那杭州呢", "它的…", "…呢"

@@ -235,6 +235,8 @@ def _homophones(word: str, lex: Lexicon) -> bool:
                for alias, _ in lex.pinyin.get(toneless(word), []))
 
 
+_INDICATOR_SHAPE_RE = re.compile(r"智慧(?!城市|化|排|得|评|的|程度|水平)[\u4e00-\u9fff]{2}")
+
 LONG = 40  # a message of several sentences longer than this is read by its question sentence
 _SENTENCE_END_RE = re.compile(r"(?<=[。！？!?；;\n])")
 _QUESTION_CUE_RE = re.compile(r"[?？]|吗|多少|几|哪|什么|怎么|排名|排第|得分|分数|如何|是否")
@@ -308,6 +310,10 @@ def _parse(text: str, lex: Lexicon) -> Frame:
     _numbers(frame, masked)
     masked = _POSITION_RE.sub(lambda m: MASK * len(m[0]), masked)  # 倒数三名 is no 三明
     frame.leftover = _fuzzy(frame, masked, lex)
+    shaped = _INDICATOR_SHAPE_RE.search(norm)  # 智慧交通: shaped like an indicator no report has
+    if shaped and not lex.senses(shaped[0]) and not any(shaped[0] in s or s in shaped[0] for s, _ in frame.indicators):
+        frame.unknown_indicator = shaped[0]
+        frame.leftover = frame.leftover.replace(shaped[0][2:], " ")
     if "智慧" in frame.leftover:  # 南京智慧排名 / 哪个城市最智慧: the smart-city reports (智慧管里 was read as a typo first)
         frame.report_keys = frame.report_keys or ["smart"]
         frame.leftover = " ".join(w for w in frame.leftover.replace("智慧", " ").split())

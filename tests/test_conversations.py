@@ -157,3 +157,10 @@ def test_which_city_leaves_out_the_provinces_own_table(engine):
 def test_compositions_read_and_answered(engine, question, reading, status, must):
     reply = engine.answer(question, follow_ups=False)
     assert (reply.query, reply.status) == (reading, status) and must in reply.text, reply.text
+
+
+
+@pytest.mark.parametrize("question", ["南京智慧交通得分", "武汉 智慧医疗 排名"])
+def test_an_indicator_no_report_has_is_no_data_never_another_number(engine, question):
+    reply = engine.answer(question, follow_ups=False)
+    assert reply.status == "no_data" and "这个指标" in reply.text and "排名第" not in reply.text
