@@ -226,31 +226,32 @@ class Interpreter(EngineBase):
 
     # --- a city's place inside a group ------------------------------------------------------------
     def _rank_in_group(self, node: q.Node, f: Frame) -> Reply:
-        """绵阳在成渝城市群里排第几 / 合肥在安徽排第几: the city's place among the group's members in the
-        report's table (competition ranking on the printed values), beside its place in the whole table;
-        one line per report when none is named."""
+        """绵阳在成渝城市群里排第几 / 合肥在安徽排第几 / 福田区在深圳排第几: the place's rank among the group's
+        members in the table that ranks it (competition ranking on the printed values), beside its place in
+        the whole table; one line per report when none is named."""
         entity_id = node.ask.entities[0]
-        group = _filters(node.ask)[0]
+        gtype, gname = _filters(node.ask)[0]
+        keep = self._group_ids(gtype, gname)
         keys, _ = self._reports(f)
         keys = [k for k in keys if self.catalogue(k).per_city_numbers and k in self.store.reports_with(entity_id)]
         if f.years or f.report_keys:
             keys = keys[:1]
+        where = f"{self._name(gname)}的" if gtype == "parent" else f"{gname}的" if gtype == "province" else f"{gname}城市中"
         lines, facts = [], []
         for key in keys:
-            sub = copy.copy(f)
-            sub.mentions, sub.report_keys, sub.years = [], [key], []
-            sub.groups = [g for g in f.groups if g != group]
-            got = self._rows(q.InGroup(q.Cities(), group), sub)
-            if isinstance(got, Reply):
+            indicator, _note = self._indicator(f, key)
+            mine = self.store.value(key, entity_id, indicator, self._scope(f, key))
+            if mine is None or mine.value is None:
                 continue
-            label, rows, has_values = got
-            mine = next((v for e, v in rows if e == entity_id), None)
-            if not has_values or mine is None or mine.value is None:
+            rows = [v for v in self.store.table(key, indicator, mine.scope)
+                    if (v.entity_id in keep or self._province_of(v.entity_id) in keep) and v.value is not None]
+            if len(rows) < 2:  # alone in its group in this table: no place worth saying
                 continue
-            place = 1 + sum(1 for _, v in rows if v is not None and v.value is not None and v.value > mine.value)
-            ties = [self._name(e) for e, v in rows if e != entity_id and v is not None and v.value == mine.value]
+            place = 1 + sum(1 for v in rows if v.value > mine.value)
+            ties = [self._name(v.entity_id) for v in rows if v.entity_id != entity_id and v.value == mine.value]
             tie = f"与{'、'.join(ties)}并列" if ties else ""
-            lines.append(f"{label}：{self._name(entity_id)} {mine.value_text}，在 {len(rows)} 个中{tie}排第{place}"
+            label = self._what(key, indicator, mine.scope)
+            lines.append(f"{label} {where}：{self._name(entity_id)} {mine.value_text}，在 {len(rows)} 个中{tie}排第{place}"
                          f"（全表第{mine.rank}名）。来源：{mine.table}")
             facts += [mine.value_text, str(place), str(mine.rank)]
         if not lines:
@@ -353,4 +354,4 @@ def _first_number(reply: Reply) -> tuple[float, str] | None:
 
 def _filters(ask: q.Ask) -> list[tuple[str, str]]:
     """The groups of an ask that filter (a province, a city cluster, a tier), not a report's scope."""
-    return [g for g in ask.groups if g[0] in ("province", "cluster", "tier")]
+    return [g for g in ask.groups if g[0] in ("province", "cluster", "tier", "parent")]

@@ -116,13 +116,18 @@ def _parents(frame: Frame, store, listing: bool = True) -> list[str]:
             and store.entity(m.candidates[0]).kind in ("city", "municipality")]
 
 
-def _province_as_scope(frame: Frame, store) -> str | None:
-    """合肥在安徽排第几: a city and the province it lies in — the province is where it is ranked."""
-    ids = [m.candidates[0] for m in frame.mentions if len(m.candidates) == 1]
-    provinces = [e for e in ids if store.entity(e).kind == "province"]
-    cities = [e for e in ids if store.entity(e).kind != "province"]
-    if len(provinces) == 1 and len(cities) == 1 and store.entity(cities[0]).province == store.entity(provinces[0]).province:
-        return store.entity(provinces[0]).province
+def _province_as_scope(frame: Frame, store) -> tuple[str, str] | None:
+    """合肥在安徽排第几 / 福田区在深圳排第几: a place and the province or city it lies in — the group it is
+    ranked in (province, or parent for a city's districts)."""
+    ids = list(dict.fromkeys(m.candidates[0] for m in frame.mentions if len(m.candidates) == 1))
+    if len(ids) != 2:
+        return None
+    for outer, inner in (ids, ids[::-1]):
+        o, i = store.entity(outer), store.entity(inner)
+        if o.kind == "province" and i.kind != "province" and i.province == o.province:
+            return "province", o.province
+        if i.parent_id == outer:
+            return "parent", outer
     return None
 
 
@@ -202,10 +207,11 @@ def build(frame: Frame, store) -> q.Node:
         return _group_means(frame, ask, store)
     if kind in ("Members", "Top", "Nth", "Where", "Count"):
         return _list(kind, frame, ask, store)
-    scope_province = _province_as_scope(frame, store)
-    if scope_province and kind in ("Rank", "Value"):
-        ask = _narrow(ask, entities=[e for e in ask.entities if store.entity(e).kind != "province"],
-                      groups=ask.groups + [("province", scope_province)])
+    scope = _province_as_scope(frame, store)
+    if scope and kind in ("Rank", "Value"):
+        outer = scope[1] if scope[0] == "parent" else None
+        ask = _narrow(ask, entities=[e for e in ask.entities if store.entity(e).kind != "province" and e != outer],
+                      groups=ask.groups + [scope])
     leaf = {"Rank": q.Rank, "Value": q.Value, "Profile": q.Profile, "Tier": q.Tier, "Change": q.Change}.get(kind)
     if kind == "Compare":
         return q.Compare(ask, diff=bool(frame.difference))

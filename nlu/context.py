@@ -22,7 +22,7 @@ NEEDS_ENTITY = {"rank", "lookup", "compare", "profile", "trend"}
 SET_NODES = {"Members", "Where", "Top", "Count", "Nth"}  # answers that were a set of cities
 CARRY_INTENTS = {"rank", "lookup", "region_avg", "top", "filter", "compare"}  # carry the report, year, indicator
 GROUP_INTENTS = {"region_avg", "tier", "top", "filter"}  # intents a bare group name (「华南呢」「先锋呢」) can continue
-IN_PLACE = re.compile(r"^在□+(?:省|市)?(?:里|中|内|当中|里面)?(?:排|的排名|排名|第几|能排)")
+IN_PLACE = re.compile(r"^(?:那?它)?在□+(?:省|市)?(?:里|中|内|当中|里面)?(?:排|的排名|排名|第几|能排)")
 THIS_TABLE = re.compile(r"这个榜|这榜|该榜|这份榜|这个榜单|这个排名|这张表|这个表|该表|这个排行")
 CHANGE_WORDS = r"涨了|降了|升了|跌了|进步|退步|变化|提高了|下降了|上升了|增加了|减少了|多了多少|少了多少"
 COMPARE_ASKED = re.compile(r"差多少|差距|相差|高多少|低多少|差几|差了|谁(?:的)?.{0,10}(?:高|强|好|低|差|领先|靠前)|"
@@ -136,7 +136,7 @@ def apply(frame: Frame, ctx: Context | None) -> Frame:
     has_names = bool(frame.mentions) or bool(frame.unknown_places)
     if IN_PLACE.search(frame.words) and len(frame.mentions) == 1 and ctx.focus:  # 合肥… → 在安徽排第几: 合肥 in 安徽
         frame.mentions = _entity_mentions(ctx.focus[:1]) + frame.mentions
-        frame.follow_up = True
+        frame.follow_up, frame.pronoun = True, False
     if THIS_TABLE.search(frame.words) and ctx.table:  # 江苏有几个区进了这个榜: the table of the last answer
         report, scope = ctx.table
         frame.report_keys = frame.report_keys or [report]
@@ -169,7 +169,8 @@ def apply(frame: Frame, ctx: Context | None) -> Frame:
             _continue(frame, "top", "Nth")
             frame.follow_up = True
     has_slots = has_names or frame.years or frame.indicators or frame.total or frame.groups or frame.report_keys \
-        or frame.n or frame.position or frame.pronoun or frame.follow_up or bool(re.search(CHANGE_WORDS, frame.words))
+        or frame.n or frame.position or frame.pronoun or frame.follow_up or bool(re.search(CHANGE_WORDS, frame.words)) \
+        or bool(own_operation(frame.words) and (ctx.focus or ctx.entities) and frame.rule is None)  # 具体多少分
     if not has_slots:  # "hello", "谢谢": nothing to carry over
         return frame
     only_names = has_names and not (frame.indicators or frame.total or frame.groups or frame.n or frame.position) \

@@ -78,6 +78,14 @@ CONVERSATIONS = {
         ("和它并列的有哪些", "Rank(四川省 gw2020)", "ok"),
         ("它俩数据开放指数谁高", "Compare(四川省 福建省 gw2020 数据开放指数)", "ok"),
     ],
+    "它在深圳排第几 after a district: among the city's districts": [
+        ("罗湖区政府网站排名", "Rank(罗湖区（深圳） gw2020)", "ok"),
+        ("它在深圳排第几", "Rank(罗湖区（深圳） gw2020 parent:深圳)", "ok"),
+    ],
+    "具体多少分 after a tier: the value": [
+        ("宁波是数字经济几线", "Tier(宁波 de2020 总分)", "ok"),
+        ("具体多少分", "Value(宁波 de2020 总分)", "ok"),
+    ],
     "a group's average after its members": [
         ("成渝城市群包括哪些城市", "Members(InGroup(Cities(), cluster:成渝))", "ok"),
         ("加权得分多少", "Mean(cluster:成渝)", "ok"),
