@@ -26,6 +26,7 @@ SMALL_TALK = {
     "hello": "你好！我是城市评估问答，回答中国城市在五份评估报告里的排名和得分。",
     "thanks": "不客气！还有想查的城市或指标，直接问就好。",
     "who": "我是城市评估问答机器人：不靠大模型，只用五份公开评估报告里印出的数字回答。",
+    "bye": "再见！还有想查的城市，随时来问。",
     "help": "我能回答五份城市评估报告（2015、2016、2021 年智慧城市，2020 年政府网站、数字经济）里的排名、得分、梯队和指标。",
 }
 EXAMPLES = "比如：「无锡2015智慧管理排名」「广东哪些城市进了数字经济前30」「宝鸡和泰安数字经济分别几线」。"
@@ -36,7 +37,8 @@ class Interpreter(EngineBase):
 
     def _evaluate(self, node: q.Node, f: Frame) -> Reply:
         if isinstance(node, q.SmallTalk):
-            return Reply(SMALL_TALK.get(node.kind, SMALL_TALK["hello"]) + EXAMPLES, "out_of_scope", "unknown")
+            extra = "" if node.kind == "bye" else EXAMPLES
+            return Reply(SMALL_TALK.get(node.kind, SMALL_TALK["hello"]) + extra, "out_of_scope", "unknown")
         if isinstance(node, q.Unclear) and node.kind == "off_topic":
             named = [t for t in OFF_TOPIC if t in f.words] or f.leftover.split()[-1:] or ["这个"]
             topic = named[-1]  # the object of the request: 机票, 下雨, 好吃

@@ -72,6 +72,8 @@ RULES: tuple[Rule, ...] = (
     Rule("thanks", "SmallTalk", kind="thanks", absent=NOTHING_NAMED,
          words=r"谢谢|多谢|感谢|thanks|thank you|辛苦了|好的|明白了|收到",
          examples=(("谢谢", "SmallTalk(thanks)"), ("好的 多谢", "SmallTalk(thanks)"))),
+    Rule("bye", "SmallTalk", kind="bye", absent=NOTHING_NAMED, words=r"^\s*(?:再见|拜拜|bye|回头见|下次见|晚安)",
+         examples=(("再见", "SmallTalk(bye)"), ("拜拜 谢啦", "SmallTalk(bye)"))),
     Rule("who", "SmallTalk", kind="who", absent=NOTHING_NAMED,
          words=r"你是谁|你叫什么|你是什么|你是机器人|是人吗|你是ai",
          examples=(("你是谁", "SmallTalk(who)"), ("你是机器人吗", "SmallTalk(who)"))),
