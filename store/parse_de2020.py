@@ -211,5 +211,25 @@ def parse(text: str) -> ParsedReport:
     _county_tables(lines, report)
     _tiers_and_clusters(text, lines, report)
     _stats(text, lines, report)
+    _tiers_against_scores(report)
     report.entity_count = sum(1 for s in report.scores if s.scope == "全部")
     return report
+
+
+TIER_ORDER = ("一线", "新一线", "二线", "三线", "四线")
+
+
+def _tiers_against_scores(report: ParsedReport) -> None:
+    """A city of a lower tier scoring above one of the tier above it: the lists and the index disagree."""
+    score = {s.entity: float(s.value_text) for s in report.scores if s.scope == "全部" and s.indicator == "数字经济指数"}
+    members = {tier: [(m.entity, m.line or 0) for m in report.members if m.group_type == "tier" and m.group_name == tier]
+               for tier in TIER_ORDER}
+    for higher, lower in zip(TIER_ORDER, TIER_ORDER[1:]):
+        up = [(score[n], n) for n, _ in members[higher] if n in score]
+        down = [(score[n], n, line) for n, line in members[lower] if n in score]
+        if up and down and max(down)[0] > min(up)[0]:
+            top_down, bottom_up = max(down), min(up)
+            above = sum(1 for v, _, _ in down if v > bottom_up[0])
+            report.anomalies.append(Anomaly(top_down[2], f"城市画像名单与指数不一致：{lower}城市 {top_down[1]} {top_down[0]:g} "
+                                                         f"高于{higher}城市 {bottom_up[1]} {bottom_up[0]:g}（{lower}中共 {above} 个"
+                                                         f"高于{higher}的最低分）"))

@@ -21,7 +21,7 @@ from pathlib import Path
 DEFAULT_DB = Path(__file__).resolve().parent.parent / "data" / "scores.db"
 # PRAGMA user_version the build writes.  0: before ranks were precomputed; 2: a rankings row per
 # place; 3: ranking_tables.places and scopes as JSON (faster to read).
-FORMAT = 4  # 4: the stated size of each indicator system (stats 指标体系)
+FORMAT = 5  # 4: the stated size of each indicator system (stats 指标体系); 5: tier lists against scores (anomalies)
 TIE_SEP = "、"  # joins the names tied with a place in ranking_tables.places (no place name has it)
 _TABLE_NAME_RE = re.compile(r"[a-z_]+")
 
