@@ -63,13 +63,7 @@ class GroupAnswers(EngineBase):
     def _group_names(self, report: str, indicator: str, group_type: str) -> list[str]:
         """The groups the report prints figures for on this indicator when it covers at least three,
         else those it prints for its overall score, else all it has."""
-        names = self.store.group_names(report, group_type)
-        prefix = group_type + ":"
-        for ind in (indicator, self.store.total_indicator(report)):
-            printed = [n for n in names if self.store.stats(report, prefix + n, ind)]
-            if len(printed) >= 3:
-                return printed
-        return names
+        return self.store.group_names(report, group_type, indicator)
 
     def _ranked_groups(self, node: q.GroupMeans, f: Frame):
         """(report, indicator, group type, figures) or a Reply saying why there are none."""

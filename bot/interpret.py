@@ -63,7 +63,8 @@ class Interpreter(EngineBase):
 
     # --- Each ---------------------------------------------------------------------------------
     def _each(self, node: q.Each, f: Frame) -> Reply:
-        replies = [self._dispatch(_narrowed(f, item, self.store)) for item in node.items]
+        replies = [self._evaluate(item, _set_frame(f, item, self.store)) if isinstance(item, q.OnSet)
+                   else self._dispatch(_narrowed(f, item, self.store)) for item in node.items]
         good = [r for r in replies if r.status in ("ok", "no_data")]
         if not good:
             return replies[0]

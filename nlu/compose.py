@@ -206,7 +206,8 @@ def build(frame: Frame, store) -> q.Node:
     if kind == "GroupMeans":
         return _group_means(frame, ask, store)
     if kind in ("Members", "Top", "Nth", "Where", "Count"):
-        return _list(kind, frame, ask, store)
+        per_group = _each_group(kind, frame, ask, store)
+        return per_group or _list(kind, frame, ask, store)
     scope = _province_as_scope(frame, store)
     if scope and kind in ("Rank", "Value"):
         outer = scope[1] if scope[0] == "parent" else None
@@ -261,6 +262,25 @@ def _list(kind: str, frame: Frame, ask: q.Ask, store) -> q.Node:
             both = q.Both(sets)
             return q.Count(both) if re.search(COUNT_WORDS, frame.words) else both
     return _one_list(kind, frame, ask, store)
+
+
+def _each_group(kind: str, frame: Frame, ask: q.Ask, store) -> q.Node | None:
+    """五个区域的第一名分别是谁 / 各省的第一名: the same list question for every group of the kind named."""
+    kind_asked = _kind_asked(frame, store)
+    if not kind_asked or kind not in ("Top", "Nth") or not re.search(r"分别|各|每个|每一个|每", frame.words):
+        return None
+    years = set(ask.years)
+    reports = [r.key for r in store.reports() if (not years or r.year in years)
+               and (not ask.reports or r.key in ask.reports or "smart" in ask.reports)]
+    indicator = ask.indicators[0] if ask.indicators else None
+    for report in reports:
+        gtype = KIND_OF_GROUP[kind_asked][0]
+        names = store.group_names(report, gtype, indicator or store.total_indicator(report))
+        if len(names) >= 2:
+            groups = [g for g in ask.groups if g[0] not in KIND_OF_GROUP[kind_asked] and g != ("admin_level", "省/自治区")]
+            return q.Each([_one_list(kind, frame, _narrow(ask, reports=[report], years=[],
+                                                         groups=groups + [(gtype, name)]), store) for name in names])
+    return None
 
 
 def _each_set(kind: str, frame: Frame, ask: q.Ask, store) -> list[q.Node]:

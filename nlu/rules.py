@@ -203,7 +203,10 @@ RULES: tuple[Rule, ...] = (
          help="第几名", examples=(("数字经济第31名是谁", "Nth(Cities(de2020 总分), k=31)"), ("数字经济倒数第二", "Nth(Cities(de2020 总分), k=2, bottom=True)"),
                    ("2015智慧经济倒数第一", "Nth(Cities(2015 智慧经济), k=1, bottom=True)"),
                    ("数字经济排名第50到55名是哪些城市", "Nth(Cities(de2020 总分), k=50, last=55)"),
-                   ("全国哪个城市最智慧", "Nth(Cities(smart), k=1)"))),
+                   ("全国哪个城市最智慧", "Nth(Cities(smart), k=1)"),
+                   ("数字经济各城市群第一名", "Each(Nth(InGroup(Cities(de2020 总分), cluster:京津冀), k=1), "
+                    "Nth(InGroup(Cities(de2020 总分), cluster:成渝), k=1), Nth(InGroup(Cities(de2020 总分), "
+                    "cluster:粤港澳大湾区), k=1), Nth(InGroup(Cities(de2020 总分), cluster:长三角), k=1))"))),
     Rule("top", "Top", absent=("one_city",), needs=("list_asked",),
          help="前几名", examples=(("2015年前十名", "Top(Cities(2015), n=10)"), ("2016倒数五名", "Top(Cities(2016), n=5, bottom=True)"),
                    ("广东哪些城市进了数字经济前30", "Members(InGroup(Top(Cities(de2020 总分), n=30), province:广东))"),

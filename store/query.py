@@ -515,7 +515,7 @@ class Store:
                 out.append(eid)
         return out
 
-    def group_names(self, report: str, group_type: str) -> list[str]:
+    def group_names(self, report: str, group_type: str, indicator: str | None = None) -> list[str]:
         """The groups of one kind a report has, in the report's order: those it prints figures for
         (2015's five regional tables, its provincial table), else those it lists members of, else (for
         provinces) the provinces of the cities it scores.
@@ -526,6 +526,10 @@ class Store:
         prefix = group_type + ":"
         printed = list(dict.fromkeys(subject[len(prefix):] for (rep, subject, _i, _k) in self._stats
                                      if rep == report and subject and subject.startswith(prefix)))
+        for ind in (indicator, self.total_indicator(report)) if indicator and printed else ():
+            named = [n for n in printed if self.stats(report, prefix + n, ind)]
+            if len(named) >= 3:  # the grouping the report prints figures for (2015's five regional tables)
+                return named
         if printed:
             return printed
         listed = [name for _t, name in self.groups(report, group_type)]
