@@ -78,7 +78,7 @@ class Interpreter(EngineBase):
     # --- sets ----------------------------------------------------------------------------------
     def _set_answer(self, node: q.Node, f: Frame) -> Reply:
         family = "tier" if f.intent == "tier" else node.family
-        got = self._rows(node, f)
+        got = self._rows(node, _set_frame(f, node, self.store))  # the base set on its own groups (filters are nodes)
         if isinstance(got, Reply):
             got.intent = family
             return got
@@ -281,7 +281,8 @@ def _set_frame(f: Frame, node: q.Node, store) -> Frame:
     sub = _narrowed(f, cities, store) if cities else copy.copy(f)
     sub.mentions = []
     if cities:
-        sub.groups = list(cities.ask.groups)
+        tiers = [g for g in f.groups if g[0] == "tier"] if not (cities.ask.reports or cities.ask.years) else []
+        sub.groups = list(dict.fromkeys(list(cities.ask.groups) + tiers))  # 四线城市有几个: the tier names the report
     n = next((n for n in _walk(node) if isinstance(n, q.Top)), None)
     sub.n = n.n if n else None
     return sub

@@ -17,7 +17,7 @@ import weakref
 from nlu import query as q
 from nlu.frame import Frame
 from nlu.rules import OFF_TOPIC, RANK_WORDS, RULES, Rule
-from store.catalogue import HISTORY_YEARS, REPORT_YEAR_OF_TIER, REPORT_YEARS
+from store.catalogue import HISTORY_YEARS, REPORT_YEAR_OF_TIER, REPORT_YEARS, REPORTS
 
 LIST_WORDS = r"排名|排行|前|top|倒数|最高|最好|最低|最差|第一|冠军|榜首|垫底|谁|哪个城市|哪些城市|有哪些|哪个|哪几个|名单|最强|最弱|头名"
 EACH_WORDS = r"分别|各自|各排|各是|各在|各为|各得|各多少|各几|各有|都排|都是|都在|两个报告|两份|各报告|两项|两个"
@@ -78,6 +78,8 @@ def slots(frame: Frame, store) -> set[str]:
         have.add("named_thing")
     if frame.indicators or frame.total:
         have.add("indicator_or_total")
+    if frame.report_keys or frame.years or frame.total:
+        have.add("report_or_year")
     totals = _totals(store)
     if any(c not in totals for _, cands in frame.indicators for c in cands):
         have.add("part")  # an indicator below a report's total (绩效考核情况, not 数字经济指数)
@@ -238,7 +240,7 @@ def _each(leaf, frame: Frame, ask: q.Ask) -> q.Node:
 def _named_reports(ask: q.Ask) -> list[tuple[str, int | None]]:
     """Reports named in the question, by keyword or by a year of its own: [(key or 'year', year)]."""
     named = [(k, None) for k in ask.reports if k != "smart"]
-    keyed_years = {2020} if named else set()
+    keyed_years = {REPORTS[k].year for k, _ in named if k in REPORTS} | ({2020} if named else set())
     named += [("", y) for y in ask.years if y not in keyed_years and y in REPORT_YEARS]
     if any(y not in REPORT_YEARS and y not in HISTORY_YEARS for y in ask.years):
         return []  # a year without a report: the leaf says so
@@ -302,12 +304,17 @@ def _each_set(kind: str, frame: Frame, ask: q.Ask, store) -> list[q.Node]:
 
 def _one_list(kind: str, frame: Frame, ask: q.Ask, store) -> q.Node:
     """A list question: the set of cities, its filters, and the operation on it."""
-    filters = [g for g in ask.groups if g[0] in FILTER_GROUPS]
+    after_top = bool(frame.within) or bool(frame.n and re.search(AFTER_TOP, frame.words))
+    before = set(frame.within[2]) if frame.within else set()
+    as_filter = set(FILTER_GROUPS) | ({"admin_level", "region"} if after_top and _memberships_only(ask) else set())
+    filters = [g for g in ask.groups if g[0] in as_filter and g not in before]
     provinces = [store.entity(e).province for e in ask.entities if store.entity(e).kind == "province"]
     parents = _parents(frame, store)
-    base_ask = _narrow(ask, groups=[g for g in ask.groups if g[0] not in FILTER_GROUPS],
+    base_ask = _narrow(ask, groups=[g for g in ask.groups if g not in filters],
                        entities=[e for e in ask.entities if store.entity(e).kind != "province" and e not in parents])
     base: q.Node = q.Cities(base_ask)
+    if frame.within:  # 其中…: the top list the previous answer showed
+        base = q.Top(base, frame.within[0], frame.within[1])
     wrap = [(f"{t}", g) for t, g in filters] + [("province", p) for p in provinces] + [("parent", p) for p in parents]
 
     def filtered(node: q.Node) -> q.Node:
@@ -325,13 +332,20 @@ def _one_list(kind: str, frame: Frame, ask: q.Ask, store) -> q.Node:
     if kind == "Nth" or (kind == "Top" and frame.position and not frame.n):
         return q.Nth(filtered(base), frame.position or 1, frame.bottom, frame.position_last)
     top = q.Top(base, frame.n or 10, frame.bottom)
-    if wrap and re.search(AFTER_TOP, frame.words) and frame.n:
+    if wrap and after_top and not frame.within:
         if re.search(COUNT_WORDS, frame.words):
             return q.Count(filtered(top))  # 杭州有几个区进了区县前100
         return q.Members(filtered(top))  # 广东哪些城市进了前30: the top 30 first, then those in 广东
     if wrap:
         top.of = filtered(base)
     return top
+
+
+def _memberships_only(ask: q.Ask) -> bool:
+    """The reports asked about hold categories and regions as memberships of one table (2015: 省会城市 among all
+    151), so 前十里有几个省会城市 filters the top ten; where a category is a table of its own it stays the table."""
+    keys = {k for k in ask.reports if k in REPORTS} | {k for k, f in REPORTS.items() if f.year in ask.years}
+    return bool(keys) and not any(REPORTS[k].category_tables for k in keys)
 
 
 def _group_means(frame: Frame, ask: q.Ask, store) -> q.Node:

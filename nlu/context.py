@@ -22,7 +22,9 @@ NEEDS_ENTITY = {"rank", "lookup", "compare", "profile", "trend"}
 SET_NODES = {"Members", "Where", "Top", "Count", "Nth"}  # answers that were a set of cities
 CARRY_INTENTS = {"rank", "lookup", "region_avg", "top", "filter", "compare"}  # carry the report, year, indicator
 GROUP_INTENTS = {"region_avg", "tier", "top", "filter"}  # intents a bare group name (「华南呢」「先锋呢」) can continue
-IN_PLACE = re.compile(r"^(?:那?它)?在□+(?:省|市)?(?:里|中|内|当中|里面)?(?:排|的排名|排名|第几|能排)")
+IN_PLACE = re.compile(r"在□+(?:省|市)?(?:的|那|这|所有|全部)?(?:几个|些|各)?(?:城市|地市|地级市|市|区县|区|县)?(?:里|中|内|当中|里面)?"
+                      r".{0,3}?(?:排|的排名|排名|第几|能排|算第|位列|位居|名次)")
+WITHIN_LAST = re.compile(r"其中|这里面|这里头|这些(?:城市)?(?:里|中|当中)|这几个(?:城市)?(?:里|中|当中)|上面(?:的|这些|那些)|名单里|榜上|里面有")
 THIS_TABLE = re.compile(r"这个榜|这榜|该榜|这份榜|这个榜单|这个排名|这张表|这个表|该表|这个排行")
 CHANGE_WORDS = r"涨了|降了|升了|跌了|进步|退步|变化|提高了|下降了|上升了|增加了|减少了|多了多少|少了多少"
 COMPARE_ASKED = re.compile(r"差多少|差距|相差|高多少|低多少|差几|差了|谁(?:的)?.{0,10}(?:高|强|好|低|差|领先|靠前)|"
@@ -133,10 +135,17 @@ def apply(frame: Frame, ctx: Context | None) -> Frame:
         _continue(frame, "filter", "Count")  # 一共几个: how many the last list had
         frame.groups = list(ctx.groups)
         frame.follow_up = True
+    if WITHIN_LAST.search(frame.words) and ctx.builds == "Top" and ctx.n and frame.builds in SET_NODES | {None} \
+            and not frame.n:  # 其中青海的有几个: inside the top list just shown
+        frame.within, frame.follow_up = (ctx.n, ctx.bottom, tuple(ctx.groups)), True
+        if frame.builds is None:
+            _continue(frame, "filter", "Members")
     has_names = bool(frame.mentions) or bool(frame.unknown_places)
     if IN_PLACE.search(frame.words) and len(frame.mentions) == 1 and ctx.focus:  # 合肥… → 在安徽排第几: 合肥 in 安徽
         frame.mentions = _entity_mentions(ctx.focus[:1]) + frame.mentions
         frame.follow_up, frame.pronoun = True, False
+        if frame.builds != "Rank" and re.search(RANK_WORDS, frame.words):  # 在新疆那几个城市里排老几: a rank, not a list
+            _continue(frame, "rank", "Rank")
     if THIS_TABLE.search(frame.words) and ctx.table:  # 江苏有几个区进了这个榜: the table of the last answer
         report, scope = ctx.table
         frame.report_keys = frame.report_keys or [report]
@@ -212,7 +221,8 @@ def apply(frame: Frame, ctx: Context | None) -> Frame:
     if not frame.groups and frame.intent in ("region_avg", "top", "filter") and not has_names:
         frame.groups = list(ctx.groups)
     elif frame.builds in SET_NODES and frame.follow_up and provinces_only:  # 其中安徽的有哪些: within the last list
-        frame.groups = list(dict.fromkeys(frame.groups + [g for g in ctx.groups if g[0] != "province"]))
+        named = {g[0] for g in frame.groups}  # 那山东的领军城市呢 after 先锋: the tier named replaces the tier before
+        frame.groups = list(dict.fromkeys(frame.groups + [g for g in ctx.groups if g[0] != "province" and g[0] not in named]))
     if frame.intent == "top" and frame.n is None and frame.position is None:
         frame.n, frame.position, frame.bottom = ctx.n, ctx.position, ctx.bottom
         frame.position_last = ctx.position_last

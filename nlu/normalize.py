@@ -83,10 +83,20 @@ class _Spaces(dict):
 _SPACES = _Spaces()
 
 
+# Question words typed in pinyin (xining 2016 zongfen); place names in pinyin are read later, from the lexicon.
+PINYIN_WORDS = {"zongfen": "总分", "paiming": "排名", "mingci": "名次", "defen": "得分", "fenshu": "分数",
+                "duoshaofen": "多少分", "duoshao": "多少", "diji": "第几", "diduoshao": "第多少", "pingjunfen": "平均分",
+                "pingjun": "平均", "qianshi": "前十", "shuzijingji": "数字经济", "zhengfuwangzhan": "政府网站",
+                "zhihuichengshi": "智慧城市", "jixian": "几线", "tidui": "梯队", "paiji": "排几", "paidiji": "排第几"}
+_LATIN_WORD_RE = re.compile(r"[a-z]+")
+
+
 def basic(text: str) -> str:
-    """NFKC, simplified characters, lower-case Latin, punctuation and emoji → spaces, spaces folded."""
+    """NFKC, simplified characters, lower-case Latin, punctuation and emoji → spaces, spaces folded, question
+    words typed in pinyin → characters."""
     text = unicodedata.normalize("NFKC", text or "")
     text = to_simplified(text).lower().translate(_SPACES)
+    text = _LATIN_WORD_RE.sub(lambda m: PINYIN_WORDS.get(m[0], m[0]), text)
     text = _SPACES_RE.sub(" ", text).strip()
     return _CJK_GAP_RE.sub("", text)  # 数字 经济 白皮书: typed with spaces
 

@@ -13,12 +13,13 @@ from nlu import compose, query
 from nlu.frame import Frame, Mention
 from nlu.lexicon import FUNCTION_WORDS, Lexicon, toneless
 from nlu.normalize import MAX_CHARS, basic, cn_to_int, find_years, mask
+from nlu.rules import NOT_PLACES, OFF_TOPIC
 
 MASK = "□"
 CN = r"[零〇一二三四五六七八九十两百]+"
 NUM = rf"(\d+(?:\.\d+)?|{CN})"
 FILLER = set("的了吗呢啊吧呀哦嘛么在是和与跟及同比那它该其这个里中请问帮我查看下想知道一有没都还又再给告诉说下")
-STOPWORDS = FUNCTION_WORDS | {"梯队", "排名第", "个", "其中", "里面", "当中", "之中", "具体", "到底", "究竟", "准确",
+STOPWORDS = FUNCTION_WORDS | {"梯队", "排名第", "个", "其中", "里面", "当中", "之中", "这些", "那些", "这几个", "那几个", "上面", "具体", "到底", "究竟", "准确",
                               "大概", "大约", "现在", "目前"}
 PRONOUN_RE = re.compile(r"它|该市|这个城市|这座城市|该城市|这城市|此市|他|她|那个城市|那座城市|那城市|那个市")
 PLURAL_RE = re.compile(r"它俩|它们|他俩|他们|她们|两个城市|两座城市|这两个|这俩|两者|二者|两城|两市|^两个|双方|这几个城市|这三个")
@@ -330,7 +331,8 @@ def _parse(text: str, lex: Lexicon) -> Frame:
             and not (frame.groups or frame.position or frame.n) \
             and (rule is None or rule.builds not in ("Meta", "SmallTalk", "Mean", "Where", "Count")) \
             and re.search(r"排名|排第|第几|名次|得分|多少|评分|指数|几线|梯队", words):
-        frame.unknown_places = frame.unknown_places or frame.leftover.split()[:1]  # 伦敦排名: a place we do not know
+        guesses = [w for w in frame.leftover.split() if _may_be_place(w, rule)]
+        frame.unknown_places = frame.unknown_places or guesses[:1]  # 伦敦排名: a place we do not know
     if frame.unknown_places and not frame.mentions:
         rule = None
     if rule is not None:
@@ -341,6 +343,14 @@ def _parse(text: str, lex: Lexicon) -> Frame:
         frame.intent = "tier" if re.search(r"几线|梯队", words) else (
             "lookup" if re.search(r"多少|得分|评分|指数", words) else "rank")
     return frame
+
+
+def _may_be_place(word: str, rule) -> bool:
+    """A word left unread may name a place no report holds (伦敦), unless it is what the rule read (榜单) or
+    names something else people ask about (清华大学, 房价)."""
+    if rule is not None and rule.words and re.fullmatch(rule.words, word):
+        return False
+    return not any(t in word for t in OFF_TOPIC + NOT_PLACES)
 
 
 def family(builds: str, frame: Frame) -> str:

@@ -27,6 +27,9 @@ TIER_WORDS = (r"几线|梯队|哪一?线|什么线|线城市|第几线|什么水
 OFF_TOPIC = ("人口", "房价", "天气", "气温", "面积", "gdp", "工资", "收入", "美食", "好吃", "小吃", "旅游", "好玩", "景点",
              "高考", "大学", "医院", "地铁", "机场", "邮编", "区号", "市长", "书记", "人均", "物价", "空气", "房租", "下雨",
              "机票", "火车", "高铁", "酒店", "住宿", "怎么走", "怎么去", "多远", "路线", "历史", "方言", "特产", "新闻")
+# Things that are not places, though a question may rank them like one (清华大学排名多少): never an unknown city.
+NOT_PLACES = ("学院", "学校", "中学", "小学", "公司", "集团", "银行", "企业", "品牌", "球队", "股票", "基金", "手机", "游戏",
+              "明星", "电影", "歌手", "软件", "app", "汽车")
 MEAN_WORDS = r"平均|均值|均分|平均数|加权得分|加权分"
 
 
@@ -83,6 +86,9 @@ RULES: tuple[Rule, ...] = (
     Rule("bare_rank", "Unclear", kind="which", words=r"^\s*(?:排第几|" + RANK_WORDS + r"|得分|分数|总分|成绩|是|多少|呢|吗|[?？])+\s*$",
          absent=NOTHING_NAMED + ("pronoun",),
          examples=(("排名", "Unclear(which)"), ("排第几？", "Unclear(which)"))),
+    Rule("off_topic_alone", "Unclear", kind="off_topic", needs=("unread",), absent=NOTHING_NAMED + ("pronoun",),
+         words="|".join(OFF_TOPIC + NOT_PLACES),
+         examples=(("清华大学排名多少", "Unclear(off_topic)"), ("哪家银行利息高", "Unclear(off_topic)"))),
     # --- membership ------------------------------------------------------------------------
     Rule("member_of", "Meta", kind="member_of", needs=("entity", "group"), absent=("tier",),
          words=r"吗|是否|是不是|在不在|算不算|属不属于",
@@ -117,7 +123,9 @@ RULES: tuple[Rule, ...] = (
          absent=("entity",),
          examples=(("城市群数字经济的加权得分是怎么算的", "Meta(method, de2020 总分)"),)),
     Rule("count", "Meta", kind="count", absent=("entity", "group", "bound", "indicator", "n", "position"),
-         words=r"(?:评估|评|参评|入评|覆盖|包括|包含|选取|选)了?(?:多少|几)个?(?:城市|个)|多少个城市|几个城市|多少城市",
+         words=r"(?:评估|评|参评|入评|覆盖|包括|包含|选取|选)了?(?:多少|几)个?(?:城市|个)|多少个城市|几个城市|多少城市|"
+               r"(?:参评|入评|入选|评估|被评|参与)的?(?:城市|对象|地方)(?:数量|总数|个数|数)?(?:一共|总共|共|有|是)*(?:多少|几)|"
+               r"(?:城市|对象)(?:数量|总数|个数)",
          help="报告本身", examples=(("2015年评估了多少个城市", "Meta(count, 2015)"), ("2016年一共评了多少个城市", "Meta(count, 2016)"))),
     Rule("cities", "Meta", kind="cities", absent=("entity", "group", "bound"),
          words=r"(?:评估|评|选取|选)了?哪些城市|哪些城市(?:参评|入选|被评估)|评估对象|评估范围",
@@ -139,7 +147,8 @@ RULES: tuple[Rule, ...] = (
          examples=(("2015满分是多少", "Meta(maxscore, 2015)"),)),
     Rule("publisher", "Meta", kind="publisher", absent=("entity",),
          words=r"哪个机构|什么机构|哪家机构|哪家单位|哪个单位|什么单位|哪家公司|哪个公司|什么公司|谁做的|谁发布|谁出的|谁编|谁评的|谁搞的|发布方|发布机构|"
-               r"出品方|编制单位|主办|出自哪|作者是|是谁做|由谁",
+               r"出品方|编制单位|主办|出自哪|作者是|是谁做|由谁|(?:谁|哪家|哪个|哪些|什么)(?:机构|单位|部门|公司)?.{0,3}"
+               r"(?:发布|出品|编制|编写|撰写|制作|做|出|搞|评|弄)的|(?:发布|出品|编制|编写|撰写|制作)(?:者|人|单位|机构|方)|出处|来源于",
          examples=(("政府网站绩效评估是哪个机构做的", "Meta(publisher, gw2020 总分)"), ("数字经济白皮书谁发布的", "Meta(publisher, de2020 总分)"))),
     Rule("reports", "Meta", kind="reports", absent=("entity",),
          words=r"哪些报告|什么报告|几份报告|报告有哪些|有哪些报告|数据来源|数据从哪|资料来源|哪几份|哪些评估",
@@ -207,6 +216,10 @@ RULES: tuple[Rule, ...] = (
                    ("数字经济各城市群第一名", "Each(Nth(InGroup(Cities(de2020 总分), cluster:京津冀), k=1), "
                     "Nth(InGroup(Cities(de2020 总分), cluster:成渝), k=1), Nth(InGroup(Cities(de2020 总分), "
                     "cluster:粤港澳大湾区), k=1), Nth(InGroup(Cities(de2020 总分), cluster:长三角), k=1))"))),
+    Rule("results", "Top", needs=("report_or_year",), absent=("entity", "group", "bound", "n", "position", "place"),
+         words=r"结果|榜单|排行榜|榜|成绩|得分表|排名表|总排名|情况|概况|怎么样|咋样|如何",
+         examples=(("2016年的评估结果", "Top(Cities(2016), n=10)"), ("数字经济指数榜单", "Top(Cities(de2020 总分), n=10)"),
+                   ("第七届智慧城市评估结果", "Top(Cities(2017 smart), n=10)"))),
     Rule("top", "Top", absent=("one_city",), needs=("list_asked",),
          help="前几名", examples=(("2015年前十名", "Top(Cities(2015), n=10)"), ("2016倒数五名", "Top(Cities(2016), n=5, bottom=True)"),
                    ("广东哪些城市进了数字经济前30", "Members(InGroup(Top(Cities(de2020 总分), n=30), province:广东))"),

@@ -32,6 +32,7 @@ class ReportFacts:
     list_parts: bool = False  # a question about its indicators lists the level-2 ones too
     circle_names: dict[str, str] = field(default_factory=dict)  # a cluster's name in this report (粤港澳大湾区 → 珠三角)
     parts_per_city: bool = True  # the parts of the total are published for every city (各项得分)
+    year: int = 0  # the year the report is known by (2015 for the fifth edition)
 
 
 REPORTS: dict[str, ReportFacts] = {
@@ -40,20 +41,20 @@ REPORTS: dict[str, ReportFacts] = {
         scopes={"地级市": "地级市", "省会城市": "省会城市", "直辖市及计划单列市": "直辖市及计划单列市",
                 "直辖市": "直辖市及计划单列市", "计划单列市": "直辖市及计划单列市", "华东": "华东", "华南": "华南",
                 "华中": "华中", "华北与东北": "华北与东北", "西北与西南": "西北与西南", "华北": "华北与东北",
-                "东北": "华北与东北", "西北": "西北与西南", "西南": "西北与西南"}),
+                "东北": "华北与东北", "西北": "西北与西南", "西南": "西北与西南"}, year=2015),
     "sc2016": ReportFacts("sc2016", "2016 智慧城市评估（第六届）", "smart", "", ranking="computed",
-                          other_edition="sc2015"),
+                          other_edition="sc2015", year=2016),
     "gw2020": ReportFacts(
         "gw2020", "2020 政府网站绩效评估", "website", "政府网站", ranking="dense", category_tables=True,
         part_ranks=False, part_unit="指数",
         scopes={"地级市": "地市", "省会城市": "省会城市", "副省级城市": "副省级城市", "直辖市": "直辖市",
-                "省/自治区": "省/自治区", "区县": "区县"}),
+                "省/自治区": "省/自治区", "区县": "区县"}, year=2020),
     "de2020": ReportFacts("de2020", "2020 城市数字经济指数", "digital", "数字经济", tier_kind="数字经济", parts_per_city=False,
                           category_tables=True, scopes={"市辖区": "市辖区", "县市": "县市"}, tier_prefix="数字经济",
-                          extra_scopes=("市辖区", "县市")),
+                          extra_scopes=("市辖区", "县市"), year=2020),
     "sc2021": ReportFacts("sc2021", "2021 智慧城市调查评估", "smart", "", per_city_numbers=False, ranking="none",
                           tier_kind="梯队", circle_type="circle", selection="选取 2020 年 GDP 排名前 50 的城市",
-                          list_parts=True, circle_names={"粤港澳大湾区": "珠三角"}, parts_per_city=False),
+                          list_parts=True, circle_names={"粤港澳大湾区": "珠三角"}, parts_per_city=False, year=2021),
 }
 
 LABEL = {key: facts.label for key, facts in REPORTS.items()}
@@ -67,4 +68,4 @@ REPORT_YEAR_OF_TIER = {"一线": 2020, "新一线": 2020, "二线": 2020, "三�
 HISTORY_REPORT = next(key for key, facts in REPORTS.items() if facts.history)  # holds the 2011–2014 top tens
 EDITIONS = [key for key, facts in REPORTS.items() if facts.other_edition]  # one evaluation's editions, oldest first
 TIERS_ONLY = [key for key, facts in REPORTS.items() if facts.tier_kind and not facts.per_city_numbers]
-REPORT_YEARS = {2015, 2016, 2020, 2021}
+REPORT_YEARS = {facts.year for facts in REPORTS.values()}

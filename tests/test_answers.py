@@ -83,7 +83,7 @@ def test_question_without_report_answers_every_report_most_recent_first(engine):
     ("吉林排名", "clarify", "吉林省"),
     ("海南排名", "clarify", "海南藏族自治州"),
     ("龙城数字经济排名", "clarify", "柳州"),
-    ("今天天气", "out_of_scope", "可以这样问"),
+    ("今天天气", "out_of_scope", "「天气」不在报告里"),
     ("上海房价多少", "out_of_scope", "房价"),
     ("2015年北京人口", "out_of_scope", "人口"),
     ("北京2016年GDP排名", "out_of_scope", "GDP"),

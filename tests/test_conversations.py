@@ -14,6 +14,22 @@ CONVERSATIONS = {
         ("那2016年呢", "Value(常州 2016 总分)", "ok"),
         ("涨了多少分", "Change(常州 2015 2016 总分)", "ok"),
     ],
+    "其中… asks inside the top list just shown": [
+        ("2016年倒数十名", "Top(Cities(2016), n=10, bottom=True)", "ok"),
+        ("其中甘肃的有几个", "Count(InGroup(Top(Cities(2016), n=10, bottom=True), province:甘肃))", "ok"),
+    ],
+    "a category inside a top list of a report that ranks it in one table filters the list": [
+        ("2015年前二十", "Top(Cities(2015), n=20)", "ok"),
+        ("这里面有几个省会城市", "Count(InGroup(Top(Cities(2015), n=20), admin_level:省会城市))", "ok"),
+    ],
+    "在新疆的城市里排第几 ranks the city just asked about inside the province, words between": [
+        ("乌鲁木齐16年总分多少", "Value(乌鲁木齐 2016 总分)", "ok"),
+        ("16年在新疆的城市里排第几", "Rank(乌鲁木齐 2016 总分 province:新疆)", "ok"),
+    ],
+    "a tier named in a follow-up replaces the tier before": [
+        ("广东有哪些领军城市", "Members(InGroup(InGroup(Cities(), tier:领军), province:广东))", "ok"),
+        ("那江苏的先锋城市呢", "Members(InGroup(InGroup(Cities(), tier:先锋), province:江苏))", "ok"),
+    ],
     "两个 reaches back to the last two cities": [
         ("嘉兴2015智慧服务排名", "Rank(嘉兴 2015 智慧服务/智慧民生)", "ok"),
         ("湖州呢", "Rank(湖州 2015 智慧服务/智慧民生)", "ok"),
@@ -161,6 +177,11 @@ def test_which_city_leaves_out_the_provinces_own_table(engine):
     ("2021年的领军城市在数字经济里排名怎么样", "Members(InGroup(Cities(de2020 总分), tier:领军))", "ok", "城市评分及排名"),
     ("江苏县市数字经济平均分", "Mean(江苏省 de2020 总分 admin_level:县市)", "ok", "县市·江苏省"),
     ("第七届智慧城市评估前十", "Top(Cities(2017 smart), n=10)", "no_data", "没有 2017 年"),
+    ("2018年智慧城市评估结果", "Top(Cities(2018 smart), n=10)", "no_data", "没有 2018 年"),
+    ("2015年智慧人群前十里有几个地级市", "Count(InGroup(Top(Cities(2015 智慧人群), n=10), admin_level:地级市))", "ok",
+     "前10名地级市共"),
+    ("21年徐州是哪个梯队", "Tier(徐州 2021 sc2021)", "ok", "徐州属"),
+    ("yichang 2016 zongfen", "Value(宜昌 2016 总分)", "ok", "宜昌总分"),
 ])
 def test_compositions_read_and_answered(engine, question, reading, status, must):
     reply = engine.answer(question, follow_ups=False)
