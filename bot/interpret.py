@@ -13,12 +13,13 @@ composing nodes are evaluated here:
 from __future__ import annotations
 
 import copy
+import re
 
 from bot.choose import EngineBase
 from bot.reply import LABEL, Reply, bound_text, fmt_number
 from nlu import query as q
 from nlu.frame import Frame, Mention
-from nlu.rules import OFF_TOPIC
+from nlu.rules import OFF_TOPIC, RANK_WORDS
 from store.catalogue import TIER_REPORT
 from store.query import Value
 
@@ -83,7 +84,9 @@ class Interpreter(EngineBase):
             got.intent = family
             return got
         label, rows, has_values = got
-        names = lambda rs: "、".join(self._name(e) + (f" {v.value_text}" if v is not None and has_values else "") for e, v in rs)  # noqa: E731
+        ranks = bool(re.search(RANK_WORDS, f.words))  # 领军城市在数字经济里分别排第几: each with its place in the table
+        names = lambda rs: "、".join(self._name(e) + (f" {v.value_text}" if v is not None and has_values else "")  # noqa: E731
+                                    + (f"（第{v.rank}名）" if ranks and v is not None and v.rank else "") for e, v in rs)
         if isinstance(node, q.Count):
             text = f"{label}共 {len(rows)} 个" + (f"：{names(rows)}。" if rows else "。")
             facts = [str(len(rows))]
@@ -152,14 +155,16 @@ class Interpreter(EngineBase):
             seq = list(reversed(ordered)) if node.bottom else ordered
             if isinstance(node, q.Top):
                 ranked = all(r[1].rank is not None for r in seq)
-                if ranked and not node.bottom:  # 前100名 as the table prints it: dense ranks give more rows
+                filtered = any(isinstance(n, (q.InGroup, q.Where)) for n in _walk(node.of))
+                if ranked and not node.bottom and not filtered:  # 前100名 as the table prints it: dense ranks give more rows
                     cut = [r for r in seq if r[1].rank <= node.n]
                 else:
                     cut = seq[: node.n]
                     cut += [r for r in seq[node.n:] if cut and r[1].value == cut[-1][1].value]
                 return label + f"{'倒数' if node.bottom else '前'}{node.n}名", cut, True
+            filtered = any(isinstance(n, (q.InGroup, q.Where)) for n in _walk(node.of))
             if node.last:  # 第50到55名: every place in the range, as the table prints the places
-                if all(r[1].rank is not None for r in seq) and not node.bottom:
+                if all(r[1].rank is not None for r in seq) and not node.bottom and not filtered:
                     return label, [r for r in seq if node.k <= r[1].rank <= node.last], True
                 return label, seq[node.k - 1: node.last], True
             if not 1 <= node.k <= len(seq):
@@ -298,7 +303,7 @@ def _needs_sets(node: q.Node, f: Frame) -> bool:
             and any(r != "smart" for r in base.ask.reports):
         return True  # 2021年的领军城市在数字经济里: the other report's table, filtered by the tier
     if isinstance(node, q.Members) and len(groups) == 1 and isinstance(groups[0].of, q.Cities) \
-            and groups[0].group[0] not in ("province", "parent"):
+            and groups[0].group[0] not in ("province", "parent") and not groups[0].of.ask.groups:
         return False  # who is in one group: the group's own list (answer_about) says it best
     return bool(groups)
 

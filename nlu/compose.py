@@ -32,7 +32,7 @@ HARMLESS = r"[说看查问找瞧聊讲][说看查问找瞧聊讲下一]*|换成|
 
 
 # slots() runs on every question: its patterns compiled once, and the reports' totals kept per store.
-_LIST_HINT_RE = re.compile(r"哪些|谁|哪个|哪几|前|top|倒数|最|第|城市|有几|多少个|名单")
+_LIST_HINT_RE = re.compile(r"哪些|谁|哪个|哪几|前|top|倒数|最|第|城市|有几|多少个|名单|占几|占多少|几个")
 _HARMLESS_RE = re.compile(HARMLESS)
 _LIST_WORDS_RE = re.compile(LIST_WORDS)
 _TOTALS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
@@ -308,9 +308,13 @@ def _one_list(kind: str, frame: Frame, ask: q.Ask, store) -> q.Node:
     before = set(frame.within[2]) if frame.within else set()
     as_filter = set(FILTER_GROUPS) | ({"admin_level", "region"} if after_top and _memberships_only(ask) else set())
     filters = [g for g in ask.groups if g[0] in as_filter and g not in before]
+    if kind in ("Members", "Count") and not filters:  # 华东的省会城市: one group is the set, the others filter it
+        kept = sorted((g for g in ask.groups if g[0] in ("admin_level", "region", "cluster", "circle")),
+                      key=lambda g: g[0] != "admin_level")  # a category is a table (or a list); a region filters it
+        filters = kept[1:] if len(kept) >= 2 else []
     provinces = [store.entity(e).province for e in ask.entities if store.entity(e).kind == "province"]
     parents = _parents(frame, store)
-    base_ask = _narrow(ask, groups=[g for g in ask.groups if g not in filters],
+    base_ask = _narrow(ask, groups=[g for g in ask.groups if g not in filters] + _district_table(frame, ask, parents),
                        entities=[e for e in ask.entities if store.entity(e).kind != "province" and e not in parents])
     base: q.Node = q.Cities(base_ask)
     if frame.within:  # 其中…: the top list the previous answer showed
@@ -339,6 +343,16 @@ def _one_list(kind: str, frame: Frame, ask: q.Ask, store) -> q.Node:
     if wrap:
         top.of = filtered(base)
     return top
+
+
+def _district_table(frame: Frame, ask: q.Ask, parents: list[str]) -> list[tuple[str, str]]:
+    """北京哪个区的政府网站最好: a city's districts are ranked in the report's table of districts (or counties)."""
+    if not parents or any(g[0] == "admin_level" for g in ask.groups):
+        return []
+    keys = [k for k in ask.reports if k in REPORTS] or [k for k, f in REPORTS.items() if f.year in ask.years]
+    kind = "county" if re.search(r"县(?!区)", frame.words) else "district"
+    scopes = [REPORTS[k].district_scopes[kind] for k in keys if REPORTS[k].district_scopes]
+    return [("admin_level", scopes[0])] if len(set(scopes)) == 1 else []
 
 
 def _memberships_only(ask: q.Ask) -> bool:

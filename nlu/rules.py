@@ -15,7 +15,7 @@ from functools import cached_property
 
 RANK_WORDS = r"排名|排第|第几|名次|排行|位列|几名|排多少|排几|排老几|排在|第多少|什么位置|哪个位置|排位"
 VALUE_WORDS = r"多少分|得分|分数|评分|几分|分值|得了|多少|指数是|得分率|拿了"
-MEMBER_WORDS = r"哪些|有谁|名单|都有|包括|包含|有几个|多少个|几个城市|都是谁|是哪几个"
+MEMBER_WORDS = r"哪些|有谁|名单|都有|包括|包含|有几个|多少个|几个城市|都是谁|是哪几个|占几|占多少"
 COMPARE_WORDS = (r"对比|比较|vs|pk|比一比|哪个(?:更)?(?:强|高|好|低|差|弱|靠前)|谁(?:的)?.{0,8}(?:更)?(?:高|强|好|低|差|领先|靠前|大)|"
                  r"差多少|差距|相差|高多少|低多少|差几|比.{0,8}(?:高|低|强|弱|好|差)|和.{1,8}比|并列吗|一样吗")
 PROFILE_WORDS = (r"各项|各个指标|全部指标|所有指标|各指标|画像|详情|详细|明细|概况|得分情况|指标情况|所有得分|全部得分|"
@@ -170,7 +170,7 @@ RULES: tuple[Rule, ...] = (
                    ("2015年华东和华南平均分", "Each(Mean(2015 region:华东), Mean(2015 region:华南))"),
                    ("上海各区政府网站平均分", "Mean(gw2020 parent:上海)"))),
     Rule("members", "Members", absent=("bound", "n", "position", "pronoun", "one_city"), needs=("group_or_province",),
-         words=MEMBER_WORDS + r"|参评|入选|入围|上榜",
+         words=MEMBER_WORDS + r"|参评|入选|入围|上榜|出现|同时|既是|都是|的.{0,5}城市[?？]?$",
          examples=(("长三角包括哪些城市", "Members(InGroup(Cities(), cluster:长三角))"),
                    ("2015年浙江有哪些城市参评", "Members(InGroup(Cities(2015), province:浙江))"))),
     Rule("tier", "Tier", words=TIER_WORDS, unless=r"哪些城市|有哪些|名单", absent=("n", "position"),

@@ -33,6 +33,7 @@ class ReportFacts:
     circle_names: dict[str, str] = field(default_factory=dict)  # a cluster's name in this report (粤港澳大湾区 → 珠三角)
     parts_per_city: bool = True  # the parts of the total are published for every city (各项得分)
     year: int = 0  # the year the report is known by (2015 for the fifth edition)
+    district_scopes: dict[str, str] = field(default_factory=dict)  # the table of a city's districts / counties
 
 
 REPORTS: dict[str, ReportFacts] = {
@@ -48,10 +49,12 @@ REPORTS: dict[str, ReportFacts] = {
         "gw2020", "2020 政府网站绩效评估", "website", "政府网站", ranking="dense", category_tables=True,
         part_ranks=False, part_unit="指数",
         scopes={"地级市": "地市", "省会城市": "省会城市", "副省级城市": "副省级城市", "直辖市": "直辖市",
-                "省/自治区": "省/自治区", "区县": "区县"}, year=2020),
+                "省/自治区": "省/自治区", "区县": "区县"}, year=2020,
+        district_scopes={"district": "区县", "county": "区县"}),
     "de2020": ReportFacts("de2020", "2020 城市数字经济指数", "digital", "数字经济", tier_kind="数字经济", parts_per_city=False,
                           category_tables=True, scopes={"市辖区": "市辖区", "县市": "县市"}, tier_prefix="数字经济",
-                          extra_scopes=("市辖区", "县市"), year=2020),
+                          extra_scopes=("市辖区", "县市"), year=2020,
+                          district_scopes={"district": "市辖区", "county": "县市"}),
     "sc2021": ReportFacts("sc2021", "2021 智慧城市调查评估", "smart", "", per_city_numbers=False, ranking="none",
                           tier_kind="梯队", circle_type="circle", selection="选取 2020 年 GDP 排名前 50 的城市",
                           list_parts=True, circle_names={"粤港澳大湾区": "珠三角"}, parts_per_city=False, year=2021),

@@ -180,6 +180,9 @@ def test_which_city_leaves_out_the_provinces_own_table(engine):
     ("2018年智慧城市评估结果", "Top(Cities(2018 smart), n=10)", "no_data", "没有 2018 年"),
     ("2015年智慧人群前十里有几个地级市", "Count(InGroup(Top(Cities(2015 智慧人群), n=10), admin_level:地级市))", "ok",
      "前10名地级市共"),
+    ("上海哪个区的政府网站最好", "Nth(InGroup(Cities(gw2020 admin_level:区县), parent:上海), k=1)", "ok", "上海的第1"),
+    ("数字经济市辖区里广东占几个", "Count(InGroup(Cities(de2020 总分 admin_level:市辖区), province:广东))", "ok", "广东的共"),
+    ("华南地区有几个省会城市", "Count(InGroup(Cities(admin_level:省会城市), region:华南))", "ok", "华南共 3 个"),
     ("21年徐州是哪个梯队", "Tier(徐州 2021 sc2021)", "ok", "徐州属"),
     ("yichang 2016 zongfen", "Value(宜昌 2016 总分)", "ok", "宜昌总分"),
 ])
@@ -187,6 +190,23 @@ def test_compositions_read_and_answered(engine, question, reading, status, must)
     reply = engine.answer(question, follow_ups=False)
     assert (reply.query, reply.status) == (reading, status) and must in reply.text, reply.text
 
+
+
+@pytest.mark.parametrize("question, report, province", [("广东的城市数字经济前五", "de2020", "广东"),
+                                                       ("2016年山东前三名", "sc2016", "山东")])
+def test_a_top_list_inside_a_province_counts_places_in_the_province(engine, store, question, report, province):
+    reply = engine.answer(question, follow_ups=False)
+    n = 5 if "五" in question else 3
+    indicator = store.total_indicator(report)
+    best = [v for v in store.table(report, indicator) if store.entity(v.entity_id).province == province][:n]
+    assert f"共 {n} 个" in reply.text and all(store.entity(v.entity_id).name in reply.text for v in best), reply.text
+
+
+def test_a_set_asked_by_rank_shows_each_place_in_the_table(engine, store):
+    reply = engine.answer("2021年的先锋城市在数字经济里分别排第几", follow_ups=False)
+    pioneers = store.group_entities("sc2021", "tier", "先锋")
+    shown = [v for v in store.table("de2020", "数字经济指数") if v.entity_id in pioneers]
+    assert shown and all(f"{store.entity(v.entity_id).name} {v.value_text}（第{v.rank}名）" in reply.text for v in shown)
 
 
 @pytest.mark.parametrize("question", ["南京智慧交通得分", "武汉 智慧医疗 排名"])
