@@ -126,10 +126,12 @@ class Interpreter(EngineBase):
             return got
         label, rows, has_values = got
         if isinstance(node, q.InGroup):
-            gtype, name = node.group
-            keep = self._group_ids(gtype, name)
+            gtype = node.group[0]
+            group_names = (node.group[1], *node.also)
+            keep = set().union(*(self._group_ids(gtype, g) for g in group_names))
+            name = "、".join(self._name(g) if gtype == "parent" else g for g in group_names)
             where = {"province": f"{name}的", "tier": f"{name}城市中", "cluster": f"{name}城市中",
-                     "parent": f"{self._name(name) if gtype == 'parent' else name}的"}.get(gtype, name)
+                     "parent": f"{name}的"}.get(gtype, name)
             return label + where, [(e, v) for e, v in rows if e in keep or self._province_of(e) in keep], has_values
         if not has_values:
             return Reply(f"{label}只公布梯队，没有各城市的分数，无法排序或按分数筛选。", "no_data", node.family,

@@ -34,6 +34,7 @@ HARMLESS = r"[说看查问找瞧聊讲][说看查问找瞧聊讲下一]*|换成|
 # slots() runs on every question: its patterns compiled once, and the reports' totals kept per store.
 _LIST_HINT_RE = re.compile(r"哪些|谁|哪个|哪几|前|top|倒数|最|第|城市|有几|多少个|名单|占几|占多少|几个")
 _HARMLESS_RE = re.compile(HARMLESS)
+_CITIES_OF_RE = re.compile(r"城市|哪些|有几|几个|多少个|名单|进了|进入|入围|上榜|区县|市辖区|县市")  # the cities of provinces
 _LIST_WORDS_RE = re.compile(LIST_WORDS)
 _TOTALS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
@@ -55,9 +56,11 @@ def slots(frame: Frame, store) -> set[str]:
     kinds = [store.entity(m.candidates[0]).kind for m in frame.mentions]
     if frame.mentions or frame.pronoun:
         have.add("entity")
-    if len({tuple(m.candidates) for m in frame.mentions}) >= 2 and not _province_as_scope(frame, store):
-        have.add("entities2")
     list_words = _LIST_HINT_RE.search(frame.words)
+    provinces_listed = kinds and all(k == "province" for k in kinds) and _CITIES_OF_RE.search(frame.words)  # 江苏和浙江有几个城市进了前30
+    if len({tuple(m.candidates) for m in frame.mentions}) >= 2 and not _province_as_scope(frame, store) \
+            and not provinces_listed:
+        have.add("entities2")
     parents = _parents(frame, store)
     if parents:
         have.add("parent")  # 深圳有哪些区进了区县前100: the city filters its districts
@@ -263,6 +266,10 @@ def _list(kind: str, frame: Frame, ask: q.Ask, store) -> q.Node:
         if len(sets) >= 2:
             both = q.Both(sets)
             return q.Count(both) if re.search(COUNT_WORDS, frame.words) else both
+    provinces = [e for e in ask.entities if store.entity(e).kind == "province"]
+    if len(provinces) >= 2 and re.search(EACH_WORDS, frame.words):  # 江苏和浙江各有几个城市进了前30
+        rest = [e for e in ask.entities if e not in provinces]
+        return q.Each([_one_list(kind, frame, _narrow(ask, entities=rest + [p]), store) for p in provinces])
     return _one_list(kind, frame, ask, store)
 
 
@@ -322,8 +329,11 @@ def _one_list(kind: str, frame: Frame, ask: q.Ask, store) -> q.Node:
     wrap = [(f"{t}", g) for t, g in filters] + [("province", p) for p in provinces] + [("parent", p) for p in parents]
 
     def filtered(node: q.Node) -> q.Node:
-        for gtype, name in wrap:
-            node = q.InGroup(node, (gtype, name))
+        by_type: dict[str, list[str]] = {}
+        for gtype, name in wrap:  # 江苏和浙江 / 一线和新一线: groups of one type are either-or, of two types both
+            by_type.setdefault(gtype, []).append(name)
+        for gtype, names in by_type.items():
+            node = q.InGroup(node, (gtype, names[0]), tuple(dict.fromkeys(names[1:])))
         return node
 
     if kind == "Members":

@@ -134,10 +134,11 @@ class InGroup(OnSet):
 
     family = "filter"
     group: tuple[str, str] = ("", "")
+    also: tuple[str, ...] = ()  # other groups of the same type, any of which will do (一线和新一线城市: either tier)
 
     def show(self, names=str) -> str:
-        name = names(self.group[1]) if self.group[0] == "parent" else self.group[1]
-        return f"InGroup({self.of.show(names)}, {self.group[0]}:{name})"
+        shown = [names(g) if self.group[0] == "parent" else g for g in (self.group[1], *self.also)]
+        return f"InGroup({self.of.show(names)}, {self.group[0]}:{'/'.join(shown)})"
 
 
 @dataclass

@@ -90,7 +90,7 @@ RULES: tuple[Rule, ...] = (
          words="|".join(OFF_TOPIC + NOT_PLACES),
          examples=(("清华大学排名多少", "Unclear(off_topic)"), ("哪家银行利息高", "Unclear(off_topic)"))),
     # --- membership ------------------------------------------------------------------------
-    Rule("member_of", "Meta", kind="member_of", needs=("entity", "group"), absent=("tier",),
+    Rule("member_of", "Meta", kind="member_of", needs=("entity", "group"), absent=("tier", "parent"),
          words=r"吗|是否|是不是|在不在|算不算|属不属于",
          examples=(("南京在长三角吗", "Meta(member_of, 南京 cluster:长三角)"),)),
     Rule("tier_yesno", "Tier", needs=("one_city", "tier"), words=r"吗|是否|是不是|算不算|属于|属不属于|是",

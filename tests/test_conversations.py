@@ -183,6 +183,11 @@ def test_which_city_leaves_out_the_provinces_own_table(engine):
     ("上海哪个区的政府网站最好", "Nth(InGroup(Cities(gw2020 admin_level:区县), parent:上海), k=1)", "ok", "上海的第1"),
     ("数字经济市辖区里广东占几个", "Count(InGroup(Cities(de2020 总分 admin_level:市辖区), province:广东))", "ok", "广东的共"),
     ("华南地区有几个省会城市", "Count(InGroup(Cities(admin_level:省会城市), region:华南))", "ok", "华南共 3 个"),
+    ("数字经济二线和三线城市加起来多少个", "Count(InGroup(Cities(de2020 总分), tier:二线/三线))", "ok", "二线、三线城市中共"),
+    ("福建和江西有几个城市进了数字经济前50", "Count(InGroup(Top(Cities(de2020 总分), n=50), province:福建/江西))", "ok",
+     "福建、江西的共"),
+    ("湖南和湖北各有几个城市进了数字经济前40", "Each(Count(InGroup(Top(Cities(de2020 总分), n=40), province:湖南)), "
+     "Count(InGroup(Top(Cities(de2020 总分), n=40), province:湖北)))", "ok", "湖北的共"),
     ("21年徐州是哪个梯队", "Tier(徐州 2021 sc2021)", "ok", "徐州属"),
     ("yichang 2016 zongfen", "Value(宜昌 2016 总分)", "ok", "宜昌总分"),
 ])
