@@ -84,7 +84,7 @@ class Interpreter(EngineBase):
             got.intent = family
             return got
         label, rows, has_values = got
-        ranks = bool(re.search(RANK_WORDS, f.words))  # 领军城市在数字经济里分别排第几: each with its place in the table
+        ranks = isinstance(node, (q.Members, q.Count)) and bool(re.search(RANK_WORDS, f.words))  # 领军城市…分别排第几
         names = lambda rs: "、".join(self._name(e) + (f" {v.value_text}" if v is not None and has_values else "")  # noqa: E731
                                     + (f"（第{v.rank}名）" if ranks and v is not None and v.rank else "") for e, v in rs)
         if isinstance(node, q.Count):
@@ -125,6 +125,11 @@ class Interpreter(EngineBase):
         if isinstance(got, Reply):
             return got
         label, rows, has_values = got
+        if isinstance(node, q.Outside):
+            gtype, left_out = node.group[0], (node.group[1], *node.also)
+            out = set(left_out) if gtype == "entity" else set().union(*(self._group_ids(gtype, g) for g in left_out))
+            shown = "、".join(self._name(g) if gtype == "entity" else g for g in left_out)
+            return label + f"（不含{shown}）", [(e, v) for e, v in rows if e not in out], has_values
         if isinstance(node, q.InGroup):
             gtype = node.group[0]
             group_names = (node.group[1], *node.also)
@@ -157,14 +162,14 @@ class Interpreter(EngineBase):
             seq = list(reversed(ordered)) if node.bottom else ordered
             if isinstance(node, q.Top):
                 ranked = all(r[1].rank is not None for r in seq)
-                filtered = any(isinstance(n, (q.InGroup, q.Where)) for n in _walk(node.of))
+                filtered = any(isinstance(n, (q.InGroup, q.Outside, q.Where)) for n in _walk(node.of))
                 if ranked and not node.bottom and not filtered:  # 前100名 as the table prints it: dense ranks give more rows
                     cut = [r for r in seq if r[1].rank <= node.n]
                 else:
                     cut = seq[: node.n]
                     cut += [r for r in seq[node.n:] if cut and r[1].value == cut[-1][1].value]
                 return label + f"{'倒数' if node.bottom else '前'}{node.n}名", cut, True
-            filtered = any(isinstance(n, (q.InGroup, q.Where)) for n in _walk(node.of))
+            filtered = any(isinstance(n, (q.InGroup, q.Outside, q.Where)) for n in _walk(node.of))
             if node.last:  # 第50到55名: every place in the range, as the table prints the places
                 if all(r[1].rank is not None for r in seq) and not node.bottom and not filtered:
                     return label, [r for r in seq if node.k <= r[1].rank <= node.last], True
@@ -298,6 +303,8 @@ def _set_frame(f: Frame, node: q.Node, store) -> Frame:
 def _needs_sets(node: q.Node, f: Frame) -> bool:
     """Whether a list question needs the set evaluator (a filter, a count, 满分) or the list answers suffice."""
     if isinstance(node, q.Count) or f.full_marks or f.by_rate or isinstance(node, q.Nth) and node.last:
+        return True
+    if any(isinstance(n, q.Outside) for n in _walk(node)):
         return True
     groups = [n for n in _walk(node) if isinstance(n, q.InGroup)]
     base = next((n for n in _walk(node) if isinstance(n, q.Cities)), None)

@@ -329,11 +329,10 @@ def _one_list(kind: str, frame: Frame, ask: q.Ask, store) -> q.Node:
     wrap = [(f"{t}", g) for t, g in filters] + [("province", p) for p in provinces] + [("parent", p) for p in parents]
 
     def filtered(node: q.Node) -> q.Node:
-        by_type: dict[str, list[str]] = {}
-        for gtype, name in wrap:  # 江苏和浙江 / 一线和新一线: groups of one type are either-or, of two types both
-            by_type.setdefault(gtype, []).append(name)
-        for gtype, names in by_type.items():
-            node = q.InGroup(node, (gtype, names[0]), tuple(dict.fromkeys(names[1:])))
+        for gtype, names in _by_type(wrap).items():  # 江苏和浙江 / 一线和新一线: one type is either-or, two types both
+            node = q.InGroup(node, (gtype, names[0]), tuple(names[1:]))
+        for gtype, names in _by_type(frame.excluded).items():  # 不算直辖市: left out before a top or position is taken
+            node = q.Outside(node, (gtype, names[0]), tuple(names[1:]))
         return node
 
     if kind == "Members":
@@ -346,13 +345,22 @@ def _one_list(kind: str, frame: Frame, ask: q.Ask, store) -> q.Node:
     if kind == "Nth" or (kind == "Top" and frame.position and not frame.n):
         return q.Nth(filtered(base), frame.position or 1, frame.bottom, frame.position_last)
     top = q.Top(base, frame.n or 10, frame.bottom)
-    if wrap and after_top and not frame.within:
+    if (wrap or frame.excluded) and after_top and not frame.within:
         if re.search(COUNT_WORDS, frame.words):
             return q.Count(filtered(top))  # 杭州有几个区进了区县前100
         return q.Members(filtered(top))  # 广东哪些城市进了前30: the top 30 first, then those in 广东
-    if wrap:
+    if wrap or frame.excluded:
         top.of = filtered(base)
     return top
+
+
+def _by_type(groups: list[tuple[str, str]]) -> dict[str, list[str]]:
+    """Group names by their type, in order, each once."""
+    by_type: dict[str, list[str]] = {}
+    for gtype, name in groups:
+        if name not in by_type.setdefault(gtype, []):
+            by_type[gtype].append(name)
+    return by_type
 
 
 def _district_table(frame: Frame, ask: q.Ask, parents: list[str]) -> list[tuple[str, str]]:

@@ -54,6 +54,7 @@ class Frame:
     rule: str | None = None  # name of the rule that matched (nlu.rules)
     plural: bool = False  # 它俩 / 两个 / 两者: the previous answer's cities
     corrections: list[tuple[str, str]] = field(default_factory=list)  # (typed, understood) for typo matches
+    excluded: list[tuple[str, str]] = field(default_factory=list)  # 不算直辖市 / 除了深圳: groups or ("entity", id) left out
     within: tuple | None = None  # 其中…: (n, bottom, groups) of the previous answer's top list, the set asked about
 
     @property

@@ -8,11 +8,12 @@ inside one.  Words left over after that go to typo correction by pinyin.
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from nlu import compose, query
 from nlu.frame import Frame, Mention
 from nlu.lexicon import FUNCTION_WORDS, Lexicon, toneless
-from nlu.normalize import MAX_CHARS, basic, cn_to_int, find_years, mask
+from nlu.normalize import MAX_CHARS, basic, cn_to_int, find_years, mask, to_simplified
 from nlu.rules import NOT_PLACES, OFF_TOPIC
 
 MASK = "□"
@@ -300,6 +301,7 @@ def _parse(text: str, lex: Lexicon) -> Frame:
             elif s.kind == "report" and s.value not in frame.report_keys:
                 frame.report_keys.append(s.value)
     _merge_parent_child(frame, lex)
+    _exclusions(frame, norm, spans, lex)
     masked = mask(norm, spans, MASK)
     years = find_years(masked)
     frame.years = [y for y, _, _ in years]
@@ -343,6 +345,39 @@ def _parse(text: str, lex: Lexicon) -> Frame:
         frame.intent = "tier" if re.search(r"几线|梯队", words) else (
             "lookup" if re.search(r"多少|得分|评分|指数", words) else "rank")
     return frame
+
+
+_EXCEPT_RE = re.compile(r"不算|除了|除去|除开|不包括|不包含|不含|排除|去掉|刨除|扣除|剔除|除")
+_JOINER_RE = re.compile(r"[和与及跟、]|以及|还有|掉|的")
+_EXCEPT_PHRASE_RE = re.compile(r"(?:不算|除了|除去|除开|不包括|不包含|不含|排除|去掉|刨除|扣除|剔除|除)(.*?)(?=之外|以外|外|[,，。;；!?！？()（）\s]|$)")
+
+
+def _exclusions(frame: Frame, norm: str, spans: list[tuple[int, int]], lex: Lexicon) -> None:
+    """不算直辖市 / 除了北京上海: the groups and places named right after an excluding word leave the question's
+    slots and become `frame.excluded`, so a list leaves them out."""
+    starts = dict(spans)
+    typed = to_simplified(unicodedata.normalize("NFKC", frame.text)).lower()  # punctuation still marks the phrase's end
+    phrases = [m[1] for m in _EXCEPT_PHRASE_RE.finditer(typed)]
+    for m in _EXCEPT_RE.finditer(norm):
+        pos = m.end()
+        while True:
+            while pos < len(norm) and _JOINER_RE.match(norm, pos):
+                pos = _JOINER_RE.match(norm, pos).end()
+            end = starts.get(pos)
+            if end is None or not any(norm[pos:end] in phrase for phrase in phrases):
+                break
+            senses = lex.senses(norm[pos:end])
+            group = next((x.value for x in senses if x.kind == "group" and x.value in frame.groups), None)
+            mention = next((x for x in frame.mentions if x.start == pos and len(x.candidates) == 1), None)
+            if group:
+                frame.groups.remove(group)
+                frame.excluded.append(group)
+            elif mention:
+                frame.mentions.remove(mention)
+                frame.excluded.append(("entity", mention.candidates[0]))
+            else:
+                break
+            pos = end
 
 
 def _may_be_place(word: str, rule) -> bool:

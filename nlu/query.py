@@ -142,6 +142,19 @@ class InGroup(OnSet):
 
 
 @dataclass
+class Outside(OnSet):
+    """The members of a set outside a group, or other than one place (不算直辖市, 除了深圳以外)."""
+
+    family = "filter"
+    group: tuple[str, str] = ("", "")
+    also: tuple[str, ...] = ()  # other groups or places of the same type, left out too
+
+    def show(self, names=str) -> str:
+        shown = [names(g) if self.group[0] in ("entity", "parent") else g for g in (self.group[1], *self.also)]
+        return f"Outside({self.of.show(names)}, {self.group[0]}:{'/'.join(shown)})"
+
+
+@dataclass
 class Where(OnSet):
     """The members of a set whose value lies within bounds (70分以上, 为0, 满分, 介于60和70之间)."""
 

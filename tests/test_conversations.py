@@ -188,6 +188,10 @@ def test_which_city_leaves_out_the_provinces_own_table(engine):
      "福建、江西的共"),
     ("湖南和湖北各有几个城市进了数字经济前40", "Each(Count(InGroup(Top(Cities(de2020 总分), n=40), province:湖南)), "
      "Count(InGroup(Top(Cities(de2020 总分), n=40), province:湖北)))", "ok", "湖北的共"),
+    ("不算直辖市，2016年前五名", "Top(Outside(Cities(2016), admin_level:直辖市), n=5)", "ok", "（不含直辖市）前5名"),
+    ("除了深圳和广州，广东数字经济最好的是哪个",
+     "Nth(Outside(InGroup(Cities(de2020 总分), province:广东), entity:深圳/广州), k=1)", "ok", "佛山"),
+    ("数字经济前二十里除去一线城市还有几个", "Count(Outside(Top(Cities(de2020 总分), n=20), tier:一线))", "ok", "（不含一线）"),
     ("21年徐州是哪个梯队", "Tier(徐州 2021 sc2021)", "ok", "徐州属"),
     ("yichang 2016 zongfen", "Value(宜昌 2016 总分)", "ok", "宜昌总分"),
 ])
@@ -205,6 +209,13 @@ def test_a_top_list_inside_a_province_counts_places_in_the_province(engine, stor
     indicator = store.total_indicator(report)
     best = [v for v in store.table(report, indicator) if store.entity(v.entity_id).province == province][:n]
     assert f"共 {n} 个" in reply.text and all(store.entity(v.entity_id).name in reply.text for v in best), reply.text
+
+
+def test_a_list_leaves_out_what_the_question_excludes(engine, store):
+    reply = engine.answer("不算直辖市，2016年前五名", follow_ups=False)
+    rest = [v for v in store.table("sc2016", "总分") if store.entity(v.entity_id).kind != "municipality"][:5]
+    assert all(f"{store.entity(v.entity_id).name} {v.value_text}" in reply.text for v in rest), reply.text
+    assert not any(name in reply.text for name in ("上海", "北京", "天津", "重庆"))
 
 
 def test_a_set_asked_by_rank_shows_each_place_in_the_table(engine, store):
