@@ -6,7 +6,7 @@ import re
 from bot.choose import EngineBase
 from bot.reply import LABEL, SCOPE, Reply
 from nlu.frame import Frame
-from store.catalogue import EDITIONS, TIER_REPORT
+from store.catalogue import EDITIONS, REPORTS, TIER_REPORT
 
 
 class AboutAnswers(EngineBase):
@@ -52,6 +52,19 @@ class AboutAnswers(EngineBase):
             parts.append(f"{g}（{n} 个）")
         text = f"{LABEL[report]}把城市分为 {len(parts)} 类：{'、'.join(parts)}。"
         return Reply(text, "ok", "meta", facts=[p.split("（")[0] for p in parts], context=self._context(f))
+
+    def _meta_categories(self, report: str, f: Frame) -> Reply:
+        total = self.store.total_indicator(report)
+        scopes = [s for s in self.store.ranking_scopes(report, total) if s not in ("全部", "附件1")]
+        if not scopes:
+            return Reply(f"{LABEL[report]}没有把城市分类或分梯队，所有城市排在一张表里。", "ok", "meta", context=self._context(f))
+        parts = []
+        for scope in scopes:
+            rows = self.store.table(report, total, scope)
+            partial = re.search(r"前\d+名", rows[0].table or "") if rows else None
+            parts.append(f"{scope}（{partial[0]}表，列出 {len(rows)} 个）" if partial else f"{scope}（{len(rows)} 个）")
+        text = f"{LABEL[report]}分 {len(scopes)} 类排名：{'、'.join(parts)}。"
+        return Reply(text, "ok", "meta", facts=scopes, context=self._context(f))
 
     def _member_of(self, f: Frame, keys: list[str]) -> Reply:
         """「南京在长三角吗」: yes or no, from the report that lists the group."""
@@ -118,6 +131,9 @@ class AboutAnswers(EngineBase):
                 return Reply(f"{LABEL[report]}：{rep.scale}。", "ok", "meta", facts=[rep.max_score])
             return Reply(f"{LABEL[report]}没有给出满分（{rep.scale}）。", "no_data", "meta")
         if kind == "tiers":
+            untiered = [k for k in f.report_keys if k in REPORTS and not REPORTS[k].tier_kind]
+            if untiered:  # 政府网站评估分几个类别: a report without tiers is split into the categories it ranks
+                return self._meta_categories(untiered[0], f)
             return self._meta_tiers(self._tier_report(f, keys), f)
         if kind == "contains" and f.indicators:
             for key in keys:

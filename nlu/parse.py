@@ -14,7 +14,7 @@ from nlu import compose, query
 from nlu.frame import Frame, Mention
 from nlu.lexicon import FUNCTION_WORDS, Lexicon, toneless
 from nlu.normalize import MAX_CHARS, basic, cn_to_int, find_years, mask, to_simplified
-from nlu.rules import NOT_PLACES, OFF_TOPIC
+from nlu.rules import NOT_PLACES, OFF_TOPIC, RANK_WORDS
 
 MASK = "□"
 CN = r"[零〇一二三四五六七八九十两百]+"
@@ -32,7 +32,7 @@ _LAST_N2_RE = re.compile(rf"倒数\s*(?!第){NUM}\s*(?:名|位|个|座|城市)")
 _LAST_K_RE = re.compile(rf"倒数\s*第?\s*{NUM}?\s*(?:名|位)?")
 _KTH_RE = re.compile(rf"(?:第|no\.?|#)\s*{NUM}\s*(?:名|位)?")
 _MORE_RE = re.compile(rf"(?:再往后|往后|再往下|往下|接下来|接着往后|后面|再后面)\s*的?\s*{NUM}?\s*(?:几)?\s*(?:名|位|个)")
-_RANGE_RE = re.compile(rf"第\s*{NUM}\s*(?:名|位)?\s*(?:到|至|-|~|～|—)\s*第?\s*{NUM}\s*(?:名|位)")
+_RANGE_RE = re.compile(rf"第\s*{NUM}\s*(?:名|位)?\s*(?:到|至|-|~|～|—)\s*(?:第\s*{NUM}\s*(?:名|位)?|{NUM}\s*(?:名|位))")
 _EDITION_RE = re.compile(rf"第\s*{NUM}\s*届")
 _FIRST_RE = re.compile(r"最高|最好|榜首|冠军|排名最前|最靠前|最前面|最强|头名|状元|最先进|最发达|最厉害|最牛|最领先")
 _BEST_RE = re.compile(r"最智慧|最数字化")  # read on the unmasked text: 智慧 is also a report's keyword
@@ -131,7 +131,7 @@ def _numbers(frame: Frame, text: str) -> None:
     else:
         span = _RANGE_RE.search(t)
         if span:
-            first, last = int(cn_to_int(span[1]) or 0), int(cn_to_int(span[2]) or 0)
+            first, last = int(cn_to_int(span[1]) or 0), int(cn_to_int(span[2] or span[3]) or 0)
             if 0 < first < last:
                 frame.position, frame.position_last = first, last
         m = _KTH_RE.search(t)
@@ -314,6 +314,7 @@ def _parse(text: str, lex: Lexicon) -> Frame:
     _numbers(frame, masked)
     masked = _POSITION_RE.sub(lambda m: MASK * len(m[0]), masked)  # 倒数三名 is no 三明
     frame.leftover = _fuzzy(frame, masked, lex)
+    _unknown_subplace(frame, lex)
     shaped = _INDICATOR_SHAPE_RE.search(norm)  # 智慧交通: shaped like an indicator no report has
     if shaped and not lex.senses(shaped[0]) and not any(shaped[0] in s or s in shaped[0] for s, _ in frame.indicators):
         frame.unknown_indicator = shaped[0]
@@ -343,7 +344,7 @@ def _parse(text: str, lex: Lexicon) -> Frame:
         frame.meta = rule.kind or ("members" if frame.intent == "meta" and rule.builds == "Members" else None)
     elif frame.unknown_places and not frame.mentions:
         frame.intent = "tier" if re.search(r"几线|梯队", words) else (
-            "lookup" if re.search(r"多少|得分|评分|指数", words) else "rank")
+            "rank" if re.search(RANK_WORDS, words) and not re.search(r"多少分|得分|评分", words) else "lookup")
     return frame
 
 
@@ -399,7 +400,8 @@ def family(builds: str, frame: Frame) -> str:
 
 
 def _merge_parent_child(frame: Frame, lex: Lexicon) -> None:
-    """深圳市南山区 → one mention of 南山区 (the one in 深圳); 福州鼓楼区 likewise."""
+    """深圳市南山区 → one mention of 南山区 (the one in 深圳); 福州鼓楼区 likewise.  南京鼓楼区, whose 鼓楼区 no
+    report holds (the 鼓楼区 evaluated is 福州's), is a place no report evaluates, not two places."""
     merged: list[Mention] = []
     for m in frame.mentions:
         if merged and merged[-1].end == m.start and len(merged[-1].candidates) == 1:
@@ -408,5 +410,26 @@ def _merge_parent_child(frame: Frame, lex: Lexicon) -> None:
             if under:
                 merged[-1] = Mention(merged[-1].surface + m.surface, merged[-1].start, m.end, under, m.how)
                 continue
+            if _is_city(parent, lex) and all(lex.store.entity(c).kind in ("district", "county") for c in m.candidates):
+                frame.unknown_places.append(merged.pop().surface + m.surface)
+                continue
         merged.append(m)
     frame.mentions = merged
+
+
+_SUBPLACE_RE = re.compile(r"[\u4e00-\u9fff]{0,6}?(?:园区|新区|开发区|高新区|经开区|示范区)")
+
+
+def _unknown_subplace(frame: Frame, lex: Lexicon) -> None:
+    """苏州工业园区: a city's zone that no report evaluates is an unknown place, not the city."""
+    for m in list(frame.mentions):
+        zone = _SUBPLACE_RE.match(frame.norm, m.end)
+        if zone and len(m.candidates) == 1 and _is_city(m.candidates[0], lex) \
+                and not any(o.start < zone.end() and o.end > zone.start() for o in frame.mentions if o is not m):
+            frame.mentions.remove(m)
+            frame.unknown_places.append(m.surface + zone[0])
+            frame.leftover = " ".join(w for w in frame.leftover.split() if w not in zone[0])
+
+
+def _is_city(entity_id: str, lex: Lexicon) -> bool:
+    return lex.store.entity(entity_id).kind in ("city", "municipality", "prefecture")

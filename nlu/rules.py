@@ -20,7 +20,7 @@ COMPARE_WORDS = (r"对比|比较|vs|pk|比一比|哪个(?:更)?(?:强|高|好|�
                  r"差多少|差距|相差|高多少|低多少|差几|比.{0,8}(?:高|低|强|弱|好|差)|和.{1,8}比|并列吗|一样吗")
 PROFILE_WORDS = (r"各项|各个指标|全部指标|所有指标|各指标|画像|详情|详细|明细|概况|得分情况|指标情况|所有得分|全部得分|"
                  r"各方面|具体得分|得分构成|介绍|表现|所有报告|各报告|各个报告|二级指标|三级指标|小项|各分项|细项")
-TREND_WORDS = r"历届|历年|变化|趋势|走势|各届|逐年|进步|退步|升降|涨跌|这几年|近几届|升了|降了|涨了|跌了|上升|下降|变了"
+TREND_WORDS = r"历届|历年|哪年|哪一年|哪届|哪一届|变化|趋势|走势|各届|逐年|进步|退步|升降|涨跌|这几年|近几届|升了|降了|涨了|跌了|上升|下降|变了"
 TIER_WORDS = (r"几线|梯队|哪一?线|什么线|线城市|第几线|什么水平|哪一?类城市|属于哪一?类|什么级别|哪一?档|档次|什么城市|"
               r"哪个等级|什么等级")
 # Things people ask about cities that no report measures (a question about them is out of scope).
@@ -119,6 +119,9 @@ RULES: tuple[Rule, ...] = (
          absent=("entity", "group", "bound", "n", "position", "follow"), unless=RANK_WORDS + "|平均",
          examples=(("2015年智慧管理权重几分", "Meta(weight, 2015 智慧管理/智慧治理)"),
                    ("城市服务的权重", "Meta(weight, 城市服务)"))),
+    Rule("weights", "Meta", kind="indicators", words=r"权重|占比|各占", absent=("entity", "indicator", "group",
+         "bound", "n", "position", "follow"), unless=RANK_WORDS + "|平均",
+         examples=(("2015年各项指标的权重", "Meta(indicators, 2015)"), ("数字经济指数各维度占比", "Meta(indicators, de2020 总分)"))),
     Rule("method", "Meta", kind="method", words=r"(?:加权|gdp).{0,8}(?:怎么|如何|什么|方法|方式|计算|算的|算法)|怎么加权|如何加权",
          absent=("entity",),
          examples=(("城市群数字经济的加权得分是怎么算的", "Meta(method, de2020 总分)"),)),

@@ -66,6 +66,10 @@ CONVERSATIONS = {
         ("合肥2015年总分排名", "Rank(合肥 2015 总分)", "ok"),
         ("在安徽排第几", "Rank(合肥 2015 总分 province:安徽)", "ok"),
     ],
+    "第六到第十呢 is a range of the list just shown": [
+        ("2016年前五", "Top(Cities(2016), n=5)", "ok"),
+        ("第六到第十呢", "Nth(Cities(2016), k=6, last=10)", "ok"),
+    ],
     "再往后几名 lists the places after the list just shown": [
         ("数字经济前十", "Top(Cities(de2020 总分), n=10)", "ok"),
         ("再往后几名", "Nth(Cities(de2020 总分), k=11, last=20)", "ok"),
@@ -192,6 +196,10 @@ def test_which_city_leaves_out_the_provinces_own_table(engine):
     ("除了深圳和广州，广东数字经济最好的是哪个",
      "Nth(Outside(InGroup(Cities(de2020 总分), province:广东), entity:深圳/广州), k=1)", "ok", "佛山"),
     ("数字经济前二十里除去一线城市还有几个", "Count(Outside(Top(Cities(de2020 总分), n=20), tier:一线))", "ok", "（不含一线）"),
+    ("政府网站评估分几个类别", "Meta(tiers, gw2020)", "ok", "地市（前100名表，列出 131 个）"),
+    ("无锡新区政府网站排名", "Rank(gw2020)", "no_data", "「无锡新区」"),
+    ("南京鼓楼区政府网站排名", "Rank(gw2020)", "no_data", "「南京鼓楼区」"),
+    ("2016年各项指标的权重", "Meta(indicators, 2016)", "ok", "智慧治理"),
     ("21年徐州是哪个梯队", "Tier(徐州 2021 sc2021)", "ok", "徐州属"),
     ("yichang 2016 zongfen", "Value(宜昌 2016 总分)", "ok", "宜昌总分"),
 ])
