@@ -14,6 +14,7 @@ from dataclasses import replace
 from bot import explain, followups, more_charts
 from bot.answer_about import AboutAnswers
 from bot.answer_city import CityAnswers
+from bot.answer_gains import GainAnswers
 from bot.answer_groups import GroupAnswers
 from bot.answer_lists import ListAnswers
 from bot.interpret import Interpreter
@@ -27,7 +28,7 @@ __all__ = ["Engine", "Reply", "LABEL"]
 log = logging.getLogger("cityq.engine")
 
 
-class Engine(Interpreter, CityAnswers, ListAnswers, GroupAnswers, AboutAnswers):
+class Engine(Interpreter, CityAnswers, ListAnswers, GroupAnswers, AboutAnswers, GainAnswers):
     """Answers questions from one store; keeps no per-chat state itself."""
 
     errors = 0  # answers that failed inside the engine (logged); tests assert it stays 0

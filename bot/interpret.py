@@ -48,6 +48,8 @@ class Interpreter(EngineBase):
             return Reply("想查哪个城市、哪份报告的排名？比如「无锡2015年排名」或「数字经济前十」。", "clarify", "unknown")
         if isinstance(node, q.Each):
             return self._each(node, f)
+        if isinstance(node, q.Gains):
+            return self._gains(node, f)
         if isinstance(node, q.Both) or isinstance(node, q.Count) and isinstance(node.of, q.Both):
             return self._both(node, f)
         if isinstance(node, (q.Members, q.Top, q.Nth, q.Where, q.Count)) and _needs_sets(node, f):

@@ -16,7 +16,8 @@ import weakref
 
 from nlu import query as q
 from nlu.frame import Frame
-from nlu.rules import OFF_TOPIC, RANK_WORDS, RULES, Rule
+from nlu.normalize import cn_to_int
+from nlu.rules import GAIN_DOWN, OFF_TOPIC, RANK_WORDS, RULES, Rule
 from store.catalogue import HISTORY_YEARS, REPORT_YEAR_OF_TIER, REPORT_YEARS, REPORTS
 
 LIST_WORDS = r"排名|排行|前|top|倒数|最高|最好|最低|最差|第一|冠军|榜首|垫底|谁|哪个城市|哪些城市|有哪些|哪个|哪几个|名单|最强|最弱|头名"
@@ -210,6 +211,12 @@ def build(frame: Frame, store) -> q.Node:
         return q.Mean(ask, other, ranked=bool(re.search(RANK_WORDS, frame.words)))
     if kind == "GroupMeans":
         return _group_means(frame, ask, store)
+    if kind == "Gains":  # 提高最多的城市 / 排名下降最多: by points unless the question speaks of places
+        down = bool(re.search(GAIN_DOWN, frame.words))
+        by_rank = bool(re.search(RANK_WORDS + r"|名次|位次", frame.words)) and not re.search(r"分", frame.words)
+        counted = re.search(r"(\d+|[一二两三四五六七八九十]+)\s*(?:个|座)", frame.words)  # 上升最多的3个城市
+        n = frame.n or (cn_to_int(counted[1]) if counted else None) or 5
+        return q.Gains(ask, n=min(n, 50), bottom=down, by_rank=by_rank)
     if kind in ("Members", "Top", "Nth", "Where", "Count"):
         per_group = _each_group(kind, frame, ask, store)
         return per_group or _list(kind, frame, ask, store)

@@ -332,7 +332,7 @@ def _parse(text: str, lex: Lexicon) -> Frame:
     rule = compose.choose_rule(frame, lex.store)
     if not frame.mentions and not frame.pronoun and not frame.plural and not frame.difference and frame.leftover \
             and not (frame.groups or frame.position or frame.n) \
-            and (rule is None or rule.builds not in ("Meta", "SmallTalk", "Mean", "Where", "Count")) \
+            and (rule is None or rule.builds not in ("Meta", "SmallTalk", "Mean", "Where", "Count", "Gains")) \
             and re.search(r"排名|排第|第几|名次|得分|多少|评分|指数|几线|梯队", words):
         guesses = [w for w in frame.leftover.split() if _may_be_place(w, rule)]
         frame.unknown_places = frame.unknown_places or guesses[:1]  # 伦敦排名: a place we do not know

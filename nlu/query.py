@@ -105,6 +105,17 @@ class Change(About):
 
 
 @dataclass
+class Gains(About):
+    """Cities ranked by how much they changed between two editions: 2016年比2015年总分提高最多的城市 (`bottom`:
+    fell the most); `by_rank` ranks by places gained instead of points."""
+
+    family = "trend"
+    n: int = 5
+    bottom: bool = False
+    by_rank: bool = False
+
+
+@dataclass
 class Compare(About):
     """Two or more cities on one indicator: 杭州和宁波智慧经济哪个强; `diff` when the question asks how much."""
 

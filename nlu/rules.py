@@ -30,6 +30,9 @@ OFF_TOPIC = ("人口", "房价", "天气", "气温", "面积", "gdp", "工资", 
 # Things that are not places, though a question may rank them like one (清华大学排名多少): never an unknown city.
 NOT_PLACES = ("学院", "学校", "中学", "小学", "公司", "集团", "银行", "企业", "品牌", "球队", "股票", "基金", "手机", "游戏",
               "明星", "电影", "歌手", "软件", "app", "汽车")
+GAIN_WORDS = (r"(?:提高|提升|上升|进步|增长|增加|涨|升|下降|退步|下滑|降|跌|减少)(?:了|得)?最(?:多|快|大|明显)|"
+              r"(?:进步|退步|提升|下降|涨幅|降幅|增幅|跌幅|变化)最大|最大(?:的)?(?:进步|提升|退步|降幅|涨幅|变化)")
+GAIN_DOWN = r"下降|退步|下滑|降|跌|减少"
 MEAN_WORDS = r"平均|均值|均分|平均数|加权得分|加权分"
 
 
@@ -157,6 +160,11 @@ RULES: tuple[Rule, ...] = (
          words=r"哪些报告|什么报告|几份报告|报告有哪些|有哪些报告|数据来源|数据从哪|资料来源|哪几份|哪些评估",
          examples=(("都有哪些报告可以查", "Meta(reports)"),)),
     # --- lists of cities ----------------------------------------------------------------------
+    Rule("gains", "Gains", absent=("one_city",), words=GAIN_WORDS,
+         examples=(("2016年比2015年总分提高最多的城市", "Gains(2015 2016 总分, n=5)"),
+                   ("智慧经济进步最大的五个城市", "Gains(智慧经济, n=5)"),
+                   ("15年到16年排名下降最多的是哪些城市", "Gains(2015 2016, n=5, bottom=True, by_rank=True)"),
+                   ("江苏哪些城市16年比15年进步最大", "Gains(江苏省 2015 2016, n=5)"))),
     Rule("group_ranking", "GroupMeans", needs=("kind",), absent=("one_city", "bound"), words=MEAN_WORDS,
          help="各组排名", examples=(("2015年省份平均分倒数第一", "Nth(GroupMeans(2015, province), k=1, bottom=True)"),
                    ("2015年哪个地区平均分最高", "Nth(GroupMeans(2015, region), k=1)"),

@@ -219,6 +219,19 @@ def test_a_top_list_inside_a_province_counts_places_in_the_province(engine, stor
     assert f"共 {n} 个" in reply.text and all(store.entity(v.entity_id).name in reply.text for v in best), reply.text
 
 
+@pytest.mark.parametrize("question, rank, bottom", [("2016年比2015年总分提高最多的城市", False, False),
+                                                   ("总分下降最多的3个城市", False, True),
+                                                   ("15年到16年排名上升最多的城市", True, False)])
+def test_cities_ranked_by_their_change_between_editions(engine, store, question, rank, bottom):
+    reply = engine.answer(question, follow_ups=False)
+    before = {v.entity_id: v for v in store.table("sc2015", "总分")}
+    after = {v.entity_id: v for v in store.table("sc2016", "总分")}
+    change = {e: (before[e].rank - after[e].rank if rank else after[e].value - before[e].value) for e in after if e in before}
+    extreme = (min if bottom else max)(change.values())
+    first = next(e for e, d in change.items() if d == extreme)
+    assert reply.status == "ok" and f"1. {store.entity(first).name} " in reply.text, reply.text
+
+
 def test_a_list_leaves_out_what_the_question_excludes(engine, store):
     reply = engine.answer("不算直辖市，2016年前五名", follow_ups=False)
     rest = [v for v in store.table("sc2016", "总分") if store.entity(v.entity_id).kind != "municipality"][:5]

@@ -1,0 +1,83 @@
+"""Answers that rank cities by their change between the two editions of one evaluation (Gains).
+
+「2016年比2015年总分提高最多的城市」: every city scored in both editions, ordered by the difference
+of its printed scores (or of its places, for 排名上升最多), with both figures shown so each
+difference can be checked against the tables it comes from.
+"""
+from __future__ import annotations
+
+from bot.choose import EngineBase
+from bot.reply import LABEL, Reply, fmt_number
+from nlu import query as q
+from nlu.frame import Frame
+from store.catalogue import EDITIONS
+
+
+class GainAnswers(EngineBase):
+    """Who rose or fell the most between editions."""
+
+    def _gains(self, node: q.Gains, f: Frame) -> Reply:
+        first, second = EDITIONS[0], EDITIONS[-1]
+        names = [self._edition_indicator(key, node.ask) for key in (first, second)]
+        if None in names:
+            return Reply(f"{LABEL[first]}和{LABEL[second]}没有同一个这样的指标，无法比较变化。", "no_data", node.family,
+                         context=self._context(f))
+        before = {v.entity_id: v for v in self.store.table(first, names[0])}
+        after = {v.entity_id: v for v in self.store.table(second, names[1])}
+        keep = self._gain_filter(node.ask)
+        both = [e for e in after if e in before and (keep is None or e in keep)
+                and before[e].value is not None and after[e].value is not None]
+        if not both:
+            return Reply("两届都参评、可以比较的城市没有。", "no_data", node.family, context=self._context(f))
+
+        def change(e: str) -> float:
+            if node.by_rank:
+                return before[e].rank - after[e].rank  # places gained
+            return after[e].value - before[e].value
+
+        ordered = sorted(both, key=change, reverse=not node.bottom)[: node.n]
+        what = "名次" if node.by_rank else ("总分" if names[1] == self.store.total_indicator(second) else names[1])
+        direction = ("下降" if node.bottom else "上升") if node.by_rank else ("下降" if node.bottom else "提高")
+        lines = []
+        for i, e in enumerate(ordered, 1):
+            b, a = before[e], after[e]
+            delta = change(e)
+            if node.by_rank:
+                shown = f"第{b.rank}→第{a.rank}名（{'升' if delta > 0 else '降'} {abs(delta)} 位）"
+            else:
+                shown = f"{b.value_text}→{a.value_text}（{'+' if delta >= 0 else '−'}{fmt_number(abs(delta))}）"
+            lines.append(f"{i}. {self._name(e)} {shown}")
+        label = f"{self.store.report(first).year}→{self.store.report(second).year}"
+        within = self._gain_filter_names(node.ask)
+        if within:
+            label += f" {within}"
+        text = (f"{label} {what}{direction}最多的 {len(ordered)} 个城市（两届都参评的 {len(both)} 个中）："
+                + "；".join(lines) + "。")
+        if node.by_rank:
+            text += f"两届评估城市数不同（{len(before)} 与 {len(after)} 个），名次变化仅供参考。"
+        text += f"来源：{before[ordered[0]].table}；{after[ordered[0]].table}"
+        facts = [x for e in ordered for x in (before[e].value_text, after[e].value_text)]
+        return Reply(text, "ok", node.family, facts=facts, context=self._context(f, ordered[:1]))
+
+    def _edition_indicator(self, report: str, ask: q.Ask) -> str | None:
+        """The asked indicator as this edition names it (智慧管理 in 2015 is 智慧治理 in 2016), or its total."""
+        if not ask.indicators:
+            return self.store.total_indicator(report)
+        return next((name for name in ask.indicators if self.store.indicator(report, name)), None)
+
+    def _gain_filter_names(self, ask: q.Ask) -> str:
+        provinces = [self.store.entity(e).province for e in ask.entities if self.store.entity(e).kind == "province"]
+        return "、".join(provinces + [g[1] for g in ask.groups if g[0] in ("province", "region", "tier", "cluster")])
+
+    def _gain_filter(self, ask: q.Ask) -> set[str] | None:
+        """The cities of the provinces or groups the question names (江苏进步最大的城市), or None for all."""
+        provinces = [self.store.entity(e).province for e in ask.entities if self.store.entity(e).kind == "province"]
+        groups = [("province", p) for p in provinces] + [g for g in ask.groups if g[0] in ("province", "region", "tier",
+                                                                                            "cluster")]
+        if not groups:
+            return None
+        keep: set[str] = set()
+        for gtype, name in groups:
+            ids = self._group_ids(gtype, name)
+            keep |= ids | {e.id for e in self.store.entities() if gtype == "province" and e.province == name}
+        return keep
