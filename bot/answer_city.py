@@ -227,6 +227,43 @@ class CityAnswers(EngineBase):
         chart = blocks[0][2]
         return Reply("\n".join(lines), "ok", intent, facts=facts, chart=chart, context=self._context(f))
 
+    def _profile_pick(self, node, f: Frame) -> Reply:
+        """长沙2015年哪项最强: the part of the profile with the highest (or lowest) 得分率 — each score against its own
+        maximum — or, where no maximums are printed, the best (or worst) place in its own table."""
+        if not f.entity_ids:
+            return Reply("想看哪个城市的强项或短板？比如「长沙2015年哪项最强」。", "clarify", "profile")
+        entity_id = f.entity_ids[0]
+        keys, problem = self._reports(f)
+        if problem:
+            return Reply(problem, "no_data", "profile", facts=[str(y) for y in f.years])
+        holding = [k for k in keys if k in self.store.reports_with(entity_id) and self.catalogue(k).parts_per_city]
+        if not holding:
+            return self._absent(f, entity_id, keys[0], "profile")
+        report = holding[0]
+        under = self._parent_asked(f, report) or self._total(report)
+        below = [ind for ind in self.store.indicators(report) if ind.name != under and (
+            ind.parent == under or under == self._total(report) and ind.level == 1)]
+        parts = [v for ind in below if not ind.name.endswith("分项")  # 加分项 / 减分项 adjust a total, no aspect of it
+                 for v in [self.store.value(report, entity_id, ind.name)] if v and v.value is not None]
+        rated = [(v, v.value / float(m)) for v in parts for m in [self._max_score(report, v.indicator)] if m]
+        worst = node.pick == "worst"
+        if rated and len(rated) == len(parts):
+            v, rate = (min if worst else max)(rated, key=lambda vr: vr[1])
+            why = f"得分率 {rate * 100:.2f}%（{v.value_text}{self._max(report, v.indicator)}）"
+        else:
+            ranked = [v for v in parts if v.rank]
+            if not ranked:
+                return Reply(f"{LABEL[report]}没有可比较的分项。", "no_data", "profile", context=self._context(f))
+            v = (max if worst else min)(ranked, key=lambda x: x.rank)
+            why = f"{v.value_text}，在各项中名次最{'靠后' if worst else '靠前'}（第{v.rank}名）"
+        word = "最弱的一项（短板）" if worst else "最强的一项"
+        text = f"{LABEL[report]}：{self._name(entity_id)}{word}是{v.indicator}，{why}。来源：{v.table}"
+        return Reply(text, "ok", "profile", facts=[v.indicator, v.value_text], context=self._context(f))
+
+    def _max_score(self, report: str, indicator: str) -> str | None:
+        ind = self.store.indicator(report, indicator)
+        return ind.max_score if ind else None
+
     def _parent_asked(self, f: Frame, report: str) -> str | None:
         """宁波智慧基础设施的三个二级指标: the indicator whose parts are asked for, when it has parts."""
         for _surface, cands in f.indicators:

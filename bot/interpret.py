@@ -50,6 +50,8 @@ class Interpreter(EngineBase):
             return self._each(node, f)
         if isinstance(node, q.Gains):
             return self._gains(node, f)
+        if isinstance(node, q.Profile) and node.pick:
+            return self._profile_pick(node, f)
         if isinstance(node, q.Both) or isinstance(node, q.Count) and isinstance(node.of, q.Both):
             return self._both(node, f)
         if isinstance(node, (q.Members, q.Top, q.Nth, q.Where, q.Count)) and _needs_sets(node, f):

@@ -17,7 +17,7 @@ import weakref
 from nlu import query as q
 from nlu.frame import Frame
 from nlu.normalize import cn_to_int
-from nlu.rules import GAIN_DOWN, OFF_TOPIC, RANK_WORDS, RULES, Rule
+from nlu.rules import GAIN_DOWN, OFF_TOPIC, PICK_WORDS, PICK_WORST, RANK_WORDS, RULES, Rule
 from store.catalogue import HISTORY_YEARS, REPORT_YEAR_OF_TIER, REPORT_YEARS, REPORTS
 
 LIST_WORDS = r"排名|排行|前|top|倒数|最高|最好|最低|最差|第一|冠军|榜首|垫底|谁|哪个城市|哪些城市|有哪些|哪个|哪几个|名单|最强|最弱|头名"
@@ -225,6 +225,8 @@ def build(frame: Frame, store) -> q.Node:
         outer = scope[1] if scope[0] == "parent" else None
         ask = _narrow(ask, entities=[e for e in ask.entities if store.entity(e).kind != "province" and e != outer],
                       groups=ask.groups + [scope])
+    if kind == "Profile" and re.search(PICK_WORDS, frame.words):  # 哪项最强 / 短板: one indicator of the profile
+        return q.Profile(ask, pick="worst" if re.search(PICK_WORST, frame.words) else "best")
     leaf = {"Rank": q.Rank, "Value": q.Value, "Profile": q.Profile, "Tier": q.Tier, "Change": q.Change}.get(kind)
     if kind == "Compare":
         return q.Compare(ask, diff=bool(frame.difference))

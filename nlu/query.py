@@ -85,9 +85,11 @@ class Value(About):
 
 @dataclass
 class Profile(About):
-    """Every indicator of a city (under one indicator when `ask.indicators` names it): 上海2015年各项得分."""
+    """Every indicator of a city (under one indicator when `ask.indicators` names it): 上海2015年各项得分;
+    `pick` best or worst: the strongest or weakest of them (长沙2015年哪项最强)."""
 
     family = "profile"
+    pick: str = ""
 
 
 @dataclass

@@ -30,6 +30,9 @@ OFF_TOPIC = ("人口", "房价", "天气", "气温", "面积", "gdp", "工资", 
 # Things that are not places, though a question may rank them like one (清华大学排名多少): never an unknown city.
 NOT_PLACES = ("学院", "学校", "中学", "小学", "公司", "集团", "银行", "企业", "品牌", "球队", "股票", "基金", "手机", "游戏",
               "明星", "电影", "歌手", "软件", "app", "汽车")
+PICK_WORDS = (r"哪一?(?:项|个指标|个方面|方面|块|个维度)|强项|弱项|短板|长板|优势项|弱势项|薄弱|最大的?优势|"
+              r"什么(?:指标|方面)最(?:强|弱|好|差|高|低)")
+PICK_WORST = r"弱|差|低|短板|薄弱|落后|不足"
 GAIN_WORDS = (r"(?:提高|提升|上升|进步|增长|增加|涨|升|下降|退步|下滑|降|跌|减少)(?:了|得)?最(?:多|快|大|明显)|"
               r"(?:进步|退步|提升|下降|涨幅|降幅|增幅|跌幅|变化)最大|最大(?:的)?(?:进步|提升|退步|降幅|涨幅|变化)")
 GAIN_DOWN = r"下降|退步|下滑|降|跌|减少"
@@ -160,6 +163,10 @@ RULES: tuple[Rule, ...] = (
          words=r"哪些报告|什么报告|几份报告|报告有哪些|有哪些报告|数据来源|数据从哪|资料来源|哪几份|哪些评估",
          examples=(("都有哪些报告可以查", "Meta(reports)"),)),
     # --- lists of cities ----------------------------------------------------------------------
+    Rule("profile_pick", "Profile", words=PICK_WORDS, absent=("n", "bound", "entities2", "group"),
+         examples=(("长沙2015年哪项指标最强", "Profile(长沙 2015, best)"), ("哪一项最弱", "Profile(worst)"),
+                   ("温州智慧城市的短板是什么", "Profile(温州 smart, worst)"),
+                   ("无锡2015年智慧基础设施哪一项最弱", "Profile(无锡 2015 智慧基础设施, worst)"))),
     Rule("gains", "Gains", absent=("one_city",), words=GAIN_WORDS,
          examples=(("2016年比2015年总分提高最多的城市", "Gains(2015 2016 总分, n=5)"),
                    ("智慧经济进步最大的五个城市", "Gains(智慧经济, n=5)"),

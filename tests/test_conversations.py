@@ -66,6 +66,11 @@ CONVERSATIONS = {
         ("合肥2015年总分排名", "Rank(合肥 2015 总分)", "ok"),
         ("在安徽排第几", "Rank(合肥 2015 总分 province:安徽)", "ok"),
     ],
+    "哪项最强 after a profile is that city's strongest part": [
+        ("株洲2015年各项得分", "Profile(株洲 2015)", "ok"),
+        ("哪项最强", "Profile(株洲 2015, best)", "ok"),
+        ("哪一项最弱", "Profile(株洲 2015, worst)", "ok"),
+    ],
     "第六到第十呢 is a range of the list just shown": [
         ("2016年前五", "Top(Cities(2016), n=5)", "ok"),
         ("第六到第十呢", "Nth(Cities(2016), k=6, last=10)", "ok"),
@@ -230,6 +235,16 @@ def test_cities_ranked_by_their_change_between_editions(engine, store, question,
     extreme = (min if bottom else max)(change.values())
     first = next(e for e, d in change.items() if d == extreme)
     assert reply.status == "ok" and f"1. {store.entity(first).name} " in reply.text, reply.text
+
+
+@pytest.mark.parametrize("question, worst", [("合肥2015年哪项指标最强", False), ("合肥2015年的短板是哪一项", True)])
+def test_the_strongest_or_weakest_part_of_a_profile_by_its_rate(engine, store, question, worst):
+    reply = engine.answer(question, follow_ups=False)
+    city = next(e.id for e in store.entities() if e.name == "合肥")
+    parts = [(store.value("sc2015", city, i.name), float(i.max_score)) for i in store.indicators("sc2015")
+             if i.level == 1 and i.max_score and not i.name.endswith("分项") and i.name != "总分"]
+    v, top = (min if worst else max)(parts, key=lambda p: p[0].value / p[1])
+    assert f"是{v.indicator}，得分率" in reply.text and v.value_text in reply.text, reply.text
 
 
 def test_a_list_leaves_out_what_the_question_excludes(engine, store):
