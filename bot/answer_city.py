@@ -197,15 +197,10 @@ class CityAnswers(EngineBase):
 
     # --- one entity, many numbers ------------------------------------------------------------
     def _profile(self, f: Frame) -> Reply:
-        if not f.entity_ids:
-            return Reply("想看哪个城市的各项得分？比如「上海2015年各项得分」。", "clarify", "profile")
-        entity_id = f.entity_ids[0]
-        keys, problem = self._reports(f)
-        if problem:
-            return Reply(problem, "no_data", "profile", facts=[str(y) for y in f.years])
-        holding = [k for k in keys if k in self.store.reports_with(entity_id)]
-        if not holding:
-            return self._absent(f, entity_id, keys[0], "profile")
+        found = self._profile_reports(f, "想看哪个城市的各项得分？比如「上海2015年各项得分」。", lambda k: True)
+        if isinstance(found, Reply):
+            return found
+        entity_id, holding = found
         under = self._parent_asked(f, holding[0])
         intent = "lookup" if under else "profile"
         explicit = bool(f.years or f.report_keys or f.indicators)
@@ -227,18 +222,27 @@ class CityAnswers(EngineBase):
         chart = blocks[0][2]
         return Reply("\n".join(lines), "ok", intent, facts=facts, chart=chart, context=self._context(f))
 
-    def _profile_pick(self, node, f: Frame) -> Reply:
-        """长沙2015年哪项最强: the part of the profile with the highest (or lowest) 得分率 — each score against its own
-        maximum — or, where no maximums are printed, the best (or worst) place in its own table."""
+    def _profile_reports(self, f: Frame, ask_which: str, usable) -> tuple[str, list[str]] | Reply:
+        """The city a profile question is about and the reports (of those asked) that hold it, or why not."""
         if not f.entity_ids:
-            return Reply("想看哪个城市的强项或短板？比如「长沙2015年哪项最强」。", "clarify", "profile")
+            return Reply(ask_which, "clarify", "profile")
         entity_id = f.entity_ids[0]
         keys, problem = self._reports(f)
         if problem:
             return Reply(problem, "no_data", "profile", facts=[str(y) for y in f.years])
-        holding = [k for k in keys if k in self.store.reports_with(entity_id) and self.catalogue(k).parts_per_city]
+        holding = [k for k in keys if k in self.store.reports_with(entity_id) and usable(k)]
         if not holding:
             return self._absent(f, entity_id, keys[0], "profile")
+        return entity_id, holding
+
+    def _profile_pick(self, node, f: Frame) -> Reply:
+        """长沙2015年哪项最强: the part of the profile with the highest (or lowest) 得分率 — each score against its own
+        maximum — or, where no maximums are printed, the best (or worst) place in its own table."""
+        found = self._profile_reports(f, "想看哪个城市的强项或短板？比如「长沙2015年哪项最强」。",
+                                      lambda k: self.catalogue(k).parts_per_city)
+        if isinstance(found, Reply):
+            return found
+        entity_id, holding = found
         report = holding[0]
         under = self._parent_asked(f, report) or self._total(report)
         below = [ind for ind in self.store.indicators(report) if ind.name != under and (
