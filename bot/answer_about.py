@@ -53,6 +53,16 @@ class AboutAnswers(EngineBase):
         text = f"{LABEL[report]}把城市分为 {len(parts)} 类：{'、'.join(parts)}。"
         return Reply(text, "ok", "meta", facts=[p.split("（")[0] for p in parts], context=self._context(f))
 
+    def _meta_ranking(self, f: Frame, keys: list[str]) -> Reply:
+        """2016年报告为什么没有排名: how each report ranks, from the catalogue."""
+        how = {"printed": "印出了各城市的名次，这里照印出的给。",
+               "computed": "只印各城市得分、不印名次（表中序号只是排列顺序）；这里给的名次按得分算出，同分并列，并会注明。",
+               "dense": "印出了名次，同分并列，下一名次紧接着排（两个并列第2，下一个是第3），所以表中行数可多于名次。",
+               "none": "只公布各城市属于哪个梯队，不公布指数和名次。"}
+        named = [k for k in keys if k in f.report_keys or self.store.report(k).year in f.years] or keys
+        lines = [f"{LABEL[k]}{how.get(REPORTS[k].ranking, '')}" for k in named]
+        return Reply("\n".join(lines), "ok", "meta", context=self._context(f))
+
     def _meta_categories(self, report: str, f: Frame) -> Reply:
         total = self.store.total_indicator(report)
         scopes = [s for s in self.store.ranking_scopes(report, total) if s not in ("全部", "附件1")]
@@ -111,8 +121,16 @@ class AboutAnswers(EngineBase):
             lines = [f"{LABEL[k]}（{self.store.report(k).title}）由{self.store.report(k).publisher}发布。" for k in named]
             return Reply("\n".join(lines), "ok", "meta", facts=[self.store.report(k).publisher for k in named])
         if kind == "reports":
-            lines = [f"• {LABEL[r.key]}：{r.title}，{r.publisher}，评估对象 {r.entity_count} 个" for r in self.store.reports()]
-            return Reply("我能回答这五份报告里的数据：\n" + "\n".join(lines), "ok", "meta")
+            reports = sorted(self.store.reports(), key=lambda r: -r.year)
+            lines = [f"• {LABEL[r.key]}：{r.title}，{r.publisher}，评估对象 {r.entity_count} 个" for r in reports]
+            smart = [r for r in reports if REPORTS[r.key].family == "smart"]
+            newest = [LABEL[r.key] for r in reports if r.year == reports[0].year]
+            tail = (f"其中智慧城市评估 {len(smart)} 份（{'、'.join(str(r.year) for r in smart[::-1])} 年）；"
+                    f"最新的是{'、'.join(newest)}。")
+            return Reply(f"我能回答这 {len(reports)} 份报告里的数据（新的在前）：\n" + "\n".join(lines) + "\n" + tail, "ok",
+                         "meta", facts=[str(r.year) for r in reports])
+        if kind == "ranking":
+            return self._meta_ranking(f, keys)
         if kind == "rename":
             for _surface, cands in f.indicators:
                 for key in [k for k in keys if k in EDITIONS] or EDITIONS[::-1]:

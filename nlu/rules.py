@@ -83,6 +83,9 @@ RULES: tuple[Rule, ...] = (
          examples=(("谢谢", "SmallTalk(thanks)"), ("好的 多谢", "SmallTalk(thanks)"))),
     Rule("bye", "SmallTalk", kind="bye", absent=NOTHING_NAMED, words=r"^\s*(?:再见|拜拜|bye|回头见|下次见|晚安)",
          examples=(("再见", "SmallTalk(bye)"), ("拜拜 谢啦", "SmallTalk(bye)"))),
+    Rule("trust", "SmallTalk", kind="trust", absent=NOTHING_NAMED,
+         words=r"准确吗|准不准|可靠吗|靠谱吗|可信吗|真的吗|数据.{0,4}(?:对吗|真实|哪来的)|会不会错",
+         examples=(("你们的数据准确吗", "SmallTalk(trust)"),)),
     Rule("who", "SmallTalk", kind="who", absent=NOTHING_NAMED,
          words=r"你是谁|你叫什么|你是什么|你是机器人|是人吗|你是ai",
          examples=(("你是谁", "SmallTalk(who)"), ("你是机器人吗", "SmallTalk(who)"))),
@@ -114,6 +117,10 @@ RULES: tuple[Rule, ...] = (
     # --- about the reports --------------------------------------------------------------------
     Rule("rename", "Meta", kind="rename", words=r"叫什么|改名|更名|改称|名称变|对应.{0,4}指标|现在叫|原来叫",
          examples=(("2015年智慧管理在2016年叫什么", "Meta(rename, 2015 2016 智慧管理/智慧治理)"),)),
+    Rule("ranking", "Meta", kind="ranking", absent=("entity",),
+         words=r"(?:为什么|为何|怎么|咋)(?:没有|没|不|未)(?:印|给|公布|标|显示)?(?:出)?(?:排名|名次)|名次是?(?:怎么|如何)(?:来|算)|"
+               r"排名是?(?:怎么|如何)(?:来的|算的|算出)|(?:有没有|有无)(?:排名|名次)",
+         examples=(("2016年报告为什么没有排名", "Meta(ranking, 2016)"), ("政府网站的名次是怎么算的", "Meta(ranking, gw2020)"))),
     Rule("changes", "Meta", kind="changes",
          words=r"新增|增加了|删除|删掉|删了|去掉|取消|减少了|改了啥|改了什么|有什么变化|有何变化|有什么不同|区别|差异|调整|变动|跟.{0,8}比.{0,4}(?:改|变)",
          absent=("entity",), unless=r"排名|得分|分数",
@@ -160,7 +167,8 @@ RULES: tuple[Rule, ...] = (
                r"(?:发布|出品|编制|编写|撰写|制作|做|出|搞|评|弄)的|(?:发布|出品|编制|编写|撰写|制作)(?:者|人|单位|机构|方)|出处|来源于",
          examples=(("政府网站绩效评估是哪个机构做的", "Meta(publisher, gw2020 总分)"), ("数字经济白皮书谁发布的", "Meta(publisher, de2020 总分)"))),
     Rule("reports", "Meta", kind="reports", absent=("entity",),
-         words=r"哪些报告|什么报告|几份报告|报告有哪些|有哪些报告|数据来源|数据从哪|资料来源|哪几份|哪些评估",
+         words=r"哪些报告|什么报告|几份报告|报告有哪些|有哪些报告|数据来源|数据从哪|资料来源|哪几份|哪些评估|报告最新|最新的报告|"
+               r"哪个报告|几届|多少届|哪几届|数据是哪一?年|哪一?年的数据|数据.{0,4}(?:时间|年份)",
          examples=(("都有哪些报告可以查", "Meta(reports)"),)),
     # --- lists of cities ----------------------------------------------------------------------
     Rule("profile_pick", "Profile", words=PICK_WORDS, absent=("n", "bound", "entities2", "group"),
