@@ -135,7 +135,8 @@ class ChatState:
         gone += db.execute("DELETE FROM buttons WHERE created < ?", (cutoff,)).rowcount
         db.execute("DELETE FROM quarantine WHERE at < ?", (cutoff,))
         if gone:
-            db.execute("PRAGMA incremental_vacuum")
+            # executescript, not execute: this pragma frees one page per step, and execute steps once
+            db.executescript("PRAGMA incremental_vacuum")
             log.info("chat state: evicted %d rows idle for more than %.0f days", gone, self.max_idle / 86400)
         self._last_evict = time.monotonic()
 

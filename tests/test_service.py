@@ -76,6 +76,26 @@ async def test_idle_chats_are_evicted(tmp_path):
     state.close()
 
 
+async def test_idle_chats_are_evicted_while_running_their_pages_returned_all_off_the_event_loop(tmp_path, monkeypatch):
+    state = ChatState(tmp_path / "s.db", max_idle=60)
+    threads = []
+    state._db.set_trace_callback(lambda sql: threads.append(threading.current_thread().name))
+    for chat in range(200):
+        await state.save_context(chat, {"text": "x" * 500})
+    with sqlite3.connect(tmp_path / "s.db") as db:  # all but chat 199 were last seen two minutes ago
+        db.execute("UPDATE chats SET seen = seen - 120 WHERE chat_id < 199")
+    db.close()
+    pages = await state._run(lambda db: db.execute("PRAGMA page_count").fetchone()[0])
+    monkeypatch.setattr(chat_state, "EVICT_EVERY", 0.0)  # the hourly eviction is due at the next write
+    await state.save_context(500, {"n": 1})
+    assert await state.counts() == {"chats": 2, "buttons": 0, "quarantine": 0}
+    assert await state.context(199) == {"text": "x" * 500} and await state.context(5) is None
+    after = await state._run(lambda db: db.execute("PRAGMA page_count").fetchone()[0])
+    assert after < pages / 2 and await state._run(lambda db: db.execute("PRAGMA freelist_count").fetchone()[0]) == 0
+    state.close()
+    assert threads and all(name.startswith("chat-state") for name in threads)
+
+
 @pytest.mark.parametrize("content", [b"\x80\x04\x95garbage pickle", b"not a database at all" * 100])
 async def test_foreign_file_is_moved_aside_with_one_line(tmp_path, caplog, content):
     path = tmp_path / "s.db"
