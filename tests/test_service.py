@@ -453,6 +453,20 @@ async def test_a_send_that_keeps_failing_is_given_up_with_a_log_line(tmp_path, e
         await _run(tg, _settings(tg, tmp_path), engine, script, limiter=_fast_retries())
 
 
+async def test_a_send_telegram_refuses_is_logged_once_not_as_an_uncaught_error(tmp_path, engine, caplog):
+    with FakeTelegram() as tg:
+        async def script(app):
+            tg.fail("sendMessage", times=2, status=403)  # the answer, then the apology: Forbidden both times
+            tg.text("无锡2015智慧管理排名")
+            await _wait(tg, lambda c: len(tg.failed) == 2)
+            await _ask(tg, "苏州数字经济排名")  # same chat: its turn comes after the error handler finished
+
+        await _run(tg, _settings(tg, tmp_path), engine, script, limiter=_fast_retries())
+    (line,) = [r.getMessage() for r in caplog.records if "error while handling update" in r.getMessage()]
+    assert "Forbidden" in line
+    assert not [r for r in caplog.records if "uncaught error" in r.getMessage()]
+
+
 # --- hygiene ---------------------------------------------------------------------------------
 async def test_no_token_in_the_log_at_debug_level(tmp_path, engine):
     root = logging.getLogger()
