@@ -8,6 +8,7 @@ import asyncio
 import io
 import json
 import logging
+import os
 import socket
 import sqlite3
 import subprocess
@@ -21,7 +22,7 @@ import pytest
 
 from bot import botapi, chat_order, chat_state, logs
 from bot.botapi import RetryingLimiter
-from bot.chat_order import PerChatOrder
+from bot.chat_order import LeanApplication, PerChatOrder
 from bot.chat_state import ChatState, StateError
 from bot.settings import Settings
 from bot.telegram_app import ALLOWED_UPDATES, build_application, webhook_options
@@ -230,6 +231,30 @@ async def test_flood_wait_in_a_group_does_not_hold_up_private_chats(tmp_path, en
         await _run(tg, settings, engine, script)
 
 
+async def test_a_group_at_its_per_minute_limit_does_not_hold_up_private_chats(tmp_path, engine, monkeypatch):
+    monkeypatch.setattr(chat_order, "STOP_GRACE", 0.1)  # the group's waiting answer is dropped at the stop
+    in_limiter = asyncio.Event()
+
+    class Watched(RetryingLimiter):  # AIORateLimiter's own group limit, one message a minute
+        async def process_request(self, callback, args, kwargs, endpoint, data, rate_limit_args):
+            if endpoint == "sendMessage" and str(data.get("chat_id")) == "-400" and "杭州" in data.get("text", ""):
+                in_limiter.set()
+            return await super().process_request(callback, args, kwargs, endpoint, data, rate_limit_args)
+
+    with FakeTelegram() as tg:
+        async def script(app):
+            await _ask(tg, "@cityq_test_bot 无锡数字经济排名", chat_id=-400, user_id=40)  # the group's one for this minute
+            mark = len(tg.calls)
+            tg.text("@cityq_test_bot 杭州数字经济排名", chat_id=-400, user_id=41)
+            await asyncio.wait_for(in_limiter.wait(), 10)  # its answer now waits for the group's next minute
+            private = await _ask(tg, "苏州数字经济排名", chat_id=42, user_id=42)
+            assert "数字经济" in private["text"]
+            assert not [p for p in tg.sent_after(mark, "sendMessage") if p["chat_id"] == "-400"]
+
+        await _run(tg, _settings(tg, tmp_path), engine, script,
+                   limiter=Watched(group_max_rate=1, group_time_period=60))
+
+
 async def test_charts_render_off_the_event_loop(tmp_path, engine, monkeypatch):
     from bot import charts
 
@@ -375,6 +400,39 @@ def test_webhook_secret_is_random_when_unset():
     assert first != second and len(first) >= 32
     assert webhook_options(Settings(token=TOKEN, webhook_secret="mine"))["secret_token"] == "mine"
     assert webhook_options(settings)["allowed_updates"] == ALLOWED_UPDATES
+
+
+def test_run_subscribes_to_the_handled_kinds_and_redacts_a_random_webhook_secret(tmp_path, engine, monkeypatch):
+    from bot import telegram_app
+
+    seen = {}
+
+    def run_polling(app, **kw):
+        seen["polling"] = kw
+        app.bot_data["state"].close()
+
+    def run_webhook(app, **kw):
+        seen["webhook"] = kw
+        app.bot_data["state"].close()
+
+    monkeypatch.setattr(telegram_app, "make_engine", lambda db, warm: engine)
+    monkeypatch.setattr(telegram_app.logs, "configure", lambda secrets, level: seen.update(secrets=secrets))
+    monkeypatch.setattr(telegram_app.gc, "freeze", lambda: None)
+    monkeypatch.setattr(LeanApplication, "run_polling", run_polling)
+    monkeypatch.setattr(LeanApplication, "run_webhook", run_webhook)
+    for key in [k for k in os.environ if k.startswith(("TELEGRAM_", "WEBHOOK_", "CITYQ_"))]:
+        monkeypatch.delenv(key)
+    with FakeTelegram() as tg:
+        monkeypatch.setenv("TELEGRAM_BOT_TOKEN", TOKEN)
+        monkeypatch.setenv("TELEGRAM_BASE_URL", tg.base_url)
+        monkeypatch.setenv("CITYQ_STATE_FILE", str(tmp_path / "s.db"))
+        assert telegram_app.run() == 0
+        assert seen["polling"]["allowed_updates"] == ["message", "edited_message", "callback_query", "inline_query"]
+        monkeypatch.setenv("WEBHOOK_URL", "https://example.org/hook")
+        assert telegram_app.run() == 0
+    secret = seen["webhook"]["secret_token"]
+    assert len(secret) >= 32 and seen["secrets"] == [TOKEN, secret]  # the log redacts both
+    assert seen["webhook"]["allowed_updates"] == seen["polling"]["allowed_updates"]
 
 
 async def test_unparseable_update_posted_to_the_webhook_is_confirmed_and_logged_once(tmp_path, engine, caplog,
