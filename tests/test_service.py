@@ -150,6 +150,17 @@ def test_unwritable_state_location_raises(tmp_path):
         ChatState(tmp_path / "file" / "s.db")
 
 
+def test_another_programs_database_is_refused_untouched(tmp_path):
+    path = tmp_path / "scores.db"
+    with sqlite3.connect(path) as db:
+        db.execute("CREATE TABLE scores (x)")
+    db.close()
+    before = path.read_bytes()
+    with pytest.raises(StateError, match="another program's database .tables scores."):
+        ChatState(path)
+    assert path.read_bytes() == before and sorted(p.name for p in tmp_path.iterdir()) == ["scores.db"]
+
+
 def test_unwritable_state_is_one_line_and_exit_2(tmp_path):
     (tmp_path / "file").write_text("x")
     env = {"PATH": "/usr/bin:/bin", "TELEGRAM_BOT_TOKEN": TOKEN, "HOME": str(tmp_path),
