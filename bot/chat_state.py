@@ -39,6 +39,7 @@ CREATE INDEX IF NOT EXISTS buttons_created ON buttons(created);
 CREATE TABLE IF NOT EXISTS quarantine (chat_id INTEGER, value TEXT, reason TEXT, at REAL NOT NULL);
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
 """
+OWN_TABLES = {"chats", "buttons", "quarantine", "meta", "sqlite_sequence"}
 
 
 class StateError(Exception):
@@ -100,6 +101,14 @@ class ChatState:
     def _connect(self) -> None:
         db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
         self._db = db
+        # Another program's database (CITYQ_STATE_FILE naming scores.db, say) is refused before
+        # anything is written to it: it is intact, only not ours, so it is neither used nor moved.
+        foreign = {row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")} - OWN_TABLES
+        if foreign:
+            self._close()
+            raise StateError(f"chat state {self.path} is another program's database (tables "
+                             f"{', '.join(sorted(foreign)[:3])}{' …' if len(foreign) > 3 else ''}); "
+                             "set CITYQ_STATE_FILE to a file of its own")
         db.execute("PRAGMA auto_vacuum=INCREMENTAL")  # takes effect on a new file: evicted pages are returned
         db.execute("PRAGMA journal_mode=WAL")
         db.execute("PRAGMA synchronous=NORMAL")  # WAL + NORMAL: a process kill loses no commit
@@ -135,7 +144,8 @@ class ChatState:
         gone += db.execute("DELETE FROM buttons WHERE created < ?", (cutoff,)).rowcount
         db.execute("DELETE FROM quarantine WHERE at < ?", (cutoff,))
         if gone:
-            db.execute("PRAGMA incremental_vacuum")
+            # executescript, not execute: this pragma frees one page per step, and execute steps once
+            db.executescript("PRAGMA incremental_vacuum")
             log.info("chat state: evicted %d rows idle for more than %.0f days", gone, self.max_idle / 86400)
         self._last_evict = time.monotonic()
 

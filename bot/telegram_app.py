@@ -32,7 +32,7 @@ from telegram import (
     Update,
 )
 from telegram.constants import ChatAction, ChatType, ParseMode
-from telegram.error import BadRequest, InvalidToken, NetworkError
+from telegram.error import BadRequest, InvalidToken, NetworkError, TelegramError
 from telegram.ext import (
     Application,
     ApplicationHandlerStop,
@@ -375,7 +375,7 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     if isinstance(update, Update) and update.effective_message:
         try:
             await update.effective_message.reply_text("抱歉，处理这条消息时出错了，请换个问法再试。")
-        except NetworkError:
+        except TelegramError:  # e.g. Forbidden: the error is logged above, once; PTB would log a traceback each time
             pass
 
 

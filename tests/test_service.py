@@ -8,6 +8,7 @@ import asyncio
 import io
 import json
 import logging
+import os
 import socket
 import sqlite3
 import subprocess
@@ -21,7 +22,7 @@ import pytest
 
 from bot import botapi, chat_order, chat_state, logs
 from bot.botapi import RetryingLimiter
-from bot.chat_order import PerChatOrder
+from bot.chat_order import LeanApplication, PerChatOrder
 from bot.chat_state import ChatState, StateError
 from bot.settings import Settings
 from bot.telegram_app import ALLOWED_UPDATES, build_application, webhook_options
@@ -76,6 +77,26 @@ async def test_idle_chats_are_evicted(tmp_path):
     state.close()
 
 
+async def test_idle_chats_are_evicted_while_running_their_pages_returned_all_off_the_event_loop(tmp_path, monkeypatch):
+    state = ChatState(tmp_path / "s.db", max_idle=60)
+    threads = []
+    state._db.set_trace_callback(lambda sql: threads.append(threading.current_thread().name))
+    for chat in range(200):
+        await state.save_context(chat, {"text": "x" * 500})
+    with sqlite3.connect(tmp_path / "s.db") as db:  # all but chat 199 were last seen two minutes ago
+        db.execute("UPDATE chats SET seen = seen - 120 WHERE chat_id < 199")
+    db.close()
+    pages = await state._run(lambda db: db.execute("PRAGMA page_count").fetchone()[0])
+    monkeypatch.setattr(chat_state, "EVICT_EVERY", 0.0)  # the hourly eviction is due at the next write
+    await state.save_context(500, {"n": 1})
+    assert await state.counts() == {"chats": 2, "buttons": 0, "quarantine": 0}
+    assert await state.context(199) == {"text": "x" * 500} and await state.context(5) is None
+    after = await state._run(lambda db: db.execute("PRAGMA page_count").fetchone()[0])
+    assert after < pages / 2 and await state._run(lambda db: db.execute("PRAGMA freelist_count").fetchone()[0]) == 0
+    state.close()
+    assert threads and all(name.startswith("chat-state") for name in threads)
+
+
 @pytest.mark.parametrize("content", [b"\x80\x04\x95garbage pickle", b"not a database at all" * 100])
 async def test_foreign_file_is_moved_aside_with_one_line(tmp_path, caplog, content):
     path = tmp_path / "s.db"
@@ -127,6 +148,17 @@ def test_unwritable_state_location_raises(tmp_path):
     (tmp_path / "file").write_text("x")
     with pytest.raises(StateError, match="cannot be written"):
         ChatState(tmp_path / "file" / "s.db")
+
+
+def test_another_programs_database_is_refused_untouched(tmp_path):
+    path = tmp_path / "scores.db"
+    with sqlite3.connect(path) as db:
+        db.execute("CREATE TABLE scores (x)")
+    db.close()
+    before = path.read_bytes()
+    with pytest.raises(StateError, match="another program's database .tables scores."):
+        ChatState(path)
+    assert path.read_bytes() == before and sorted(p.name for p in tmp_path.iterdir()) == ["scores.db"]
 
 
 def test_unwritable_state_is_one_line_and_exit_2(tmp_path):
@@ -208,6 +240,30 @@ async def test_flood_wait_in_a_group_does_not_hold_up_private_chats(tmp_path, en
             await _wait(tg, lambda c: [p for p in tg.sent_after(mark, "sendMessage") if p["chat_id"] == "-300"])
 
         await _run(tg, settings, engine, script)
+
+
+async def test_a_group_at_its_per_minute_limit_does_not_hold_up_private_chats(tmp_path, engine, monkeypatch):
+    monkeypatch.setattr(chat_order, "STOP_GRACE", 0.1)  # the group's waiting answer is dropped at the stop
+    in_limiter = asyncio.Event()
+
+    class Watched(RetryingLimiter):  # AIORateLimiter's own group limit, one message a minute
+        async def process_request(self, callback, args, kwargs, endpoint, data, rate_limit_args):
+            if endpoint == "sendMessage" and str(data.get("chat_id")) == "-400" and "杭州" in data.get("text", ""):
+                in_limiter.set()
+            return await super().process_request(callback, args, kwargs, endpoint, data, rate_limit_args)
+
+    with FakeTelegram() as tg:
+        async def script(app):
+            await _ask(tg, "@cityq_test_bot 无锡数字经济排名", chat_id=-400, user_id=40)  # the group's one for this minute
+            mark = len(tg.calls)
+            tg.text("@cityq_test_bot 杭州数字经济排名", chat_id=-400, user_id=41)
+            await asyncio.wait_for(in_limiter.wait(), 10)  # its answer now waits for the group's next minute
+            private = await _ask(tg, "苏州数字经济排名", chat_id=42, user_id=42)
+            assert "数字经济" in private["text"]
+            assert not [p for p in tg.sent_after(mark, "sendMessage") if p["chat_id"] == "-400"]
+
+        await _run(tg, _settings(tg, tmp_path), engine, script,
+                   limiter=Watched(group_max_rate=1, group_time_period=60))
 
 
 async def test_charts_render_off_the_event_loop(tmp_path, engine, monkeypatch):
@@ -357,6 +413,39 @@ def test_webhook_secret_is_random_when_unset():
     assert webhook_options(settings)["allowed_updates"] == ALLOWED_UPDATES
 
 
+def test_run_subscribes_to_the_handled_kinds_and_redacts_a_random_webhook_secret(tmp_path, engine, monkeypatch):
+    from bot import telegram_app
+
+    seen = {}
+
+    def run_polling(app, **kw):
+        seen["polling"] = kw
+        app.bot_data["state"].close()
+
+    def run_webhook(app, **kw):
+        seen["webhook"] = kw
+        app.bot_data["state"].close()
+
+    monkeypatch.setattr(telegram_app, "make_engine", lambda db, warm: engine)
+    monkeypatch.setattr(telegram_app.logs, "configure", lambda secrets, level: seen.update(secrets=secrets))
+    monkeypatch.setattr(telegram_app.gc, "freeze", lambda: None)
+    monkeypatch.setattr(LeanApplication, "run_polling", run_polling)
+    monkeypatch.setattr(LeanApplication, "run_webhook", run_webhook)
+    for key in [k for k in os.environ if k.startswith(("TELEGRAM_", "WEBHOOK_", "CITYQ_"))]:
+        monkeypatch.delenv(key)
+    with FakeTelegram() as tg:
+        monkeypatch.setenv("TELEGRAM_BOT_TOKEN", TOKEN)
+        monkeypatch.setenv("TELEGRAM_BASE_URL", tg.base_url)
+        monkeypatch.setenv("CITYQ_STATE_FILE", str(tmp_path / "s.db"))
+        assert telegram_app.run() == 0
+        assert seen["polling"]["allowed_updates"] == ["message", "edited_message", "callback_query", "inline_query"]
+        monkeypatch.setenv("WEBHOOK_URL", "https://example.org/hook")
+        assert telegram_app.run() == 0
+    secret = seen["webhook"]["secret_token"]
+    assert len(secret) >= 32 and seen["secrets"] == [TOKEN, secret]  # the log redacts both
+    assert seen["webhook"]["allowed_updates"] == seen["polling"]["allowed_updates"]
+
+
 async def test_unparseable_update_posted_to_the_webhook_is_confirmed_and_logged_once(tmp_path, engine, caplog,
                                                                                      monkeypatch):
     monkeypatch.setattr(botapi, "rare", logs.RateLimitedLog(botapi.log))  # not held back by another test's line
@@ -431,6 +520,20 @@ async def test_a_send_that_keeps_failing_is_given_up_with_a_log_line(tmp_path, e
             assert "sendMessage" in line and "3 attempts" in line
 
         await _run(tg, _settings(tg, tmp_path), engine, script, limiter=_fast_retries())
+
+
+async def test_a_send_telegram_refuses_is_logged_once_not_as_an_uncaught_error(tmp_path, engine, caplog):
+    with FakeTelegram() as tg:
+        async def script(app):
+            tg.fail("sendMessage", times=2, status=403)  # the answer, then the apology: Forbidden both times
+            tg.text("无锡2015智慧管理排名")
+            await _wait(tg, lambda c: len(tg.failed) == 2)
+            await _ask(tg, "苏州数字经济排名")  # same chat: its turn comes after the error handler finished
+
+        await _run(tg, _settings(tg, tmp_path), engine, script, limiter=_fast_retries())
+    (line,) = [r.getMessage() for r in caplog.records if "error while handling update" in r.getMessage()]
+    assert "Forbidden" in line
+    assert not [r for r in caplog.records if "uncaught error" in r.getMessage()]
 
 
 # --- hygiene ---------------------------------------------------------------------------------
