@@ -308,6 +308,15 @@ async def test_feedback_explain_photo_caption_groups_inline_and_non_text(tmp_pat
                 (hint,) = await _wait(tg, lambda c, m=mark: tg.sent_after(m, "sendMessage"))
                 assert expected in hint["text"]
 
+            for typed, expected in (("无锡数字经济排名", "80.6"), ("不对", "已记下「无锡数字经济排名」"),
+                                    ("你理解错了！", "已记下「无锡数字经济排名」"), ("那苏州呢", "75.2")):
+                mark = len(tg.calls)  # 「不对」: the question before is logged as corrected, once; the chat goes on
+                tg.text(typed, chat_id=33, user_id=33)
+                (said,) = await _wait(tg, lambda c, m=mark: tg.sent_after(m, "sendMessage"))
+                assert expected in said["text"], said["text"]
+            (corrected,) = [m for m in misses.top(10, path=misses_log) if m.text == "无锡数字经济排名"]
+            assert (corrected.count, corrected.reasons) == (1, ["corrected"]) and "无锡" in corrected.summary
+
             for query, titles in (("吉林排名", ["吉林市 ·", "吉林省 ·"]), ("", ["无锡2015智慧管理排名", "数字经济前十"])):
                 mark = len(tg.calls)
                 tg.push(inline_query={"id": f"iq{mark}", "from": {"id": 31, "is_bot": False, "first_name": "测试"},
