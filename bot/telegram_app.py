@@ -365,8 +365,10 @@ def _inline_results(engine: Engine, text: str) -> list[InlineQueryResultArticle]
 def _inline_result(asked: str, reply: Reply, title: str | None = None, prefix: str = "") -> InlineQueryResultArticle:
     """One article: a short title (`title`: the example question itself; `prefix`: the candidate it is for)."""
     short, description = render.short_title(reply)
-    if prefix:
-        short = f"{prefix} · {short.replace(prefix, '', 1) if short.startswith(prefix) else short}"
+    if prefix:  # the candidate's name once: 「吉林市 · 2 项评估」, not 「吉林市 · 吉林 · 2 项评估」
+        head, dot, tail = short.partition(" · ")
+        short = tail if dot and prefix.startswith(head) else short
+        short = f"{prefix} · {short.replace(prefix, '', 1)}"
     return InlineQueryResultArticle(
         id=hashlib.sha1(asked.encode("utf-8")).hexdigest()[:32],
         title=title or short,

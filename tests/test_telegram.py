@@ -30,6 +30,16 @@ def test_split_keeps_every_piece_under_the_limit(text):
     assert "".join(pieces).replace("\n", "") == text.replace("\n", "")
 
 
+def test_inline_titles_are_short_and_name_the_place(engine):
+    from bot.telegram_app import _inline_results
+
+    titles = {q: [r.title for r in _inline_results(engine, q)] for q in ("吉林排名", "上海2015年各项得分", "无锡排名")}
+    assert titles["吉林排名"] == ["吉林省 · 2 项评估", "吉林市 · 2 项评估"]  # one per candidate, the name once
+    assert titles["上海2015年各项得分"] == ["上海 · 2015 · 总分 80.05/105，排名第2"]
+    assert titles["无锡排名"][-1] == "2015 · 无锡总分 80.20/105，排名第1" and len(titles["无锡排名"]) == 5  # one per report
+    assert all(len(t) <= 30 for ts in titles.values() for t in ts)
+
+
 def test_callback_data_over_64_bytes_is_refused():
     assert render.callback("pick", "12", "x440300坪山区")
     with pytest.raises(ValueError):
