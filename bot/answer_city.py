@@ -146,7 +146,7 @@ class CityAnswers(EngineBase):
             return Reply(text, "no_data", "compare", facts=[self._name(i) for i in ids], context=self._context(f))
         if not (f.years or f.report_keys or f.indicators):
             common = common[:2]
-        lines, facts, chart = [], [], None
+        lines, facts, panels = [], [], []
         for key in common:
             if not self.catalogue(key).per_city_numbers:
                 tiers = [(self._name(i), self._tier_line(key, i)) for i in ids]
@@ -185,10 +185,11 @@ class CityAnswers(EngineBase):
                     f"比{n}高 {d} 分" for n, d in diffs)
                 facts += [d for _, d in diffs]
             lines.append(f"{self._what(key, indicator)}{note}：" + "，".join(parts) + f"。{verdict}。来源：{vals[0].table}")
-            if chart is None:  # in the text's order: highest first
-                chart = {"title": f"{LABEL[key]} {indicator}", "labels": [self._name(v.entity_id) for v in vals_sorted],
-                         "values": [v.value for v in vals_sorted], "texts": [v.value_text for v in vals_sorted],
-                         "xlabel": indicator}
+            panels.append({"title": f"{LABEL[key]} {indicator}", "labels": [self._name(v.entity_id) for v in vals_sorted],
+                           "values": [v.value for v in vals_sorted], "texts": [v.value_text for v in vals_sorted],
+                           "xlabel": indicator})  # in the text's order: highest first
+        chart = panels[0] if len(panels) == 1 else {  # several reports: one panel each, each on its own scale
+            "kind": "panels", "title": "、".join(panels[0]["labels"]) + " 对比", "panels": panels} if panels else None
         if not lines:
             return Reply("这几个城市在同一份报告里没有可比的数据。", "no_data", "compare", context=self._context(f))
         if absent_note:
@@ -454,5 +455,5 @@ def _profile_chart(title: str, rows: list[Value], maximum) -> dict:
         return {"title": title, "kind": "rates", "labels": [v.indicator for v in rows], "values": rates,
                 "texts": [f"{v.value_text}{t}" for v, t in zip(rows, tops)], "xlabel": "得分率（%，得分 ÷ 该项满分）"}
     return {"title": title, "labels": [v.indicator for v in rows], "values": [v.value for v in rows],
-            "texts": [v.value_text for v in rows],
+            "texts": [v.value_text for v in rows], "ylabel": "指标",
             "xlabel": REPORTS[rows[0].report].part_unit + ("（报告未印各项满分）" if REPORTS[rows[0].report].part_unit == "得分" else "")}

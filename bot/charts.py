@@ -11,6 +11,8 @@ fresh machine without system fonts.  A chart is a dict (all keys but labels/valu
     kind       "bars" (default): horizontal bars, the first at the top
                "rates": bars of 得分率 in percent on a 0–100% axis (a profile)
                "ranks": one city's rank across editions, 1 at the top, each point labelled
+               "panels": one bar chart per report, stacked, each on its own axis ("panels": [chart, …],
+               each with its own title), for a comparison the text makes in several reports
     highlight  index of the bar to set apart (the city asked about in a ranked list)
     xlabel / unit   the value axis' label (总分, 指数 …); ylabel the names' axis
     shown_of   how many the full list has, when fewer are drawn (the title then says 前15名)
@@ -20,6 +22,7 @@ fresh machine without system fonts.  A chart is a dict (all keys but labels/valu
 from __future__ import annotations
 
 import io
+import math
 from functools import lru_cache
 from pathlib import Path
 
@@ -73,19 +76,34 @@ def figure(chart: dict):
 
     kind = chart.get("kind") or "bars"
     labels = [str(x) for x in chart.get("labels") or []]
-    height = 4.2 if kind == "ranks" else 1.9 + _row_height(labels) * max(len(labels), 1)
-    fig = Figure(figsize=(WIDTH, min(height, 12)), dpi=DPI)
-    ax = fig.add_subplot()
-    (_ranks if kind == "ranks" else _bars)(ax, chart, labels, kind)
-    fig.suptitle(_wrap(_title(chart, labels), TITLE_WIDTH), fontsize=TITLE_SIZE, x=0.03, ha="left")
-    ax.tick_params(labelsize=TICK_SIZE)
-    ax.spines[["top", "right"]].set_visible(False)
+    panels = [p for p in chart.get("panels") or [] if p.get("labels")] if kind == "panels" else [chart]
+    sizes = [len(p.get("labels") or []) or 1 for p in panels]
     note = chart.get("note")
     if kind == "ranks" and any(chart.get("computed") or []):
         note = "；".join(x for x in [note, COMPUTED_NOTE] if x)
-    fig.tight_layout(rect=(0, 0.06 if note else 0, 1, 1))
+    note = "\n".join(_wrap(part, 40) for part in note.split("；")) if note else None  # one note a line
+    note_height = 0.24 * (note.count("\n") + 1) + 0.08 if note else 0.0
+    if kind == "ranks":
+        height = 4.2
+    else:
+        height = 1.9 + sum(_row_height([str(x) for x in p["labels"]]) * n for p, n in zip(panels, sizes))
+        height += 0.9 * (len(panels) - 1)  # each further panel's title and value axis
+    height = min(height + note_height, 12 + 6 * (len(panels) > 1))
+    fig = Figure(figsize=(WIDTH, height), dpi=DPI)
+    grid = fig.add_gridspec(len(panels) or 1, 1, height_ratios=[n + 2 for n in sizes] if panels else None)
+    for i, panel in enumerate(panels or [chart]):
+        ax = fig.add_subplot(grid[i, 0])
+        panel_kind = (panel.get("kind") or "bars") if kind == "panels" else kind
+        panel_labels = [str(x) for x in panel.get("labels") or []]
+        (_ranks if panel_kind == "ranks" else _bars)(ax, panel, panel_labels, panel_kind)
+        if kind == "panels":
+            ax.set_title(_wrap(_title(panel, panel_labels), TITLE_WIDTH + 6), fontsize=LABEL_SIZE, loc="left")
+        ax.tick_params(labelsize=TICK_SIZE)
+        ax.spines[["top", "right"]].set_visible(False)
+    fig.suptitle(_wrap(_title(chart, labels), TITLE_WIDTH), fontsize=TITLE_SIZE, x=0.03, ha="left")
+    fig.tight_layout(rect=(0, note_height / height if note else 0, 1, 1))
     if note:
-        fig.text(0.02, 0.015, _wrap(note, 40), fontsize=NOTE_SIZE, color=GREY, va="bottom")
+        fig.text(0.02, 0.1 / height, note, fontsize=NOTE_SIZE, color=GREY, va="bottom")
     return fig
 
 
@@ -155,10 +173,14 @@ def _ranks(ax, chart: dict, labels: list[str], kind: str) -> None:
     worst = max(ys, default=1.0)
     pad = max(0.8, (worst - 1) * 0.2)
     ax.set_ylim(worst + pad, 1 - pad)  # bottom > top: rank 1 at the top
-    ticks = [t for t in MaxNLocator(nbins=5, integer=True).tick_values(1, worst) if 1 < t <= worst]
-    if ticks and ticks[0] - 1 < (worst - 1) * 0.15:
-        ticks = ticks[1:]  # 1 and 10 on top of each other: keep 1, the top of any ranking
-    ax.set_yticks([1, *ticks])
+    if worst <= 20:  # a top-ten history: every place, or every other one counted from 1 (1, 3, 5 …)
+        ticks = list(range(1, int(worst) + 1, max(1, math.ceil((worst - 1) / 5))))
+    else:
+        ticks = [t for t in MaxNLocator(nbins=5, integer=True).tick_values(1, worst) if 1 < t <= worst]
+        if ticks and ticks[0] - 1 < (worst - 1) * 0.15:
+            ticks = ticks[1:]  # 1 and 10 on top of each other: keep 1, the top of any ranking
+        ticks = [1, *ticks]
+    ax.set_yticks(ticks)
     ax.set_xticks(range(len(labels)), labels)
     ax.set_xlim(-0.5, len(labels) - 0.5)
     ax.set_xlabel(chart.get("xlabel") or "年份", fontsize=LABEL_SIZE)

@@ -213,7 +213,10 @@ class EngineBase:
             parts[-1] += f"（得分率 {v.rate_text}）"
         if with_rank and v.rank is not None:
             parts.append(self._rank_words(v))
-        return "，".join(parts) + note
+        line = "，".join(parts)
+        if note.startswith("（") and line.endswith("）"):  # one bracket, not two: 「（报告未印名次，按得分算出；2016 年…）」
+            return line[:-1] + "；" + note[1:]
+        return line + note
 
     def _rank_words(self, v: Value, scope: str = "") -> str:
         """「排名第5，共 148 个」, 「与合肥并列第3，共 151 个」; a partial table says what it is (「地市前100名表中

@@ -225,7 +225,7 @@ def console(engine: Engine, stdin: TextIO | None = None, out: TextIO | None = No
         return line
 
     ctx: Context | None = None
-    last: tuple[str, Reply] | None = None
+    last: tuple[str, Reply | None] | None = None  # the last question and its answer (None once marked)
     print(BANNER, file=out)
     try:
         while True:
@@ -245,13 +245,21 @@ def console(engine: Engine, stdin: TextIO | None = None, out: TextIO | None = No
                 explain = not explain
                 print("已打开理解过程显示。" if explain else "已关闭理解过程显示。", file=out)
             elif text in BAD:
-                if last is None:
-                    print("还没有回答可以标记。", file=out)
+                if last is None or last[1] is None:
+                    print("还没有回答可以标记。" if last is None else f"「{last[0]}」已经记下了，谢谢。", file=out)
                 else:
                     asked, reply = last
                     misses.record(asked, reply.status, reply.intent, getattr(reply, "explain", None),
                                   "thumbs_down", path=misses_path)
+                    last = (asked, None)
                     print(f"已记下「{asked}」理解有误，谢谢。", file=out)
+            elif misses.is_correction(text) and last is not None:  # 「不对」: the question before was misread
+                asked, reply = last
+                if reply is not None:
+                    misses.record(asked, reply.status, reply.intent, getattr(reply, "explain", None), "corrected",
+                                  path=misses_path)
+                    last = (asked, None)  # a second 「不对」 is not logged twice
+                print(f"抱歉，理解错了。已记下「{asked}」，换个说法再问一次试试；/explain 可以看我是怎么读的。", file=out)
             elif text.startswith("/"):
                 print(f"没有 {text} 这个命令；输入 /help 看能问什么。", file=out)
             else:

@@ -36,9 +36,18 @@ def _shown(indicator: str) -> str:
     return "" if indicator in TOTALS else indicator
 
 
+# A scope whose own name a question does not read as that one table (「省/自治区」 reads as every category).
+SAY_SCOPE = {"省/自治区": "省份"}
+
+
+def _say_scope(scope: str) -> str:
+    """How a question names a ranking scope: nothing for the whole table, else the scope (省份 for 省/自治区)."""
+    return "" if scope in ("全部", "附件1") else SAY_SCOPE.get(scope, scope)
+
+
 def _scope_words(report: str, scope: str) -> str:
     """A category with a table of its own is named in the question (政府网站地市…前十)."""
-    return scope if REPORTS[report].category_tables and scope not in ("全部", "附件1") else ""
+    return _say_scope(scope) if REPORTS[report].category_tables else ""
 
 
 def _top_label(report: str, indicator: str, scope: str) -> str:
@@ -182,7 +191,7 @@ def _about_list(engine, node: q.Top, f: Frame) -> list[tuple[str, str]]:
     report = keys[0]
     indicator, _ = engine._indicator(f, report)
     scope = engine._scope(f, report) or "全部"
-    words = _report_words(engine, report) + (scope if scope != "全部" else "")
+    words = _report_words(engine, report) + _say_scope(scope)
     what = _shown(indicator)
     n = node.n or 10
     out = []
@@ -205,6 +214,33 @@ def _about_list(engine, node: q.Top, f: Frame) -> list[tuple[str, str]]:
     return out
 
 
+def _about_nth(engine, node: q.Nth, f: Frame, reply: Reply) -> list[tuple[str, str]]:
+    """「2015年倒数第一」「数字经济第31名是谁」: the next place, the list it is in, the city found."""
+    keys, problem = engine._reports(f)
+    keys = [k for k in keys if REPORTS[k].per_city_numbers]
+    if problem or not keys or node.last or isinstance(node.of, q.GroupMeans):
+        return []
+    report = keys[0]
+    if f.years and engine.store.report(report).year not in f.years:  # 2013年第一名: the history table, not 2015's
+        return []
+    indicator, _ = engine._indicator(f, report)
+    scope = engine._scope(f, report) or "全部"
+    words = _report_words(engine, report) + _say_scope(scope)
+    what, end = _shown(indicator), "倒数" if node.bottom else ""
+    out = []
+    if isinstance(node.of, q.Cities):  # a plain table: its next place and its first (last) ten
+        out.append((f"{end}第{node.k + 1}{'' if end else '名'}", f"{words}{what}{end}第{node.k + 1}名是谁"))
+        out.append(("倒数十名" if end else "前十", f"{words}{what}{'倒数十名' if end else '前十'}"))
+    found = (reply.context.focus or [None])[0] if reply.context else None
+    if found and report in engine.store.reports_with(found):
+        name = _say(engine, found)
+        if REPORTS[report].parts_per_city:
+            out.append((f"{name}各项", f"{name}{_report_words(engine, report)}各项得分"))
+        else:
+            out.append((f"{name}排名", f"{name}{_report_words(engine, report)}排名"))
+    return out
+
+
 def _about_tier_list(engine, f: Frame) -> list[tuple[str, str]]:
     """「2021年领军城市有哪些」: the other tiers of the same report."""
     tier = next((g for t, g in f.groups if t == "tier"), None)
@@ -223,6 +259,8 @@ def candidates(engine, node: q.Node, f: Frame, reply: Reply) -> list[tuple[str, 
         return _about_compare(engine, f)
     if isinstance(node, q.Top) and not f.entity_ids:
         return _about_list(engine, node, f)
+    if isinstance(node, q.Nth) and not f.entity_ids:
+        return _about_nth(engine, node, f, reply)
     if reply.intent == "tier" and not f.entity_ids:
         return _about_tier_list(engine, f)
     if isinstance(node, (q.Rank, q.Value, q.Profile, q.Tier, q.Change)) and f.entity_ids:
@@ -243,14 +281,15 @@ def each_report(engine, reply: Reply) -> list[str]:
 
 
 def keep(pairs: list[tuple[str, str]], reply: Reply, ask: Callable[[str], Reply]) -> list[tuple[str, str]]:
-    """The pairs whose question is answered, differently from `reply` and from each other (at most MAX)."""
+    """The pairs whose question is answered with at least one figure (an answer holding none, such as a
+    province's empty profile, is a dead end), differently from `reply` and from each other (at most MAX)."""
     seen = {reply.text}
     kept = []
     for label, question in pairs:
         if len(kept) == MAX:
             break
         got = ask(question)
-        if got.status == "ok" and got.text not in seen:
+        if got.status == "ok" and got.facts and got.text not in seen:
             seen.add(got.text)
             kept.append((label, question))
     return kept

@@ -276,7 +276,7 @@ class Interpreter(EngineBase):
             facts += [mine.value_text, str(place), str(mine.rank)]
         if not lines:
             return self._dispatch(f)
-        text = "\n".join(("• " if len(lines) > 1 else "") + line for line in lines) + "\n组内名次按分值算出。"
+        text = "\n".join(("• " if len(lines) > 1 else "") + line for line in lines) + "\n报告未印组内名次，按得分算出。"
         return Reply(text, "ok", node.family, facts=facts, context=self._context(f, [entity_id]))
 
     # --- a difference of two means ---------------------------------------------------------------

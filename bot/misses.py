@@ -29,6 +29,9 @@ LOGGED_STATUSES = ("out_of_scope", "clarify")
 TELEGRAM_STATUSES = ("out_of_scope", "clarify", "no_data")  # Telegram also logs clear questions it had no data for
 REASONS = {"out_of_scope": "超出范围", "clarify": "需要澄清", "no_data": "没有数据", "thumbs_down": "用户点踩", "corrected": "用户更正"}
 MAX_TEXT = 500
+# What a user says when the answer before missed the point: the question before is logged as corrected.
+CORRECTIONS = frozenset({"不对", "不对不对", "错了", "答错了", "理解错了", "你理解错了", "搞错了", "你搞错了", "不是这个意思",
+                         "不是这个", "不是我要的", "不是问这个", "我不是问这个", "答非所问"})
 
 log = logging.getLogger(__name__)
 _warned: set[str] = set()
@@ -60,6 +63,11 @@ def normalise(text: str) -> str:
     """The grouping key: full-width → half-width, no case, no spaces, no trailing punctuation."""
     text = unicodedata.normalize("NFKC", text).lower()
     return re.sub(r"[\s?!.。？！~～]+$", "", re.sub(r"\s+", "", text))
+
+
+def is_correction(text: str) -> bool:
+    """Whether `text` says the previous answer was wrong (「不对」「你理解错了！」), rather than asking something."""
+    return re.sub(r"[，,。！!啊呀吧]+$", "", normalise(text)) in CORRECTIONS
 
 
 def summary(explain: object, intent: str | None, status: str | None) -> str:

@@ -42,11 +42,16 @@ def rank_history(engine, entity_id: str, years: set[int] | None = None) -> dict 
         computed.append(was_computed)
     while labels and values[0] is None:  # start at the first edition that lists the city
         labels, values, computed = labels[1:], values[1:], computed[1:]
+    while labels and values[-1] is None:  # and end at the last (浦东新区: 2011–2014 only)
+        labels, values, computed = labels[:-1], values[:-1], computed[:-1]
     if sum(v is not None for v in values) < 2:
         return None
+    gaps = [int(y) for y, v in zip(labels, values) if v is None]
     notes = []
-    if any(v is None for v in values):
+    if any(y in HISTORY_YEARS for y in gaps):
         notes.append("空缺：2011–2014 年只公布前十名，该年未进前十")
+    if any(y not in HISTORY_YEARS for y in gaps):
+        notes.append("、".join(str(y) for y in gaps if y not in HISTORY_YEARS) + " 年的评估没有该地")
     tier = next(filter(None, (engine._tier_line(k, entity_id) for k in TIERS_ONLY)), None)
     if tier and (not years or 2021 in years):
         notes.append(f"2021 年只公布梯队：{tier}")

@@ -92,13 +92,17 @@ def short_title(reply: Reply, limit: int = 30) -> tuple[str, str]:
     if not colon:
         label, rest = "", first
     rest = rest.rstrip("。").split("。")[0]
-    if not rest:  # 「吉林省在 2 项评估中的结果（新的在前）：」 then bullets
-        return _cut(label, limit), _cut(lines[1].lstrip("• ") if len(lines) > 1 else "", 2 * limit)
+    if not rest:  # 「吉林省在 2 项评估中的结果（新的在前）：」 then bullets: 「吉林省 · 2 项评估」
+        overview = re.match(r"(.+?)在 (\d+) 项评估中", label)
+        title = f"{overview[1]} · {overview[2]} 项评估" if overview else label
+        return _cut(title, limit), _cut(lines[1].lstrip("• ") if len(lines) > 1 else "", 2 * limit)
     if rest[:2] == "1.":
         return _cut(label, limit), _cut(rest, 2 * limit)
-    year = re.match(r"\d{4}", label)
+    name, dot, report = label.partition(" · ")  # a profile: 「上海 · 2015 智慧城市评估（第五届）」
+    year = re.match(r"\d{4}", report if dot else label)
     clauses = [c for c in rest.split("，") if not c.startswith("共 ")][:2]
-    return _cut((f"{year[0]} · " if year else "") + "，".join(clauses), limit), _cut(label, 2 * limit)
+    head = (f"{name} · " if dot else "") + (f"{year[0]} · " if year else "")
+    return _cut(head + "，".join(clauses), limit), _cut(label, 2 * limit)
 
 
 def _cut(text: str, limit: int) -> str:

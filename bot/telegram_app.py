@@ -71,6 +71,9 @@ FEEDBACK = {"up": "👍", "down": "👎", "why": "🔍 我的理解"}  # callbac
 COMMANDS = [("start", "开始"), ("help", "能问什么"), ("reports", "五份报告"), ("about", "数据来源")]
 MAX_MESSAGE = 500
 MAX_INLINE = 10  # inline results offered at once
+ASKED = "_asked"  # key, beside the chat's context, of the last question and how it was read (for 「不对」)
+CORRECTED = ("抱歉，理解错了。已记下「{}」，我们会据此改进。换个说法再问一次试试（写全城市、年份和指标最稳妥），"
+             "或点答案下的 🔍 我的理解 看我是怎么读的。")
 
 
 
@@ -116,6 +119,7 @@ async def _reply(context: ContextTypes.DEFAULT_TYPE, chat_id: int, text: str) ->
     moved aside and the question answered afresh, so one bad row never breaks a chat."""
     state = _state(context)
     saved = await state.context(chat_id)
+    saved = {k: v for k, v in saved.items() if k != ASKED} if isinstance(saved, dict) else saved
     try:
         return _engine(context).answer(text, Context.from_dict(saved))
     except Exception as exc:
@@ -134,11 +138,12 @@ async def _answer(update: Update, context: ContextTypes.DEFAULT_TYPE, text: str)
     chat_id = update.effective_chat.id
     state = _state(context)
     reply = await _reply(context, chat_id, text)
-    await state.save_context(chat_id, reply.context.to_dict() if reply.context else None)
+    asked = {"text": text[:MAX_MESSAGE], "status": reply.status, "intent": reply.intent, "explain": reply.explain}
+    await state.save_context(chat_id, {**(reply.context.to_dict() if reply.context else {}), ASKED: asked})
     if reply.status in misses.TELEGRAM_STATUSES:
         await asyncio.to_thread(misses.record, text, reply.status, reply.intent, reply.explain, reply.status)
     markup = render.keyboard(await _buttons(reply, state, chat_id, text))
-    asked = update.message if update.effective_chat.type != ChatType.PRIVATE else None
+    asked = update.message if update.effective_chat.type != ChatType.PRIVATE else None  # the message to thread to
     reply_to = ReplyParameters(asked.message_id, allow_sending_without_reply=True) if asked else None
     body = render.to_html(reply)
     png = None
@@ -255,7 +260,24 @@ async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if len(question) > MAX_MESSAGE:
         await update.effective_message.reply_text(f"消息太长了（超过 {MAX_MESSAGE} 字），请用一句话提问。")
         return
+    if misses.is_correction(question) and await _corrected(update, context):
+        return
     await _answer(update, context, question)
+
+
+async def _corrected(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
+    """「不对」 after an answer: log the question before as corrected and say so; False when nothing was asked."""
+    state, chat_id = _state(context), update.effective_chat.id
+    saved = await state.context(chat_id)
+    asked = saved.get(ASKED) if isinstance(saved, dict) else None
+    if not isinstance(asked, dict) or not isinstance(asked.get("text"), str):
+        return False
+    if not asked.get("corrected"):  # a second 「不对」 is answered alike, not logged twice
+        await asyncio.to_thread(misses.record, asked["text"], asked.get("status"), asked.get("intent"),
+                                asked.get("explain"), "corrected")
+        await state.save_context(chat_id, {**saved, ASKED: {**asked, "corrected": True}})
+    await update.effective_message.reply_text(CORRECTED.format(asked["text"]))
+    return True
 
 
 async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -343,8 +365,10 @@ def _inline_results(engine: Engine, text: str) -> list[InlineQueryResultArticle]
 def _inline_result(asked: str, reply: Reply, title: str | None = None, prefix: str = "") -> InlineQueryResultArticle:
     """One article: a short title (`title`: the example question itself; `prefix`: the candidate it is for)."""
     short, description = render.short_title(reply)
-    if prefix:
-        short = f"{prefix} · {short.replace(prefix, '', 1) if short.startswith(prefix) else short}"
+    if prefix:  # the candidate's name once: 「吉林市 · 2 项评估」, not 「吉林市 · 吉林 · 2 项评估」
+        head, dot, tail = short.partition(" · ")
+        short = tail if dot and prefix.startswith(head) else short
+        short = f"{prefix} · {short.replace(prefix, '', 1)}"
     return InlineQueryResultArticle(
         id=hashlib.sha1(asked.encode("utf-8")).hexdigest()[:32],
         title=title or short,

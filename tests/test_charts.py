@@ -77,10 +77,32 @@ def test_default_rank_texts_and_a_given_note():
     assert any("按总分排出" in t.get_text() for t in fig.texts)
 
 
-@pytest.mark.parametrize("chart", [BARS, RATES, RANKS], ids=["bars", "rates", "ranks"])
+PANELS = {"kind": "panels", "title": "杭州、南京 对比", "panels": [
+    {**BARS, "title": "2016 智慧经济", "labels": ["杭州", "南京"], "values": [9.8, 8.3], "texts": ["9.8", "8.3"]},
+    {**BARS, "title": "2015 智慧经济", "labels": ["南京", "杭州", "宁波"], "values": [11.0, 10.84, 7.87],
+     "texts": ["11.00", "10.84", "7.87"]}]}
+
+
+@pytest.mark.parametrize("chart", [BARS, RATES, RANKS, PANELS], ids=["bars", "rates", "ranks", "panels"])
 def test_every_axis_has_a_label(chart):
-    ax = charts.figure(chart).axes[0]
-    assert ax.get_xlabel() and ax.get_ylabel()
+    for ax in charts.figure(chart).axes:
+        assert ax.get_xlabel() and ax.get_ylabel()
+
+
+def test_panels_draw_each_report_on_its_own_axis_in_its_own_order():
+    fig = charts.figure(PANELS)
+    assert len(fig.axes) == 2
+    for ax, panel in zip(fig.axes, PANELS["panels"]):
+        assert bars_top_to_bottom(ax) == list(zip(panel["labels"], panel["values"]))
+        assert ax.get_title(loc="left") == panel["title"]
+
+
+def test_rank_ticks_start_at_one_and_are_evenly_spaced():
+    for worst in (4, 7, 9, 14, 20, 151):
+        ticks = list(charts.figure({**RANKS, "values": [1, 2, None, 3, worst]}).axes[0].get_yticks())
+        assert ticks[0] == 1 and max(ticks) <= worst and len(ticks) >= 3, (worst, ticks)
+        if worst <= 20:
+            assert len({b - a for a, b in zip(ticks, ticks[1:])}) == 1, (worst, ticks)
 
 
 def test_axis_label_comes_from_xlabel_or_unit():
@@ -100,15 +122,17 @@ def test_long_names_wrap_at_a_natural_break():
     assert all(len(line) <= 10 for line in charts._wrap("一二三四五六七八九十一二三四五六七八九十", 8).splitlines())
 
 
-@pytest.mark.parametrize("chart", [BARS, {**BARS, "highlight": 1}, RATES, RANKS], ids=["old", "highlight", "rates",
-                                                                                        "ranks"])
+@pytest.mark.parametrize("chart", [BARS, {**BARS, "highlight": 1}, RATES, RANKS, PANELS],
+                         ids=["old", "highlight", "rates", "ranks", "panels"])
 def test_every_kind_renders_without_missing_glyphs_or_font_fallbacks(chart, caplog):
     with warnings.catch_warnings(), caplog.at_level(logging.WARNING, logger="matplotlib"):
         warnings.simplefilter("error")  # matplotlib warns "Glyph … missing from font(s)"
         png = charts.render(chart)
     assert png.startswith(b"\x89PNG") and len(png) > 5000
     assert not [r for r in caplog.records if r.name.startswith("matplotlib")]  # e.g. "findfont: … bold"
-    text = "".join(chart["labels"] + chart["texts"] + [chart["title"], charts.COMPUTED_NOTE, "得分率（%）城市/地区指标年份排名图中为前名第"])
+    parts = chart.get("panels") or [chart]
+    text = "".join([x for p in parts for x in p["labels"] + p["texts"] + [p["title"]]]
+                   + [chart["title"], charts.COMPUTED_NOTE, "得分率（%）城市/地区指标年份排名图中为前名第"])
     assert not {ch for ch in text if not ch.isspace()} - charts.covered_characters()
 
 
@@ -127,6 +151,29 @@ def test_compare_chart_is_in_the_order_of_the_text(engine):
     assert names == ["厦门", "泉州", "福州"]
     assert [reply.text.index(n) for n in names] == sorted(reply.text.index(n) for n in names)
     assert "比泉州高" in reply.text and "比福州高" in reply.text  # every city is compared
+
+
+def test_a_comparison_in_two_reports_charts_both_in_the_order_of_the_text(engine):
+    reply = engine.answer("杭州 宁波 南京 智慧经济 哪个强")
+    fig = charts.figure(reply.chart)
+    assert reply.chart["kind"] == "panels" and len(fig.axes) == 2
+    for ax, line in zip(fig.axes, reply.text.splitlines()):
+        assert line[:4] in ax.get_title(loc="left")  # the report of that line (2016, then 2015)
+        names = [name for name, _ in bars_top_to_bottom(ax)]
+        assert [line.index(n) for n in names] == sorted(line.index(n) for n in names)
+
+
+def test_a_profile_without_maximums_labels_its_axis_as_indicators(engine):
+    ax = charts.figure(engine.answer("上海2016年各项得分").chart).axes[0]
+    assert ax.get_ylabel() == "指标" and "报告未印各项满分" in ax.get_xlabel()
+    assert [name for name, _ in bars_top_to_bottom(ax)][:2] == ["智慧基础设施", "智慧治理"]
+
+
+def test_a_rank_history_ends_where_the_city_was_last_ranked(engine):
+    chart = engine.answer("浦东新区历届排名").chart  # a district: in the 2011–2014 top tens, not in 2015 or 2016
+    assert chart["labels"] == ["2011", "2012", "2013", "2014"] and not chart["note"]
+    nanjing = engine.answer("南京历届排名").chart  # not in the 2012 and 2013 top tens
+    assert None in nanjing["values"] and "未进前十" in nanjing["note"]
 
 
 def test_trend_comes_with_a_rank_chart_across_editions(engine):

@@ -109,6 +109,14 @@ def test_misses_are_logged_and_thumbs_down_marks_the_last_answer(engine, tmp_pat
     assert "无锡房价多少" in logged
 
 
+def test_saying_the_answer_was_wrong_logs_the_question_once_as_corrected(engine, tmp_path):
+    out = run(engine, "不对\n无锡数字经济排名\n不对！\n你理解错了\n那苏州呢\n", tmp_path)
+    assert out.count("已记下「无锡数字经济排名」") == 2 and "苏州数字经济指数 75.2" in out  # the conversation goes on
+    (logged,) = [m for m in misses.top(10, path=tmp_path / "misses.db") if m.text == "无锡数字经济排名"]
+    assert (logged.count, logged.reasons) == (1, ["corrected"]) and "无锡" in logged.summary
+    assert out.splitlines()[1].startswith("这个问题超出了")  # 「不对」 with nothing before it is just a message
+
+
 def test_unknown_slash_command_is_not_sent_to_the_engine(tmp_path):
     engine = Scripted()
     out = run(engine, "/start\n", tmp_path)

@@ -15,6 +15,8 @@ KINDS = [
     ("2015年常州和镇江总分差多少", "compare"), ("杭州 宁波 南京 智慧经济 哪个强", "compare"),
     ("2015年前十名", "top"), ("数字经济前十", "top"), ("2016倒数五名", "top"),
     ("南京是数字经济几线城市", "tier"), ("2021年领军城市有哪些", "tier"), ("北京历届排名", "trend"),
+    ("2015年倒数第一", "top"), ("数字经济第31名是谁", "top"), ("省级政府网站第三名是谁", "top"),
+    ("杭州政府网站排名", "rank"), ("吉林省排名", "rank"),
 ]
 VAGUE = {"另一年份", "其他报告", "该指标前十", "与上一名对比"}
 
@@ -23,13 +25,14 @@ VAGUE = {"另一年份", "其他报告", "该指标前十", "与上一名对比"
 def test_every_button_leads_to_a_different_answered_question(engine, question, intent):
     reply = engine.answer(question)
     assert (reply.status, reply.intent) == ("ok", intent)
-    assert len(reply.suggestions) >= 2, reply.suggestions
+    assert len(reply.suggestions) >= (1 if question == "吉林省排名" else 2), reply.suggestions
     answers = {reply.text}
     for label, asked in reply.suggestions:
         assert label not in VAGUE and len(label) <= 8
         got = engine.answer(asked, reply.context)
-        assert got.status == "ok", (label, asked, got.text)
+        assert got.status == "ok" and got.facts, (label, asked, got.text)  # answered, with figures
         assert got.text not in answers, f"「{label}」 repeats an answer: {asked}"
+        assert engine.answer(asked).text == got.text, f"「{label}」 means something else when tapped later: {asked}"
         answers.add(got.text)
 
 
@@ -38,6 +41,28 @@ def test_labels_name_the_year_the_indicator_and_the_city(engine):
     assert labels == ["2016年", "智慧管理前十", "和合肥比"]  # 合肥 is tied with 无锡
     tier = engine.answer("无锡是数字经济几线城市").suggestions
     assert ("广州呢", "广州是数字经济几线城市") in tier  # the city ranked just above
+
+
+def test_a_position_offers_the_next_place_its_list_and_the_city_found(engine):
+    assert engine.answer("2015年倒数第一").suggestions == [
+        ("倒数第2", "2015年倒数第2名是谁"), ("倒数十名", "2015年倒数十名"), ("漯河各项", "漯河2015年各项得分")]
+    assert [label for label, _ in engine.answer("数字经济第31名是谁").suggestions] == ["第32名", "前十", "珠海排名"]
+
+
+@pytest.mark.parametrize("scope", ["直辖市", "省/自治区", "副省级城市", "省会城市", "地市", "区县"])
+def test_a_category_named_in_a_button_reads_that_one_table(engine, scope):
+    from bot import followups
+
+    for asked in (f"政府网站{followups._say_scope(scope)}前十", f"政府网站{followups._say_scope(scope)}第2名是谁"):
+        got = engine.answer(asked)
+        assert got.status == "ok" and "\n" not in got.text and f"·{scope} " in got.text, (asked, got.text)
+
+
+def test_no_button_leads_to_an_answer_without_figures(engine):
+    # 2015 ranks provinces by their cities' mean and prints no parts for them: 「吉林省2015年各项得分」 is a header only
+    assert not engine.answer("吉林省2015年各项得分").facts
+    assert "吉林省2015年各项得分" not in [q for _, q in engine.answer("吉林省排名").suggestions]
+    assert not [q for _, q in engine.answer("江苏省2015年排名").suggestions if "各项" in q]
 
 
 def test_keep_drops_repeats_unanswered_and_duplicate_questions(engine):

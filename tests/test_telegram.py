@@ -30,6 +30,16 @@ def test_split_keeps_every_piece_under_the_limit(text):
     assert "".join(pieces).replace("\n", "") == text.replace("\n", "")
 
 
+def test_inline_titles_are_short_and_name_the_place(engine):
+    from bot.telegram_app import _inline_results
+
+    titles = {q: [r.title for r in _inline_results(engine, q)] for q in ("吉林排名", "上海2015年各项得分", "无锡排名")}
+    assert titles["吉林排名"] == ["吉林省 · 2 项评估", "吉林市 · 2 项评估"]  # one per candidate, the name once
+    assert titles["上海2015年各项得分"] == ["上海 · 2015 · 总分 80.05/105，排名第2"]
+    assert titles["无锡排名"][-1] == "2015 · 无锡总分 80.20/105，排名第1" and len(titles["无锡排名"]) == 5  # one per report
+    assert all(len(t) <= 30 for ts in titles.values() for t in ts)
+
+
 def test_callback_data_over_64_bytes_is_refused():
     assert render.callback("pick", "12", "x440300坪山区")
     with pytest.raises(ValueError):
@@ -307,6 +317,15 @@ async def test_feedback_explain_photo_caption_groups_inline_and_non_text(tmp_pat
                 tg.push(message=message)
                 (hint,) = await _wait(tg, lambda c, m=mark: tg.sent_after(m, "sendMessage"))
                 assert expected in hint["text"]
+
+            for typed, expected in (("无锡数字经济排名", "80.6"), ("不对", "已记下「无锡数字经济排名」"),
+                                    ("你理解错了！", "已记下「无锡数字经济排名」"), ("那苏州呢", "75.2")):
+                mark = len(tg.calls)  # 「不对」: the question before is logged as corrected, once; the chat goes on
+                tg.text(typed, chat_id=33, user_id=33)
+                (said,) = await _wait(tg, lambda c, m=mark: tg.sent_after(m, "sendMessage"))
+                assert expected in said["text"], said["text"]
+            (corrected,) = [m for m in misses.top(10, path=misses_log) if m.text == "无锡数字经济排名"]
+            assert (corrected.count, corrected.reasons) == (1, ["corrected"]) and "无锡" in corrected.summary
 
             for query, titles in (("吉林排名", ["吉林市 ·", "吉林省 ·"]), ("", ["无锡2015智慧管理排名", "数字经济前十"])):
                 mark = len(tg.calls)
