@@ -406,6 +406,8 @@ def cache_dir() -> Path:
         try:
             path.mkdir(mode=0o700, parents=True, exist_ok=True)
             if path.stat().st_uid == os.getuid() and os.access(path, os.W_OK):
+                if path.stat().st_mode & 0o077:  # made earlier with a looser mode: made private again
+                    path.chmod(0o700)
                 return path
         except OSError:
             pass

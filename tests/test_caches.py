@@ -28,3 +28,14 @@ def test_an_unwritable_cache_home_falls_back_to_a_fresh_private_directory(tmp_pa
         assert stat.S_IMODE(path.stat().st_mode) == 0o700
     finally:
         lexicon.cache_dir.cache_clear()
+
+
+def test_a_cache_dir_made_earlier_with_a_looser_mode_is_made_private(tmp_path, monkeypatch):
+    (tmp_path / "cityq").mkdir(mode=0o755)
+    (tmp_path / "cityq").chmod(0o755)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    lexicon.cache_dir.cache_clear()
+    try:
+        assert stat.S_IMODE(lexicon.cache_dir().stat().st_mode) == 0o700
+    finally:
+        lexicon.cache_dir.cache_clear()
