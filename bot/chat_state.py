@@ -16,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import os
 import sqlite3
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -99,6 +100,8 @@ class ChatState:
             return f.read(len(SQLITE_MAGIC)) == SQLITE_MAGIC
 
     def _connect(self) -> None:
+        if not self.path.exists():  # chats' contexts are theirs: the file (and SQLite's -wal/-shm, which copy its
+            os.close(os.open(self.path, os.O_CREAT | os.O_WRONLY, 0o600))  # mode) readable by the bot's user only
         db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
         self._db = db
         # Another program's database (CITYQ_STATE_FILE naming scores.db, say) is refused before

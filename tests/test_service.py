@@ -50,6 +50,14 @@ async def _ask(tg: FakeTelegram, text: str, chat_id: int = 7, user_id: int = 7, 
 
 
 # --- chat state ----------------------------------------------------------------------------
+async def test_the_state_file_and_its_wal_are_readable_by_the_bots_user_only(tmp_path):
+    state = ChatState(tmp_path / "s.db")
+    await state.save_context(1, {"city": "无锡"})
+    modes = {p.name: p.stat().st_mode & 0o777 for p in tmp_path.iterdir()}
+    state.close()
+    assert modes["s.db"] == 0o600 and modes.get("s.db-wal", 0o600) == 0o600, modes
+
+
 async def test_state_round_trip_survives_reopen_and_keeps_few_button_sets(tmp_path):
     state = ChatState(tmp_path / "s.db")
     await state.save_context(1, {"city": "无锡", "any": [1, 2]})
