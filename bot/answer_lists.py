@@ -128,7 +128,7 @@ class ListAnswers(EngineBase):
             keys = keys[:1]
         elif f.groups:
             keys = [k for k in keys if self._scope(f, k)] or keys[:1]
-        lines, facts, chart, focus = [], [], None, []
+        lines, facts, chart, focus, tied = [], [], None, [], []
         pairs = [(report, scope) for report in keys[:2] if self.catalogue(report).per_city_numbers
                  for scope in self._scopes_for(f, report)]
         if not pairs:
@@ -166,6 +166,7 @@ class ListAnswers(EngineBase):
                 lines.append(f"{where}{pos}{tie}：{body}。来源：{rows[0].table}")
                 facts += [v.value_text for v in rows] + [str(rows[0].rank)]
                 focus = focus or [rows[0].entity_id]
+                tied = tied or [v.entity_id for v in rows[1:5]]  # 并列: 它们 are the cities sharing the place
             else:
                 n = f.n or 10
                 if len(pairs) > 2:  # every category of the website evaluation: a short list each
@@ -185,6 +186,8 @@ class ListAnswers(EngineBase):
             text = "；".join(empty) + "。" if empty else "没有找到这样的排名。"
             return Reply(text, "no_data", "top", context=self._context(f))
         ctx = self._context(f, focus)
+        if focus and tied:
+            ctx.entities = focus[:1] + tied
         return Reply("\n".join(lines), "ok", "top", facts=facts, chart=chart, context=ctx)
 
     def _members_top(self, f: Frame, where: str, scope: str, kept: list) -> tuple[str, list[str]]:

@@ -208,6 +208,12 @@ def build(frame: Frame, store) -> q.Node:
             if re.search(VERSUS_ONE, frame.words):
                 return q.Mean(first, q.Mean(second))
             return q.Each([q.Mean(_narrow(ask, **_subject(s))) for s in subjects])
+        indicators = [list(cands) for _surface, cands in frame.indicators if cands]
+        if len(subjects) <= 1 and len(indicators) >= 2:  # 产业融合平均分比城市服务低多少: two indicators' means
+            means = [q.Mean(_narrow(ask, indicators=cands, total=False)) for cands in indicators]
+            if re.search(VERSUS_ONE, frame.words):
+                return q.Mean(means[0].ask, q.Mean(means[1].ask))
+            return q.Each(means)
         return q.Mean(ask, other, ranked=bool(re.search(RANK_WORDS, frame.words)))
     if kind == "GroupMeans":
         return _group_means(frame, ask, store)

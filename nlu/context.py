@@ -56,6 +56,7 @@ class Context:
     pending_surface: str = ""
     pending_kinds: list[str] = field(default_factory=list)  # the candidates' kinds (province, city …), same order
     position_last: int | None = None  # the last place of a range the last answer listed (第11–15名)
+    recent_indicators: list = field(default_factory=list)  # indicators of the last few turns, newest first (两者差多少)
 
     def remember(self, before: Context | None, keep: int = 4) -> Context:
         """Carry the cities talked about in earlier turns into this turn's context."""
@@ -63,6 +64,8 @@ class Context:
         self.recent = list(dict.fromkeys(self.entities + self.focus + self.ties + list(earlier)))[:keep]
         years = (before.recent_years or before.years) if before else []
         self.recent_years = list(dict.fromkeys(self.years + list(years)))[:keep]
+        seen = [list(i) for i in self.indicators[:1]] + [list(i) for i in (before.recent_indicators if before else [])]
+        self.recent_indicators = [i for n, i in enumerate(seen) if i[0] not in [j[0] for j in seen[:n]]][:keep]
         return self
 
     def to_dict(self) -> dict:
@@ -75,6 +78,7 @@ class Context:
         ctx = cls(**{k: v for k, v in data.items() if k in cls.__dataclass_fields__})
         ctx.groups = [tuple(g) for g in ctx.groups]  # a row of another shape raises: the caller moves it aside
         ctx.indicators = [(s, list(c)) for s, c in ctx.indicators]
+        ctx.recent_indicators = [[s, list(c)] for s, c in ctx.recent_indicators]
         return ctx
 
 
@@ -158,11 +162,21 @@ def apply(frame: Frame, ctx: Context | None) -> Frame:
         if any(re.search(pattern, frame.words) for pattern, _ in PICK_BY_ORDER):  # 第二个 picks, it is no position
             frame.position = frame.n = frame.builds = frame.intent = None
     asks_compare = bool(COMPARE_ASKED.search(frame.words))
-    pair = ctx.entities if len(ctx.entities) >= 2 else ctx.recent[:2]
+    if (frame.plural or asks_compare) and not frame.mentions and ctx.intent == "region_avg" and not frame.indicators \
+            and len(ctx.recent_indicators) >= 2 and not ctx.entities:  # 物联网平均 → 云计算呢 → 两者差了多少
+        frame.indicators = [(s, list(c)) for s, c in ctx.recent_indicators[:2]][::-1]
+        frame.years, frame.report_keys = frame.years or list(ctx.years), frame.report_keys or list(ctx.report_keys)
+        _continue(frame, "region_avg", "Mean")
+        frame.follow_up = frame.difference = True
+        return frame
+    many = 4 if re.search(r"这四个|四个城市|四者", frame.words) else 3 if re.search(r"这三个|三个城市|三座|三者|仨", frame.words) else 2
+    pair = ctx.entities if len(ctx.entities) >= many else ctx.recent[:many]  # 这三个里谁最高: the last three asked
     if not has_names and (frame.plural or asks_compare) and len(pair) >= 2:
         frame.mentions = _entity_mentions(pair)  # 它俩 / 差多少 / 谁的数据开放指数高: the previous pair
         frame.pronoun, frame.follow_up = False, True
-        if frame.intent in (None, "rank", "lookup", "compare", "top") or frame.weak_intent:
+        if ctx.intent == "region_avg" and all(_is_provincial(m) for m in frame.mentions):
+            _continue(frame, "region_avg", "Mean")  # 浙江平均分 → 江西呢 → 两个差多少: the two means
+        elif frame.intent in (None, "rank", "lookup", "compare", "top") or frame.weak_intent:
             _continue(frame, "compare")
         frame.difference = frame.difference or asks_compare and "差" in frame.words
         has_names = True
@@ -197,6 +211,8 @@ def apply(frame: Frame, ctx: Context | None) -> Frame:
             _continue(frame, "top")
         elif own_operation(frame.words) and (has_names or ctx.entities or ctx.focus):
             _continue(frame, own_operation(frame.words))  # 总分排第几 / 其中信息服务业多少分: the words say which
+        elif frame.pronoun and not has_names and ctx.focus and ctx.builds in SET_NODES:
+            _continue(frame, "lookup")  # 它的创新案例指数 after 第七名呢: that city's own figure, not the list again
         elif ctx.intent and (has_names or not frame.groups or ctx.intent in GROUP_INTENTS
                              or (ctx.focus and all(g[0] in ("admin_level", "region") for g in frame.groups))):
             keep_builds = ctx.builds if ctx.builds not in ("Members", "Count", "Where", "Top", "Nth") or not has_names else None

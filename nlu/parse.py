@@ -23,7 +23,7 @@ FILLER = set("的了吗呢啊吧呀哦嘛么在是和与跟及同比那它该其
 STOPWORDS = FUNCTION_WORDS | {"梯队", "排名第", "个", "其中", "里面", "当中", "之中", "这些", "那些", "这几个", "那几个", "上面", "具体", "到底", "究竟", "准确",
                               "大概", "大约", "现在", "目前"}
 PRONOUN_RE = re.compile(r"它|该市|这个城市|这座城市|该城市|这城市|此市|他|她|那个城市|那座城市|那城市|那个市")
-PLURAL_RE = re.compile(r"它俩|它们|他俩|他们|她们|两个城市|两座城市|这两个|这俩|两者|二者|两城|两市|^两个|双方|这几个城市|这三个")
+PLURAL_RE = re.compile(r"它俩|它们|他俩|他们|她们|两个城市|两座城市|这两个|这俩|两者|二者|两城|两市|^两个|双方|这几个城市|这三个|这四个|三个城市|四个城市|三者")
 FOLLOW_RE = re.compile(r"^(那|那么|那个|换成|再看看?|还有|和|跟|与|同|其中|里面|这里面)|呢$|呢\s|它")
 # Token-scanning patterns, compiled once at import (the first question no longer compiles them).
 _TOP_RE = re.compile(rf"(?:前|top|top\s|头)\s*{NUM}\s*(?:名|位|强|个)?")
@@ -90,9 +90,18 @@ def _scan(norm: str, lex: Lexicon) -> list[tuple[int, int, str]]:
             i += 1
         else:
             end, piece = choice[i]
-            out.append((i, end, piece))
+            joined = out and out[-1][1] == i and piece[0] in _CONJUNCTIONS
+            longer = [k for k in range(end + 1, min(i + 1 + max_len, n) + 1) if norm[i + 1:k] in surfaces] if joined else []
+            if longer:  # 市辖区和县市: 和 joins two names here, it does not begin 和县
+                end, piece = longer[-1], norm[i + 1:longer[-1]]
+                out.append((i + 1, end, piece))
+            else:
+                out.append((i, end, piece))
             i = end
     return out
+
+
+_CONJUNCTIONS = "和与及跟"
 
 
 def _keyword_typos(norm: str, lex: Lexicon, frame: Frame) -> str:

@@ -71,6 +71,31 @@ CONVERSATIONS = {
         ("哪项最强", "Profile(株洲 2015, best)", "ok"),
         ("哪一项最弱", "Profile(株洲 2015, worst)", "ok"),
     ],
+    "它 after a position is that city's own figure": [
+        ("数字经济县市前五", "Top(Cities(de2020 总分 admin_level:县市), n=5)", "ok"),
+        ("第六名呢", "Nth(Cities(de2020 总分 admin_level:县市), k=6)", "ok"),
+        ("它的数字经济指数呢", "Value(常熟市（苏州） de2020 总分)", "ok"),
+    ],
+    "两个差多少 after two provinces' means is the difference of the means": [
+        ("2015年山东参评城市平均分", "Mean(山东省 2015)", "ok"),
+        ("河南呢", "Mean(河南省 2015)", "ok"),
+        ("两个差多少", "Mean(河南省 2015, Mean(山东省 2015))", "ok"),
+    ],
+    "两者差多少 after two indicators' means": [
+        ("2021年网络基础平均指数", "Mean(2021 网络基础)", "ok"),
+        ("物联网呢", "Mean(2021 物联网)", "ok"),
+        ("两者差多少", "Mean(2021 网络基础, Mean(2021 物联网))", "ok"),
+    ],
+    "这三个 are the last three cities asked about": [
+        ("宁波政府网站排名", "Rank(宁波 gw2020)", "ok"),
+        ("温州呢", "Rank(温州 gw2020)", "ok"),
+        ("台州呢", "Rank(台州 gw2020)", "ok"),
+        ("这三个里谁最高", "Compare(台州 温州 宁波 gw2020)", "ok"),
+    ],
+    "它们 after a shared place are the cities sharing it": [
+        ("2016年加分项第一名", "Nth(Cities(2016 加分项), k=1)", "ok"),
+        ("它们的智慧经济谁高", "Compare(北京 上海 深圳 天津 2016 智慧经济)", "ok"),
+    ],
     "第六到第十呢 is a range of the list just shown": [
         ("2016年前五", "Top(Cities(2016), n=5)", "ok"),
         ("第六到第十呢", "Nth(Cities(2016), k=6, last=10)", "ok"),
@@ -205,6 +230,10 @@ def test_which_city_leaves_out_the_provinces_own_table(engine):
     ("无锡新区政府网站排名", "Rank(gw2020)", "no_data", "「无锡新区」"),
     ("南京鼓楼区政府网站排名", "Rank(gw2020)", "no_data", "「南京鼓楼区」"),
     ("2016年各项指标的权重", "Meta(indicators, 2016)", "ok", "智慧治理"),
+    ("数字经济里城市治理平均分比数据及信息化基础设施高多少",
+     "Mean(de2020 城市治理, Mean(de2020 数据及信息化基础设施))", "ok", "两者相差"),
+    ("数字经济市辖区和县市的平均分差几分", "Mean(de2020 总分 admin_level:市辖区, Mean(de2020 总分 admin_level:县市))",
+     "ok", "两者相差"),
     ("21年徐州是哪个梯队", "Tier(徐州 2021 sc2021)", "ok", "徐州属"),
     ("yichang 2016 zongfen", "Value(宜昌 2016 总分)", "ok", "宜昌总分"),
 ])
