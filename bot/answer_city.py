@@ -89,19 +89,6 @@ class CityAnswers(EngineBase):
                 ctx.ties = [i for name in first.ties[:3] for i in self._ids_named(name)][:3]
         return Reply(text, "ok", intent, facts=facts, context=ctx)
 
-    def _indicator_missing(self, f: Frame, keys: list[str]) -> Reply | None:
-        """「2016年温州政府在线服务水平」: the indicator asked is not in the report(s) asked — say so, never
-        answer another number in its place."""
-        asked = [c for _, cands in f.indicators for c in cands]
-        if not asked or any(self._indicator_in(k, c) for k in keys for c in asked):
-            return None
-        surface = f.indicators[0][0]
-        having = [LABEL[k] for k in self.all_keys if any(self._indicator_in(k, c) for c in asked)]
-        text = f"{'、'.join(LABEL[k] for k in keys)}没有「{surface}」这个指标。"
-        if having:
-            text += f"有这个指标的报告：{'、'.join(having)}。"
-        return Reply(text, "no_data", f.intent or "lookup", facts=[surface], context=self._context(f))
-
     def _rank(self, f: Frame) -> Reply:
         if not f.entity_ids:
             return self._top(f)

@@ -124,6 +124,10 @@ class ListAnswers(EngineBase):
         if problem:
             return Reply(problem, "no_data", "top", facts=[str(y) for y in f.years])
         keys = [k for k in keys if self.catalogue(k).per_city_numbers] or keys
+        missing = self._indicator_missing(f, keys)  # 2015年减分项前十: 2015 has none; never the total in its place
+        if missing:
+            missing.intent = "top"
+            return missing
         if not (f.years or f.report_keys or f.indicators or f.groups):
             keys = keys[:1]
         elif f.groups:

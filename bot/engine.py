@@ -37,10 +37,15 @@ class Engine(Interpreter, CityAnswers, ListAnswers, GroupAnswers, AboutAnswers, 
     def answer(self, text: str, ctx: Context | None = None, *, follow_ups: bool = True, extras: bool = True) -> Reply:
         """The reply to `text` in the context `ctx`; `follow_ups` adds the checked follow-up questions, `extras`
         the chart and the explanation (front ends that show neither, such as `ask --jsonl`, skip them)."""
-        parsed = parse(text, self.lex)
-        before = explain.Slots.of(parsed)
-        frame = apply(parsed, ctx)
         node = None
+        try:  # a bug must cost one answer, never the conversation or the process: parsing included
+            parsed = parse(text, self.lex)
+            before = explain.Slots.of(parsed)
+            frame = apply(parsed, ctx)
+        except Exception:
+            log.exception("failed to read %r", text[:200] if isinstance(text, str) else text)
+            self.errors += 1
+            return Reply(f"抱歉，这个问题我暂时答不了。{HINT}", "no_data", "unknown", context=ctx)
         try:
             node = build(frame, self.store)
             reply = self._evaluate(node, frame)

@@ -197,6 +197,9 @@ class Interpreter(EngineBase):
             keys = [TIER_REPORT[tier]]  # unless another report's table is asked (领军城市在数字经济里)
         if f.full_marks:  # 加分项拿满的城市: a report that prints the indicator's maximum
             keys = sorted(keys, key=lambda k: not self._max(k, self._indicator(f, k)[0]))
+        missing = self._indicator_missing(f, keys)  # 2015年减分项为0的城市: 2015 has no 减分项
+        if missing:
+            return missing
         report = keys[0]
         if not self.catalogue(report).per_city_numbers:
             ids = [m.entity_id for _, g in self.store.groups(report, "tier") for m in self.store.members(report, "tier", g)]
@@ -304,6 +307,11 @@ def _set_frame(f: Frame, node: q.Node, store) -> Frame:
         sub.groups = list(dict.fromkeys(list(cities.ask.groups) + tiers))  # 四线城市有几个: the tier names the report
     n = next((n for n in _walk(node) if isinstance(n, q.Top)), None)
     sub.n = n.n if n else None
+    place = next((n for n in _walk(node) if isinstance(n, (q.Nth, q.Top))), None)
+    if isinstance(place, q.Nth):  # 最高和最低: each item its own position and end
+        sub.position, sub.bottom, sub.position_last, sub.n = place.k, place.bottom, place.last, None
+    elif isinstance(place, q.Top):
+        sub.bottom, sub.position = place.bottom, None
     return sub
 
 

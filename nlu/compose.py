@@ -22,12 +22,13 @@ from store.catalogue import HISTORY_YEARS, REPORT_YEAR_OF_TIER, REPORT_YEARS, RE
 
 LIST_WORDS = r"排名|排行|前|top|倒数|最高|最好|最低|最差|第一|冠军|榜首|垫底|谁|哪个城市|哪些城市|有哪些|哪个|哪几个|名单|最强|最弱|头名"
 EACH_WORDS = r"分别|各自|各排|各是|各在|各为|各得|各多少|各几|各有|都排|都是|都在|两个报告|两份|各报告|两项|两个"
-AFTER_TOP = r"进了|进入|入围|跻身|挤进|进|在.{0,8}前|(?:前|倒数).{1,4}(?:里|中|内|当中|之中|里面)|占几|占多少|上榜|上了"
+AFTER_TOP = (r"进了|进入|入围|跻身|挤进|进|在.{0,8}前|(?:前|倒数).{1,4}(?:里|中|内|当中|之中|里面)|强(?:里|中|内|当中|之中|里面)|"
+             r"占几|占多少|占了|上榜|上了")
 VERSUS_ONE = r"差|高多少|低多少|多多少|少多少|相比|对比|比较|哪个高|谁高|比.{1,10}(?:高|低)"
 VERSUS_ALL = r"比全国|比整体|比平均|比总体|高于全国|低于全国|和全国比|与全国比|跟全国比"
 FILTER_GROUPS = ("province", "tier", "cluster", "parent")
 BOTH_WORDS = r"都进|都在|都是|都有|都上|同时|均进|均在|既是|又是|还在|仍在|也在|两年都|两届都"
-COUNT_WORDS = r"有几个|几个|多少个|有多少|数量|几座|几家|占几|占多少"
+COUNT_WORDS = r"有几个|几个|多少个|有多少|数量|几座|几家|占几|占多少|占了几|占了多少"
 HARMLESS = r"[说看查问找瞧聊讲][说看查问找瞧聊讲下一]*|换成|那个|这个|一下|请教|想知道|了解|关于|怎么|咋样|好吗|可以|麻烦"
 
 
@@ -35,6 +36,8 @@ HARMLESS = r"[说看查问找瞧聊讲][说看查问找瞧聊讲下一]*|换成|
 # slots() runs on every question: its patterns compiled once, and the reports' totals kept per store.
 _LIST_HINT_RE = re.compile(r"哪些|谁|哪个|哪几|前|top|倒数|最|第|城市|有几|多少个|名单|占几|占多少|几个")
 _HARMLESS_RE = re.compile(HARMLESS)
+_HIGHEST_RE = re.compile(r"最高|最好|(?<!倒数)第一名?|榜首|冠军|最强|头名|最前")
+_LOWEST_RE = re.compile(r"最低|最差|最后一?名|倒数第一|垫底|最弱|末位|最末")
 _CITIES_OF_RE = re.compile(r"城市|哪些|有几|几个|多少个|名单|进了|进入|入围|上榜|区县|市辖区|县市")  # the cities of provinces
 _LIST_WORDS_RE = re.compile(LIST_WORDS)
 _TOTALS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
@@ -250,7 +253,8 @@ def _each(leaf, frame: Frame, ask: q.Ask) -> q.Node:
     if len(indicators) >= 2 and len(ask.entities) <= 1 and leaf in (q.Rank, q.Value):  # 智慧管理和智慧经济分别排第几
         return q.Each([leaf(_narrow(ask, indicators=list(cands), total=False)) for cands in indicators])
     named = _named_reports(ask) if leaf is not q.Change else []  # a change spans its years
-    if len(named) >= 2 and len(ask.entities) <= 1:
+    joined = many or re.search(r"和|与|跟|及|、|还有|以及|vs|对比|比较", frame.words)  # 2015年拉萨数字经济指数: no list
+    if len(named) >= 2 and len(ask.entities) <= 1 and joined:
         return q.Each([leaf(_narrow(ask, reports=[key], years=[year] if year else [])) for key, year in named])
     return leaf(ask)
 
@@ -357,6 +361,9 @@ def _one_list(kind: str, frame: Frame, ask: q.Ask, store) -> q.Node:
     if kind in ("Where", "Count"):
         node = q.Where(filtered(base), frame.low, frame.high, frame.low_inclusive, frame.high_inclusive)
         return q.Count(node) if kind == "Count" else node
+    if kind in ("Nth", "Top") and (frame.position or 1) == 1 and (frame.n or 1) == 1 \
+            and _HIGHEST_RE.search(frame.words) and _LOWEST_RE.search(frame.words):
+        return q.Each([q.Nth(filtered(base), 1), q.Nth(filtered(base), 1, True)])  # 最高和最低的分别是谁
     if kind == "Nth" or (kind == "Top" and frame.position and not frame.n):
         return q.Nth(filtered(base), frame.position or 1, frame.bottom, frame.position_last)
     top = q.Top(base, frame.n or 10, frame.bottom)

@@ -26,7 +26,7 @@ PRONOUN_RE = re.compile(r"它|该市|这个城市|这座城市|该城市|这城�
 PLURAL_RE = re.compile(r"它俩|它们|他俩|他们|她们|两个城市|两座城市|这两个|这俩|两者|二者|两城|两市|^两个|双方|这几个城市|这三个|这四个|三个城市|四个城市|三者")
 FOLLOW_RE = re.compile(r"^(那|那么|那个|换成|再看看?|还有|和|跟|与|同|其中|里面|这里面)|呢$|呢\s|它")
 # Token-scanning patterns, compiled once at import (the first question no longer compiles them).
-_TOP_RE = re.compile(rf"(?:前|top|top\s|头)\s*{NUM}\s*(?:名|位|强|个)?")
+_TOP_RE = re.compile(rf"(?:前|top|top\s|头)\s*{NUM}\s*(?:名|位|强|个)?|{NUM}\s*强")  # 前十 / top5 / 50强
 _LAST_N_RE = re.compile(rf"(?:倒数\s*前|最后|后)\s*{NUM}\s*(?:名|位|个)?")
 _LAST_N2_RE = re.compile(rf"倒数\s*(?!第){NUM}\s*(?:名|位|个|座|城市)")
 _LAST_K_RE = re.compile(rf"倒数\s*第?\s*{NUM}?\s*(?:名|位)?")
@@ -124,7 +124,7 @@ def _numbers(frame: Frame, text: str) -> None:
     t = text
     m = _TOP_RE.search(t)
     if m:
-        frame.n = int(cn_to_int(m[1]) or 0) or None
+        frame.n = int(cn_to_int(m[1] or m[2]) or 0) or None
     more = _MORE_RE.search(t)
     if more:  # 再往后五名: the places after the last list (read with the context)
         frame.more = int(cn_to_int(more[1]) or 0) if more[1] else 0
@@ -395,7 +395,10 @@ def _may_be_place(word: str, rule) -> bool:
     names something else people ask about (清华大学, 房价)."""
     if rule is not None and rule.words and re.fullmatch(rule.words, word):
         return False
-    return not any(t in word for t in OFF_TOPIC + NOT_PLACES)
+    return not any(t in word for t in OFF_TOPIC + NOT_PLACES) and word not in DEMONSTRATIVES
+
+
+DEMONSTRATIVES = {"这个", "那个", "这", "那", "这里", "那里", "这儿", "那儿", "这边", "那边", "此", "该"}
 
 
 def family(builds: str, frame: Frame) -> str:

@@ -26,7 +26,8 @@ TIER_WORDS = (r"几线|梯队|哪一?线|什么线|线城市|第几线|什么水
 # Things people ask about cities that no report measures (a question about them is out of scope).
 OFF_TOPIC = ("人口", "房价", "天气", "气温", "面积", "gdp", "工资", "收入", "美食", "好吃", "小吃", "旅游", "好玩", "景点",
              "高考", "大学", "医院", "地铁", "机场", "邮编", "区号", "市长", "书记", "人均", "物价", "空气", "房租", "下雨",
-             "机票", "火车", "高铁", "酒店", "住宿", "怎么走", "怎么去", "多远", "路线", "历史", "方言", "特产", "新闻")
+             "机票", "火车", "高铁", "酒店", "住宿", "怎么走", "怎么去", "多远", "路线", "历史", "方言", "特产", "新闻",
+             "多少钱", "花了", "投资", "预算", "经费", "资金", "财政", "税收", "就业", "招聘", "落户", "犯罪", "治安")
 # Things that are not places, though a question may rank them like one (清华大学排名多少): never an unknown city.
 NOT_PLACES = ("学院", "学校", "中学", "小学", "公司", "集团", "银行", "企业", "品牌", "球队", "股票", "基金", "手机", "游戏",
               "明星", "电影", "歌手", "软件", "app", "汽车")
@@ -92,9 +93,10 @@ RULES: tuple[Rule, ...] = (
     Rule("help", "SmallTalk", kind="help", absent=NOTHING_NAMED,
          words=r"帮助|help|怎么用|如何使用|使用说明|你能做什么|你会什么|能问什么|你能干什么|有什么功能|能干嘛|怎么问|示例|举个例子",
          examples=(("帮助", "SmallTalk(help)"), ("你能做什么", "SmallTalk(help)"), ("这个怎么用", "SmallTalk(help)"))),
-    Rule("bare_rank", "Unclear", kind="which", words=r"^\s*(?:排第几|" + RANK_WORDS + r"|得分|分数|总分|成绩|是|多少|呢|吗|[?？])+\s*$",
+    Rule("bare_rank", "Unclear", kind="which",
+         words=r"^\s*(?:这个|那个|这|那)?\s*(?:排第几|" + RANK_WORDS + r"|得分|分数|总分|成绩|是|多少分|几分|多少|呢|吗|[?？])+\s*$",
          absent=NOTHING_NAMED + ("pronoun",),
-         examples=(("排名", "Unclear(which)"), ("排第几？", "Unclear(which)"))),
+         examples=(("排名", "Unclear(which)"), ("排第几？", "Unclear(which)"), ("这个多少分", "Unclear(which)"))),
     Rule("off_topic_alone", "Unclear", kind="off_topic", needs=("unread",), absent=NOTHING_NAMED + ("pronoun",),
          words="|".join(OFF_TOPIC + NOT_PLACES),
          examples=(("清华大学排名多少", "Unclear(off_topic)"), ("哪家银行利息高", "Unclear(off_topic)"))),
@@ -104,7 +106,7 @@ RULES: tuple[Rule, ...] = (
          examples=(("南京在长三角吗", "Meta(member_of, 南京 cluster:长三角)"),)),
     Rule("tier_yesno", "Tier", needs=("one_city", "tier"), words=r"吗|是否|是不是|算不算|属于|属不属于|是",
          examples=(("青岛2021年是领军城市吗", "Tier(青岛 2021 tier:领军)"),)),
-    Rule("standard", "Meta", kind="standard", needs=("tier",),
+    Rule("standard", "Meta", kind="standard", needs=("tier",), unless=MEAN_WORDS,
          words=r"标准|门槛|条件|区间|范围|怎么划分|如何划分|划分|分界|阈值|多少分|什么水平|界限|怎么算|怎么定",
          examples=(("领军城市是什么标准", "Meta(standard, tier:领军)"),)),
     Rule("tier_members", "Members", needs=("tier",), absent=("bound", "n", "position", "one_city"),

@@ -234,6 +234,15 @@ def test_which_city_leaves_out_the_provinces_own_table(engine):
      "Mean(de2020 城市治理, Mean(de2020 数据及信息化基础设施))", "ok", "两者相差"),
     ("数字经济市辖区和县市的平均分差几分", "Mean(de2020 总分 admin_level:市辖区, Mean(de2020 总分 admin_level:县市))",
      "ok", "两者相差"),
+    ("2016年减分项前十", "Top(Cities(2016 减分项), n=10)", "ok", "减分项"),
+    ("2015年减分项最低的城市", "Nth(Cities(2015 减分项), k=1, bottom=True)", "no_data", "没有「减分项」这个指标"),
+    ("2015年华东地区最高和最低的分别是谁", "Each(Nth(Cities(2015 region:华东), k=1), Nth(Cities(2015 region:华东), k=1, "
+     "bottom=True))", "ok", "倒数第1"),
+    ("数字经济市辖区30强里广东占了几个", "Count(InGroup(Top(Cities(de2020 总分 admin_level:市辖区), n=30), province:广东))",
+     "ok", "前30名广东的共"),
+    ("2016年衢州数字经济指数", "Value(衢州 2016 de2020 总分)", "no_data", "不是 2016 年的报告"),
+    ("宁波城市建设花了多少钱", "Value(宁波)", "out_of_scope", "多少钱"),
+    ("数字经济三线城市平均多少分", "Mean(de2020 总分 tier:三线)", "ok", "简单平均"),
     ("21年徐州是哪个梯队", "Tier(徐州 2021 sc2021)", "ok", "徐州属"),
     ("yichang 2016 zongfen", "Value(宜昌 2016 总分)", "ok", "宜昌总分"),
 ])
