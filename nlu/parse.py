@@ -349,7 +349,7 @@ def _parse(text: str, lex: Lexicon) -> Frame:
         rule = None
     if rule is not None:
         frame.rule, frame.builds, frame.weak_intent = rule.name, rule.builds, rule.weak
-        frame.intent = family(rule.builds, frame)
+        frame.intent = family(rule.builds, frame, lex.store)
         frame.meta = rule.kind or ("members" if frame.intent == "meta" and rule.builds == "Members" else None)
     elif frame.unknown_places and not frame.mentions:
         frame.intent = "tier" if re.search(r"几线|梯队", words) else (
@@ -401,13 +401,15 @@ def _may_be_place(word: str, rule) -> bool:
 DEMONSTRATIVES = {"这个", "那个", "这", "那", "这里", "那里", "这儿", "那儿", "这边", "那边", "此", "该"}
 
 
-def family(builds: str, frame: Frame) -> str:
-    """The contract's intent for a node kind: the node's own family; a list of a tier's members is 'tier'."""
+def family(builds: str, frame: Frame, store=None) -> str:
+    """The contract's intent for a node kind: the node's own family; a list of a tier's members is 'tier'; the
+    districts of a city on a ranking list (厦门有哪些区县上榜) are a filter of that list."""
     if builds == "Members" and any(g[0] == "tier" for g in frame.groups):
         return "tier"
     fam = getattr(query, builds).family
     if not isinstance(fam, str):  # decided by the node's children (Members): guess from the slots
-        return "filter" if frame.n or frame.position or frame.low is not None or frame.high is not None else "meta"
+        ranked = frame.n or frame.position or frame.low is not None or frame.high is not None
+        return "filter" if ranked or (store is not None and compose._parents(frame, store)) else "meta"
     return fam
 
 
