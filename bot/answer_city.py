@@ -10,6 +10,11 @@ from nlu.frame import Frame
 from store.catalogue import EDITIONS, HISTORY_REPORT, REPORTS, TIERS_ONLY
 from store.query import Value
 
+# On a report that publishes tiers only: a question about a city's level or place is answered by its tier,
+# one about its number is not (the number is not published).
+_LEVEL_ASKED = re.compile(r"水平(?!指数)|咋样|怎么样|怎样|如何|情况|表现|档次|位置|属于")
+_NUMBER_ASKED = re.compile(r"指数|多少|几分|得分|分数|分值")
+
 
 class CityAnswers(EngineBase):
     """Intents whose subject is one or more cities."""
@@ -79,7 +84,9 @@ class CityAnswers(EngineBase):
         if not lines:
             return self._absent(f, entity_id, holding[0], intent)
         if len(holding) == 1 and not self.catalogue(holding[0]).per_city_numbers and (intent == "lookup" or explicit):
-            return Reply(lines[0], "no_data", intent, facts=facts, context=self._context(f))
+            if _LEVEL_ASKED.search(f.words) or intent == "rank" and not _NUMBER_ASKED.search(f.words):
+                return Reply(lines[0], "ok", "tier", facts=facts, context=self._context(f))  # 啥水平 / 排名: its tier
+            return Reply(lines[0], "no_data", intent, facts=facts, context=self._context(f))  # 指数多少: not published
         head = "" if len(lines) == 1 else f"{self._name(entity_id)}在 {len(lines)} 项评估中的结果（新的在前）：\n"
         text = head + (_sources_once(lines) if len(lines) > 1 else lines[0])
         ctx = self._context(f)

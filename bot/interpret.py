@@ -116,6 +116,7 @@ class Interpreter(EngineBase):
         ctx = self._context(f, ids[:1] if isinstance(node, q.Nth) else ids[:2])
         if isinstance(node, q.Nth) and not node.last and len(ids) > 1:
             ctx.entities = ids[:5]  # 第9名（并列）：大连、南京 → 它们…谁高: the cities sharing the place
+        ctx.filters = [n.group for n in _walk(node) if isinstance(n, q.InGroup)]  # 有几个: the same list again
         kept = [n.group for n in _walk(node) if isinstance(n, q.InGroup) and not isinstance(n.of, (q.Top, q.Nth))]
         ctx.groups = list(dict.fromkeys(ctx.groups + kept))  # a filter of the whole set carries on; one of a top list
         # (前十里有哪些是江苏的) was a side question: 第十一名呢 continues the list itself

@@ -87,6 +87,8 @@ def slots(frame: Frame, store) -> set[str]:
         have.add("indicator_or_total")
     if frame.report_keys or frame.years or frame.total:
         have.add("report_or_year")
+    if frame.plural:
+        have.add("plural")
     totals = _totals(store)
     if any(c not in totals for _, cands in frame.indicators for c in cands):
         have.add("part")  # an indicator below a report's total (绩效考核情况, not 数字经济指数)
@@ -108,7 +110,7 @@ KIND_OF_GROUP = {"province": ("province",), "region": ("region",), "cluster": ("
                  "admin_level": ("admin_level",), "tier": ("tier",)}
 
 
-SUBORDINATE = r"各区|各县|各区县|下属区|哪些区|哪几个区|哪个区|哪些县|哪几个县|哪个县|区县|市辖区|县市|下辖|辖区|旗下|下属|的区|的县"
+SUBORDINATE = r"各区|各县|各区县|各个区|各个县|每个区|每个县|下属区|哪些区|哪几个区|哪个区|哪些县|哪几个县|哪个县|区县|市辖区|县市|下辖|辖区|旗下|下属|的区|的县"
 
 
 _SUBORDINATE_RE = re.compile(SUBORDINATE)
@@ -285,6 +287,11 @@ def _list(kind: str, frame: Frame, ask: q.Ask, store) -> q.Node:
         if len(sets) >= 2:
             both = q.Both(sets)
             return q.Count(both) if re.search(COUNT_WORDS, frame.words) else both
+    same_type = [names for names in _by_type([g for g in ask.groups if g[0] != "tier"]).values() if len(names) >= 2]
+    if same_type and re.search(EACH_WORDS + r"|各几|各多少|每个", frame.words) and kind in ("Members", "Count"):
+        gtype = next(t for t, names in _by_type(ask.groups).items() if names == same_type[0])  # 直辖市、省会…各几个
+        rest = [g for g in ask.groups if g[0] != gtype]
+        return q.Each([_one_list(kind, frame, _narrow(ask, groups=rest + [(gtype, name)]), store) for name in same_type[0]])
     provinces = [e for e in ask.entities if store.entity(e).kind == "province"]
     if len(provinces) >= 2 and re.search(EACH_WORDS, frame.words):  # 江苏和浙江各有几个城市进了前30
         rest = [e for e in ask.entities if e not in provinces]

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 from nlu.frame import Frame, Mention
 from nlu.rules import RANK_WORDS
+from store.catalogue import REPORTS
 
 NEEDS_ENTITY = {"rank", "lookup", "compare", "profile", "trend"}
 SET_NODES = {"Members", "Where", "Top", "Count", "Nth"}  # answers that were a set of cities
@@ -27,6 +28,9 @@ IN_PLACE = re.compile(r"在□+(?:省|市)?(?:的|那|这|所有|全部)?(?:几�
 WITHIN_LAST = re.compile(r"其中|这里面|这里头|这些(?:城市)?(?:里|中|当中)|这几个(?:城市)?(?:里|中|当中)|上面(?:的|这些|那些)|名单里|榜上|里面有")
 THIS_TABLE = re.compile(r"这个榜|这榜|该榜|这份榜|这个榜单|这个排名|这张表|这个表|该表|这个排行")
 CHANGE_WORDS = r"涨了|降了|升了|跌了|进步|退步|变化|提高了|下降了|上升了|增加了|减少了|多了多少|少了多少"
+_LIST_ASKED = re.compile(r"哪些|哪个|哪几|谁|前|榜单|名单|top|最|倒数|第|有几|多少个|平均")
+VERSUS_NAMED = re.compile(r"比□+.{0,6}(?:高|低|强|弱|好|差|靠前|靠后|多|少)|[跟和与同]□+(?:比|对比|相比|比较)|"
+                          r"(?:对比|比较|vs|pk)□+|□+(?:呢)?(?:谁高|谁强|谁好|哪个高|哪个强)")
 COMPARE_ASKED = re.compile(r"差多少|差距|相差|高多少|低多少|差几|差了|谁(?:的)?.{0,10}(?:高|强|好|低|差|领先|靠前)|"
                            r"哪个.{0,10}(?:高|强|好|低|差|靠前)|对比|比较|比一比|pk|vs")
 
@@ -57,6 +61,7 @@ class Context:
     pending_kinds: list[str] = field(default_factory=list)  # the candidates' kinds (province, city …), same order
     position_last: int | None = None  # the last place of a range the last answer listed (第11–15名)
     recent_indicators: list = field(default_factory=list)  # indicators of the last few turns, newest first (两者差多少)
+    filters: list = field(default_factory=list)  # the filters of the last list answered (province:广西 of 前100名里广西的)
 
     def remember(self, before: Context | None, keep: int = 4) -> Context:
         """Carry the cities talked about in earlier turns into this turn's context."""
@@ -79,6 +84,7 @@ class Context:
         ctx.groups = [tuple(g) for g in ctx.groups]  # a row of another shape raises: the caller moves it aside
         ctx.indicators = [(s, list(c)) for s, c in ctx.indicators]
         ctx.recent_indicators = [[s, list(c)] for s, c in ctx.recent_indicators]
+        ctx.filters = [tuple(g) for g in ctx.filters]
         return ctx
 
 
@@ -139,6 +145,9 @@ def apply(frame: Frame, ctx: Context | None) -> Frame:
         _continue(frame, "filter", "Count")  # 一共几个: how many the last list had
         frame.groups = list(ctx.groups)
         frame.follow_up = True
+        if ctx.filters:  # 前100名里广西有哪些 → 有几个: the same list, filters and all
+            frame.within = (ctx.n, ctx.bottom, tuple(ctx.groups)) if ctx.n else None
+            frame.groups = list(dict.fromkeys(frame.groups + ctx.filters))
     if WITHIN_LAST.search(frame.words) and ctx.builds == "Top" and ctx.n and frame.builds in SET_NODES | {None} \
             and not frame.n:  # 其中青海的有几个: inside the top list just shown
         frame.within, frame.follow_up = (ctx.n, ctx.bottom, tuple(ctx.groups)), True
@@ -191,16 +200,28 @@ def apply(frame: Frame, ctx: Context | None) -> Frame:
             frame.position, frame.position_last, frame.bottom = shown + 1, shown + count, ctx.bottom
             _continue(frame, "top", "Nth")
             frame.follow_up = True
+    if not has_names and not frame.pronoun and ctx.focus and ctx.intent in NEEDS_ENTITY | {"tier"} \
+            and frame.builds in ("Top", "Nth", None) and not (frame.n or frame.position or frame.groups) \
+            and not _LIST_ASKED.search(frame.words) and (frame.follow_up or frame.report_keys or frame.years):
+        _continue(frame, own_operation(frame.words) or ctx.intent)  # 数字经济那个排名呢 after 芜湖: 芜湖's, not a list
+        frame.follow_up = True
+    named_versus = len(frame.mentions) == 1 and ctx.focus and VERSUS_NAMED.search(frame.words) \
+        and frame.mentions[0].candidates[0] not in ctx.focus
+    if named_versus:  # 比襄阳高吗 / 跟石家庄比呢 after 宜昌: the two compared
+        _continue(frame, "compare")
+        frame.follow_up = True
     has_slots = has_names or frame.years or frame.indicators or frame.total or frame.groups or frame.report_keys \
         or frame.n or frame.position or frame.pronoun or frame.follow_up or bool(re.search(CHANGE_WORDS, frame.words)) \
-        or bool(own_operation(frame.words) and (ctx.focus or ctx.entities) and frame.rule is None)  # 具体多少分
+        or bool(own_operation(frame.words) and (ctx.focus or ctx.entities) and frame.rule is None) \
+        or (frame.intent == "tier" and not frame.groups and bool(ctx.focus))  # 具体多少分 / 几线城市
     if not has_slots:  # "hello", "谢谢": nothing to carry over
         return frame
     only_names = has_names and not (frame.indicators or frame.total or frame.groups or frame.n or frame.position) \
         and not re.sub(r"[□\s]", "", frame.words.replace("呢", "").replace("那", "").replace("的", ""))
     carry = frame.intent in CARRY_INTENTS and not (frame.years or frame.report_keys or frame.indicators or frame.total) \
         and bool(ctx.years or ctx.report_keys or ctx.indicators)  # 嘉兴排第几 after a list: in that list's table
-    missing_entity = not has_names and (frame.pronoun or frame.intent in NEEDS_ENTITY)
+    missing_entity = not has_names and (frame.pronoun or frame.intent in NEEDS_ENTITY
+                                        or frame.intent == "tier" and not frame.groups and bool(ctx.focus))  # 几线城市
     unnamed_list = frame.builds in ("Top", "Nth", "Where", "Count") and not (
         frame.years or frame.report_keys or frame.indicators or frame.total or frame.groups)  # 第十三名是谁: of that list
     follow = frame.follow_up or missing_entity or frame.intent is None or only_names or unnamed_list or carry
@@ -221,6 +242,9 @@ def apply(frame: Frame, ctx: Context | None) -> Frame:
                 _continue(frame, "rank")  # a city after a list: its own rank
         elif frame.intent is None and has_names:
             _continue(frame, "rank")
+    if frame.intent == "tier" and frame.report_keys and not frame.groups and not any(
+            REPORTS[k].tier_kind for k in frame.report_keys if k in REPORTS) and "smart" not in frame.report_keys:
+        _continue(frame, "rank")  # 几线城市 → 政府网站呢: that report has no tiers, its rank is the answer
     if frame.intent == "compare" and len(frame.mentions) == 1 and ctx.focus:
         frame.mentions = _entity_mentions([e for e in ctx.focus if e not in frame.mentions[0].candidates][:1]) + frame.mentions
     elif not has_names and (frame.pronoun or frame.intent in NEEDS_ENTITY or frame.intent == "tier" and not frame.groups):
@@ -233,6 +257,9 @@ def apply(frame: Frame, ctx: Context | None) -> Frame:
     if not frame.indicators and not frame.total and frame.intent != "tier":
         frame.indicators = [(s, list(c)) for s, c in ctx.indicators]
         frame.total = ctx.total
+    if not has_names and ctx.intent == "region_avg" and frame.intent in ("top", "filter") and ctx.entities \
+            and all(e.endswith("0000") for e in ctx.entities[:1]):  # 广东的平均分 → 哪个最高: among 广东's cities
+        frame.mentions = _entity_mentions(ctx.entities[:1])
     provinces_only = has_names and all(m.how != "context" and m.surface and _is_provincial(m) for m in frame.mentions)
     if not frame.groups and frame.intent in ("region_avg", "top", "filter") and not has_names:
         frame.groups = list(ctx.groups)

@@ -418,7 +418,8 @@ def _merge_parent_child(frame: Frame, lex: Lexicon) -> None:
     report holds (the 鼓楼区 evaluated is 福州's), is a place no report evaluates, not two places."""
     merged: list[Mention] = []
     for m in frame.mentions:
-        if merged and merged[-1].end == m.start and len(merged[-1].candidates) == 1:
+        gap = frame.norm[merged[-1].end:m.start] if merged else None
+        if merged and gap in ("", "的", "市的") and len(merged[-1].candidates) == 1:  # 南通的通州区 too
             parent = merged[-1].candidates[0]
             under = [c for c in m.candidates if lex.store.entity(c).parent_id == parent]
             if under:

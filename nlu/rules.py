@@ -13,7 +13,8 @@ import re
 from dataclasses import dataclass
 from functools import cached_property
 
-RANK_WORDS = r"排名|排第|第几|名次|排行|位列|几名|排多少|排几|排老几|排在|第多少|什么位置|哪个位置|排位"
+RANK_WORDS = (r"排名|排第|第几|名次|排行|位列|几名|排多少|排几|排老几|排在|第多少|什么位置|哪个位置|排位|多少名|\brank\b|"
+              r"进(?:了|入|没进)?(?:前|top)\s*\d*[十百]?(?:了|吗|没)")
 VALUE_WORDS = r"多少分|得分|分数|评分|几分|分值|得了|多少|指数是|得分率|拿了"
 MEMBER_WORDS = r"哪些|有谁|名单|都有|包括|包含|有几个|多少个|几个城市|都是谁|是哪几个|占几|占多少"
 COMPARE_WORDS = (r"对比|比较|vs|pk|比一比|哪个(?:更)?(?:强|高|好|低|差|弱|靠前)|谁(?:的)?.{0,8}(?:更)?(?:高|强|好|低|差|领先|靠前|大)|"
@@ -100,6 +101,8 @@ RULES: tuple[Rule, ...] = (
     Rule("off_topic_alone", "Unclear", kind="off_topic", needs=("unread",), absent=NOTHING_NAMED + ("pronoun",),
          words="|".join(OFF_TOPIC + NOT_PLACES),
          examples=(("清华大学排名多少", "Unclear(off_topic)"), ("哪家银行利息高", "Unclear(off_topic)"))),
+    Rule("bare_plural", "Unclear", kind="which", needs=("plural",), absent=NOTHING_NAMED, weak=True,
+         examples=(("比一下这两个城市", "Unclear(which)"),)),
     # --- membership ------------------------------------------------------------------------
     Rule("member_of", "Meta", kind="member_of", needs=("entity", "group"), absent=("tier", "parent"),
          words=r"吗|是否|是不是|在不在|算不算|属不属于",
@@ -117,7 +120,7 @@ RULES: tuple[Rule, ...] = (
                    ("既是先锋城市又是数字经济新一线的城市", "Both(Members(InGroup(Cities(总分 tier:先锋), tier:先锋)), "
                     "Members(InGroup(Cities(总分 tier:新一线), tier:新一线)))"))),
     # --- about the reports --------------------------------------------------------------------
-    Rule("rename", "Meta", kind="rename", words=r"叫什么|改名|更名|改称|名称变|对应.{0,4}指标|现在叫|原来叫",
+    Rule("rename", "Meta", kind="rename", words=r"叫什么|改名|更名|改称|名称变|对应.{0,4}指标|现在叫|原来叫|相当于.{0,8}指标|对应的是",
          examples=(("2015年智慧管理在2016年叫什么", "Meta(rename, 2015 2016 智慧管理/智慧治理)"),)),
     Rule("ranking", "Meta", kind="ranking", absent=("entity",),
          words=r"(?:为什么|为何|怎么|咋)(?:没有|没|不|未)(?:印|给|公布|标|显示)?(?:出)?(?:排名|名次)|名次是?(?:怎么|如何)(?:来|算)|"

@@ -96,6 +96,27 @@ CONVERSATIONS = {
         ("2016年加分项第一名", "Nth(Cities(2016 加分项), k=1)", "ok"),
         ("它们的智慧经济谁高", "Compare(北京 上海 深圳 天津 2016 智慧经济)", "ok"),
     ],
+    "a report named after a city's question is that city's figure there, not the report's list": [
+        ("洛阳2015年智慧城市排第几", "Rank(洛阳 2015 smart)", "ok"),
+        ("数字经济那个排名呢", "Rank(洛阳 de2020 总分)", "ok"),
+    ],
+    "比湘潭高吗 compares the city just asked about with the one named": [
+        ("株洲2016年得了多少分", "Value(株洲 2016)", "ok"),
+        ("比湘潭高吗", "Compare(株洲 湘潭 2016)", "ok"),
+    ],
+    "几线城市 after a city is its tier; a report without tiers then answers its rank": [
+        ("惠州数字经济排多少", "Rank(惠州 de2020 总分)", "ok"),
+        ("几线城市", "Tier(惠州 de2020)", "ok"),
+        ("政府网站呢", "Rank(惠州 gw2020)", "ok"),
+    ],
+    "有几个 after a filtered list counts that same list": [
+        ("数字经济前50名里河南有哪些", "Members(InGroup(Top(Cities(de2020 总分), n=50), province:河南))", "ok"),
+        ("有几个", "Count(InGroup(Top(Cities(de2020 总分), n=50), province:河南))", "ok"),
+    ],
+    "哪个最高 after a province's mean is among that province's cities": [
+        ("2016年四川的城市平均总分多少", "Mean(四川省 2016 总分)", "ok"),
+        ("哪个最高", "Nth(InGroup(Cities(2016 总分), province:四川), k=1)", "ok"),
+    ],
     "第六到第十呢 is a range of the list just shown": [
         ("2016年前五", "Top(Cities(2016), n=5)", "ok"),
         ("第六到第十呢", "Nth(Cities(2016), k=6, last=10)", "ok"),
@@ -243,6 +264,13 @@ def test_which_city_leaves_out_the_provinces_own_table(engine):
     ("2016年衢州数字经济指数", "Value(衢州 2016 de2020 总分)", "no_data", "不是 2016 年的报告"),
     ("宁波城市建设花了多少钱", "Value(宁波)", "out_of_scope", "多少钱"),
     ("数字经济三线城市平均多少分", "Mean(de2020 总分 tier:三线)", "ok", "简单平均"),
+    ("佛山2021年智慧城市啥水平", "Rank(佛山 2021 smart)", "ok", "佛山属"),
+    ("佛山2021年智慧城市指数多少", "Value(佛山 2021 smart)", "no_data", "只公布梯队"),
+    ("南京的江宁区数字经济多少分", "Value(江宁区（南京） de2020 总分)", "ok", "江宁区"),
+    ("2015年参评的省会城市、地级市各几个", "Each(Count(Cities(2015 admin_level:省会城市)), Count(Cities(2015 "
+     "admin_level:地级市)))", "ok", "共 27 个"),
+    ("比一下这两个城市", "Unclear(which)", "clarify", "哪个城市"),
+    ("包头2015年智慧人群多少名", "Rank(包头 2015 智慧人群)", "ok", "排名第"),
     ("21年徐州是哪个梯队", "Tier(徐州 2021 sc2021)", "ok", "徐州属"),
     ("yichang 2016 zongfen", "Value(宜昌 2016 总分)", "ok", "宜昌总分"),
 ])
