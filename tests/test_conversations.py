@@ -265,7 +265,7 @@ def test_which_city_leaves_out_the_provinces_own_table(engine):
     ("宁波城市建设花了多少钱", "Value(宁波)", "out_of_scope", "多少钱"),
     ("数字经济三线城市平均多少分", "Mean(de2020 总分 tier:三线)", "ok", "简单平均"),
     ("佛山2021年智慧城市啥水平", "Rank(佛山 2021 smart)", "ok", "佛山属"),
-    ("佛山2021年智慧城市指数多少", "Value(佛山 2021 smart)", "no_data", "只公布梯队"),
+    ("佛山2021年智慧城市指数多少", "Value(佛山 2021 smart 发展水平指数)", "no_data", "只公布梯队"),
     ("南京的江宁区数字经济多少分", "Value(江宁区（南京） de2020 总分)", "ok", "江宁区"),
     ("2015年参评的省会城市、地级市各几个", "Each(Count(Cities(2015 admin_level:省会城市)), Count(Cities(2015 "
      "admin_level:地级市)))", "ok", "共 27 个"),
