@@ -30,7 +30,7 @@ class EngineBase:
         return Context(intent=frame.intent, entities=frame.entity_ids, focus=focus or frame.entity_ids,
                        years=frame.years, report_keys=frame.report_keys, indicators=frame.indicators,
                        total=frame.total, groups=frame.groups, n=frame.n, position=frame.position, bottom=frame.bottom,
-                       position_last=frame.position_last,
+                       position_last=frame.position_last, group_kinds=list(frame.group_kinds),
                        builds=frame.builds, meta=frame.meta)
 
     def _off_topic(self, f: Frame) -> Reply | None:

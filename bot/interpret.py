@@ -84,7 +84,14 @@ class Interpreter(EngineBase):
     # --- sets ----------------------------------------------------------------------------------
     def _set_answer(self, node: q.Node, f: Frame) -> Reply:
         family = "tier" if f.intent == "tier" else node.family
-        got = self._rows(node, _set_frame(f, node, self.store))  # the base set on its own groups (filters are nodes)
+        sub = _set_frame(f, node, self.store)
+        got = self._rows(node, sub)  # the base set on its own groups (filters are nodes)
+        if (isinstance(got, Reply) or not got[1]) and not (f.report_keys or f.years):
+            for key in self._reports(sub)[0][1:]:  # 青海有几个城市参评, no report named: one that has them
+                other = self._rows(node, _with_report(sub, key))
+                if not isinstance(other, Reply) and other[1]:
+                    got = other
+                    break
         if isinstance(got, Reply):
             got.intent = family
             return got
@@ -313,6 +320,12 @@ def _set_frame(f: Frame, node: q.Node, store) -> Frame:
         sub.position, sub.bottom, sub.position_last, sub.n = place.k, place.bottom, place.last, None
     elif isinstance(place, q.Top):
         sub.bottom, sub.position = place.bottom, None
+    return sub
+
+
+def _with_report(f: Frame, key: str) -> Frame:
+    sub = copy.copy(f)
+    sub.report_keys = [key]
     return sub
 
 

@@ -62,6 +62,7 @@ class Context:
     position_last: int | None = None  # the last place of a range the last answer listed (第11–15名)
     recent_indicators: list = field(default_factory=list)  # indicators of the last few turns, newest first (两者差多少)
     filters: list = field(default_factory=list)  # the filters of the last list answered (province:广西 of 前100名里广西的)
+    group_kinds: list = field(default_factory=list)  # 各省 / 哪个地区: the kind of group the last answer ranked
 
     def remember(self, before: Context | None, keep: int = 4) -> Context:
         """Carry the cities talked about in earlier turns into this turn's context."""
@@ -242,6 +243,9 @@ def apply(frame: Frame, ctx: Context | None) -> Frame:
                 _continue(frame, "rank")  # a city after a list: its own rank
         elif frame.intent is None and has_names:
             _continue(frame, "rank")
+    if frame.intent == "trend" and ctx.intent == "trend" and (frame.years or frame.report_keys) \
+            and not re.search(CHANGE_WORDS + "|历届|历年|变化|趋势", frame.words):
+        _continue(frame, "rank")  # 宁波历届排名 → 2016年呢 / 数字经济呢: the figure of that year or report
     if frame.intent == "tier" and frame.report_keys and not frame.groups and not any(
             REPORTS[k].tier_kind for k in frame.report_keys if k in REPORTS) and "smart" not in frame.report_keys:
         _continue(frame, "rank")  # 几线城市 → 政府网站呢: that report has no tiers, its rank is the answer
@@ -257,6 +261,9 @@ def apply(frame: Frame, ctx: Context | None) -> Frame:
     if not frame.indicators and not frame.total and frame.intent != "tier":
         frame.indicators = [(s, list(c)) for s, c in ctx.indicators]
         frame.total = ctx.total
+    if not has_names and ctx.builds == "GroupMeans" and frame.builds in ("Nth", "Top") and not frame.group_kinds \
+            and ctx.group_kinds:  # 哪个省平均分最高 → 最低的呢: the lowest province
+        frame.group_kinds, frame.builds = list(ctx.group_kinds), "GroupMeans"
     if not has_names and ctx.intent == "region_avg" and frame.intent in ("top", "filter") and ctx.entities \
             and all(e.endswith("0000") for e in ctx.entities[:1]):  # 广东的平均分 → 哪个最高: among 广东's cities
         frame.mentions = _entity_mentions(ctx.entities[:1])

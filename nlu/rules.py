@@ -151,7 +151,7 @@ RULES: tuple[Rule, ...] = (
     Rule("cities", "Meta", kind="cities", absent=("entity", "group", "bound"),
          words=r"(?:评估|评|选取|选)了?哪些城市|哪些城市(?:参评|入选|被评估)|评估对象|评估范围",
          examples=(("2021年评估了哪些城市", "Meta(cities, 2021)"),)),
-    Rule("contains", "Meta", kind="contains", needs=("named_thing",), absent=("entity", "bound", "n", "position"),
+    Rule("contains", "Meta", kind="contains", needs=("named_thing",), absent=("entity", "bound", "n", "position", "group"),
          words=r"包括|包含|含有|由|分为|下设|有哪些|包含什么|包括什么|包括啥|包含啥|是什么意思|指什么|什么意思|考察什么|考察哪些|"
                r"考察啥|看什么|由什么组成|下面有|含什么|是什么|是啥|有啥|怎么算|如何计算|计算方法|怎么计算|怎么得出",
          help="指标含义", examples=(("智慧基础设施包括哪些二级指标", "Meta(contains, 智慧基础设施)"), ("平台统一度包括啥", "Meta(contains, 平台统一度)"),
