@@ -109,7 +109,7 @@ def help_text() -> str:
 # --- ask --------------------------------------------------------------------------------------
 def ask_one(engine: Engine, question: str, out: TextIO = sys.stdout, *, explain: bool = False,
             misses_path: str | os.PathLike | None = None) -> int:
-    reply = engine.answer(question)
+    reply = engine.answer(question, follow_ups=False)  # none is printed: checking them answered 3 more questions
     print(reply.text, file=out)
     if explain:
         for line in explain_lines(reply):

@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 from dataclasses import replace
 
-from bot import explain, followups, more_charts
+from bot import explain, more_charts
 from bot.answer_about import AboutAnswers
 from bot.answer_city import CityAnswers
 from bot.answer_groups import GroupAnswers
@@ -70,6 +70,8 @@ class Engine(Interpreter, CityAnswers, ListAnswers, GroupAnswers, AboutAnswers):
             reply.explain = explain.lines(frame, before, self._reports(frame)[0], reply.query, self._name,
                                           reply.corrections)
         if follow_ups and node is not None and reply.status == "ok":
+            from bot import followups  # imported on the first answer with buttons: a single `ask` shows none
+
             after = reply.context
             reply.suggestions = followups.keep(followups.candidates(self, node, frame, reply), reply,
                                                lambda q: self.answer(q, after, follow_ups=False))
