@@ -3,11 +3,17 @@ otherwise a local console; `ask`, `console`, `telegram` and `misses` choose expl
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import sys
 from pathlib import Path
 
-from store.query import StoreError
+# No garbage collection while the process starts: importing the modules and reading the store make
+# hundreds of thousands of objects and no garbage, and the 150-odd collections meanwhile were 40-50 ms
+# of a start.  bot.cli.make_engine freezes what start-up made and resumes collection.
+gc.disable()
+
+from store.query import StoreError  # noqa: E402
 
 DESCRIPTION = """城市评估问答：用中文问中国城市在五份评估报告里的排名和得分。
 
