@@ -95,6 +95,8 @@ def _scan(norm: str, lex: Lexicon) -> list[tuple[int, int, str]]:
 
 def _keyword_typos(norm: str, lex: Lexicon, frame: Frame) -> str:
     """A report's name one character off (数子经济, 政府网占): corrected before matching, and said."""
+    if not lex.report_words_near.search(norm):  # nothing within one character of a report's name
+        return norm
     chars = set(norm)
     for form in lex.report_words:
         if form in norm or len(chars.intersection(form)) < len(form) - 1:  # cannot be one character off
@@ -206,7 +208,7 @@ def _fuzzy(frame: Frame, masked: str, lex: Lexicon) -> str:
             start = frame.norm.find(typed)
             frame.mentions.append(Mention(typed, start, start + len(typed), ids, "typo"))
             piece = piece.replace(typed, " ")
-        words = lex.tokenizer.lcut(piece)
+        words = lex.cut(piece)
         whole = piece.strip()  # 湘谭: a short unknown piece the tokenizer cuts into single characters
         if len(words) >= 2 and all(len(w) == 1 for w in words) and 2 <= len(whole) <= 4 and _HAN_RE.fullmatch(whole) \
                 and _homophones(whole, lex):
