@@ -37,7 +37,7 @@ class Engine(Interpreter, CityAnswers, ListAnswers, GroupAnswers, AboutAnswers):
         """The reply to `text` in the context `ctx`; `follow_ups` adds the checked follow-up questions, `extras`
         the chart and the explanation (front ends that show neither, such as `ask --jsonl`, skip them)."""
         parsed = parse(text, self.lex)
-        before = explain.Slots.of(parsed)
+        before = explain.Slots.of(parsed) if extras else None  # the slots as read, for the explanation only
         frame = apply(parsed, ctx)
         node = None
         try:
@@ -61,7 +61,8 @@ class Engine(Interpreter, CityAnswers, ListAnswers, GroupAnswers, AboutAnswers):
             self.errors += 1
         return reply
 
-    def _extras(self, reply: Reply, node, frame: Frame, before: explain.Slots, follow_ups: bool, extras: bool) -> None:
+    def _extras(self, reply: Reply, node, frame: Frame, before: explain.Slots | None, follow_ups: bool,
+                extras: bool) -> None:
         """The chart an answer earns, how the question was read, and the checked follow-up questions."""
         reply.corrections = explain.corrections(frame, self._name, lambda w: bool(self.lex.senses(w)))
         if extras:

@@ -143,11 +143,20 @@ def _kind_asked(frame: Frame, store) -> str | None:
     return None
 
 
+_FITTING: dict[frozenset[str], tuple[Rule, ...]] = {}  # the rules whose slots fit, per set of slots present
+
+
 def choose_rule(frame: Frame, store) -> Rule | None:
-    """The first rule whose slots and words match the question."""
-    have = slots(frame, store)
-    for rule in RULES:
-        if rule.matches(have, frame.words):
+    """The first rule whose slots and words match the question.  Which rules the slots fit is kept per
+    set of slots (questions have a few hundred different ones): only those rules are tried on the words."""
+    have = frozenset(slots(frame, store))
+    fitting = _FITTING.get(have)
+    if fitting is None:
+        if len(_FITTING) >= 10_000:
+            _FITTING.clear()
+        fitting = _FITTING[have] = tuple(rule for rule in RULES if rule.fits(have))
+    for rule in fitting:
+        if rule.reads(frame.words):
             return rule
     return None
 

@@ -46,9 +46,15 @@ class Rule:
     help: str = ""  # the kind of question, when /help and the README show this rule's first example
 
     def matches(self, have: set[str], words: str) -> bool:
+        return self.fits(have) and self.reads(words)
+
+    def fits(self, have: set[str] | frozenset[str]) -> bool:
+        """The slots it needs are present and those it excludes absent."""
         needs, absent = self._slots
-        if not needs <= have or not absent.isdisjoint(have):
-            return False
+        return needs <= have and absent.isdisjoint(have)
+
+    def reads(self, words: str) -> bool:
+        """Its words occur in the question (names and years masked), and the words it excludes do not."""
         words_re, unless_re = self._patterns
         if words_re is not None and not words_re.search(words):
             return False
