@@ -200,6 +200,7 @@ class Lexicon:
         self._cuts: dict[str, tuple[str, ...]] = {}
         self.max_len = max(len(s) for s in self.surfaces)
         self.prefixes = {s[:k] for s in self.surfaces for k in range(2, len(s))}  # the scan grows a piece while it is one
+        self.starts = {s[:2] for s in self.surfaces if len(s) >= 2}  # and starts one only where a surface can begin
         self.entity_forms = _by_length(a for a, ss in self.surfaces.items() if len(a) >= 3 and any(s.kind == "entity" for s in ss))
         self.indicator_forms = _by_length(
             a for a, ss in self.surfaces.items() if len(a) >= 4 and any(s.kind == "indicator" for s in ss))

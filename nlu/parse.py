@@ -68,10 +68,13 @@ def _scan(norm: str, lex: Lexicon) -> list[tuple[int, int, str]]:
     position costs one or two look-ups; each position keeps its best choice, not a list.
     """
     n = len(norm)
-    surfaces, prefixes, max_len = lex.surfaces, lex.prefixes, lex.max_len
+    surfaces, prefixes, starts, max_len = lex.surfaces, lex.prefixes, lex.starts, lex.max_len
     score = [(0, 0)] * (n + 1)  # (characters covered, -pieces) from i on
     choice: list[tuple[int, str] | None] = [None] * (n + 1)
     for i in range(n - 1, -1, -1):
+        if norm[i : i + 2] not in starts:  # no surface begins here: most positions
+            score[i] = score[i + 1]
+            continue
         best, pick = score[i + 1], None
         for end in range(i + 2, min(i + max_len, n) + 1):
             piece = norm[i:end]
