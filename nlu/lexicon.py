@@ -192,10 +192,11 @@ class Lexicon:
         if not restored:
             _write_atomic(path, json.dumps({**self._saved(), "jieba": dictionary}, ensure_ascii=False))
         self.report_words = [f for f in REPORT_FORMS if len(f) >= 4]  # names long enough to correct a typo in
-        # A stretch of Chinese one character off a report word, or the word itself: a question without one,
-        # most of them, is rejected by one search instead of trying every word at every position.
+        # A stretch one character off a report word, or the word itself: a question without one, most of
+        # them, is rejected by one search instead of trying every word at every position.  (Any character
+        # where the two differ: with [\u4e00-\u9fff] there the pattern took 18 ms to compile.)
         self.report_words_near = re.compile("|".join(
-            re.escape(f[:i]) + "[\u4e00-\u9fff]" + re.escape(f[i + 1:])
+            re.escape(f[:i]) + "." + re.escape(f[i + 1:])
             for f in self.report_words for i in range(len(f)) if _HAN_RE.fullmatch(f[:i] + f[i + 1:])))
         self._cuts: dict[str, tuple[str, ...]] = {}
         self.max_len = max(len(s) for s in self.surfaces)
