@@ -3,11 +3,17 @@ otherwise a local console; `ask`, `console`, `telegram` and `misses` choose expl
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import sys
 from pathlib import Path
 
-from store.query import StoreError
+# No garbage collection while the process starts: importing the modules and reading the store make
+# hundreds of thousands of objects and no garbage, and the 150-odd collections meanwhile were 40-50 ms
+# of a start.  bot.cli.make_engine freezes what start-up made and resumes collection.
+gc.disable()
+
+from store.query import StoreError  # noqa: E402
 
 DESCRIPTION = """城市评估问答：用中文问中国城市在五份评估报告里的排名和得分。
 
@@ -107,6 +113,7 @@ def _run(ap: argparse.ArgumentParser, args: argparse.Namespace) -> int:
     if args.cmd == "console" or (args.cmd is None and not os.environ.get("TELEGRAM_BOT_TOKEN")):
         return cli.console(cli.make_engine(args.db, warm=True), explain=getattr(args, "explain", False))
     _import_httpcore_without_trio()
+    _import_telegram_ext_without_tornado()
     from bot.telegram_app import run
 
     return run(args.db)
@@ -125,6 +132,20 @@ def _import_httpcore_without_trio() -> None:
     finally:
         if sys.modules.get("trio", 0) is None:
             del sys.modules["trio"]
+
+
+def _import_telegram_ext_without_tornado() -> None:
+    """telegram.ext imports tornado (60–80 ms of the bot's start) for its webhook server alone, and
+    does without it when the import fails: import it so, and let bot.webhook, which the webhook mode
+    imports, give the Updater its server back.  Long polling, the default, never needs tornado."""
+    if "tornado" in sys.modules or "telegram.ext" in sys.modules:
+        return
+    sys.modules["tornado"] = None  # `import tornado…` raises ImportError while this is here
+    try:
+        import telegram.ext  # noqa: F401
+    finally:
+        if sys.modules.get("tornado", 0) is None:
+            del sys.modules["tornado"]
 
 
 if __name__ == "__main__":

@@ -22,6 +22,9 @@ class EngineBase:
         self.store = store
         self.lex = lex or lexicon_for(store)
         self.all_keys = [r.key for r in store.reports()]
+        self._keys_of_year: dict[int, list[str]] = {}  # the reports of each year, for _reports
+        for r in store.reports():
+            self._keys_of_year.setdefault(r.year, []).append(r.key)
 
     def catalogue(self, report: str) -> ReportFacts:
         return REPORTS[report]
@@ -55,12 +58,13 @@ class EngineBase:
                 if y in HISTORY_YEARS:
                     wanted.add(HISTORY_REPORT)
                 else:
-                    wanted |= {r.key for r in self.store.reports() if r.year == y}
+                    wanted.update(self._keys_of_year.get(y, ()))
             if not wanted:
                 have = "、".join(f"{r.year} 年{r.subject}" for r in sorted(self.store.reports(), key=lambda r: r.year))
                 return [], f"没有 {'、'.join(map(str, sorted(set(f.years))))} 年的评估数据。现有报告：{have}。"
             keys = [k for k in keys if k in wanted]
-        scoped = [k for k in keys if any((k, name) in SCOPE for gtype, name in f.groups if gtype == "admin_level")]
+        scoped = [k for k in keys if any((k, name) in SCOPE for gtype, name in f.groups if gtype == "admin_level")] \
+            if f.groups else []  # most questions name no group: not one generator per report
         if scoped and not f.report_keys:
             keys = scoped
         named = [k for k in f.report_keys if k != "smart"]

@@ -49,13 +49,14 @@ def make_engine(db: str | None = None, warm: bool = False) -> Engine:
     `ask` skips all that.  Then everything made so far (store
     tables, lexicon, modules) is moved out of the garbage collector's reach: a full collection over
     those ~150k objects took 25–48 ms and landed on a random question; they live as long as the
-    process anyway."""
+    process anyway.  Collection, paused while `python -m bot` starts, resumes."""
     engine = Engine(open_store(db))
     if warm:
         engine.store.warm()
         engine.lex.warm()
         engine.answer(WARM_UP)
     gc.freeze()
+    gc.enable()  # `python -m bot` starts with collection paused (bot/__main__.py)
     return engine
 
 
@@ -109,7 +110,7 @@ def help_text() -> str:
 # --- ask --------------------------------------------------------------------------------------
 def ask_one(engine: Engine, question: str, out: TextIO = sys.stdout, *, explain: bool = False,
             misses_path: str | os.PathLike | None = None) -> int:
-    reply = engine.answer(question)
+    reply = engine.answer(question, follow_ups=False)  # none is printed: checking them answered 3 more questions
     print(reply.text, file=out)
     if explain:
         for line in explain_lines(reply):

@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 from dataclasses import replace
 
-from bot import explain, followups, more_charts
+from bot import explain, more_charts
 from bot.answer_about import AboutAnswers
 from bot.answer_city import CityAnswers
 from bot.answer_gains import GainAnswers
@@ -40,7 +40,7 @@ class Engine(Interpreter, CityAnswers, ListAnswers, GroupAnswers, AboutAnswers, 
         node = None
         try:  # a bug must cost one answer, never the conversation or the process: parsing included
             parsed = parse(text, self.lex)
-            before = explain.Slots.of(parsed)
+            before = explain.Slots.of(parsed) if extras else None  # the slots as read, for the explanation only
             frame = apply(parsed, ctx)
         except Exception:
             log.exception("failed to read %r", text[:200] if isinstance(text, str) else text)
@@ -67,7 +67,8 @@ class Engine(Interpreter, CityAnswers, ListAnswers, GroupAnswers, AboutAnswers, 
             self.errors += 1
         return reply
 
-    def _extras(self, reply: Reply, node, frame: Frame, before: explain.Slots, follow_ups: bool, extras: bool) -> None:
+    def _extras(self, reply: Reply, node, frame: Frame, before: explain.Slots | None, follow_ups: bool,
+                extras: bool) -> None:
         """The chart an answer earns, how the question was read, and the checked follow-up questions."""
         reply.corrections = explain.corrections(frame, self._name, lambda w: bool(self.lex.senses(w)))
         if extras:
@@ -76,6 +77,8 @@ class Engine(Interpreter, CityAnswers, ListAnswers, GroupAnswers, AboutAnswers, 
             reply.explain = explain.lines(frame, before, self._reports(frame)[0], reply.query, self._name,
                                           reply.corrections)
         if follow_ups and node is not None and reply.status == "ok":
+            from bot import followups  # imported on the first answer with buttons: a single `ask` shows none
+
             after = reply.context
             reply.suggestions = followups.keep(followups.candidates(self, node, frame, reply), reply,
                                                lambda q: self.answer(q, after, follow_ups=False))

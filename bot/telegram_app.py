@@ -46,7 +46,7 @@ from telegram.ext import (
 )
 from telegram.request import HTTPXRequest
 
-from bot import charts, followups, logs, misses, render, webhook
+from bot import charts, followups, logs, misses, render
 from bot.botapi import CityqBot, RetryingLimiter
 from bot.chat_order import LeanApplication, PerChatOrder
 from bot.chat_state import ChatState, StateError
@@ -418,7 +418,10 @@ def build_application(settings: Settings, engine: Engine, limiter: RetryingLimit
     bot = CityqBot(settings.token, base_url=settings.base_url, base_file_url=settings.base_file_url,
                    request=_request(connection_pool_size=256), get_updates_request=_request(),
                    rate_limiter=limiter or RetryingLimiter(), backlog=processor)
-    webhook.install()  # an update PTB cannot parse, posted to the webhook, is confirmed instead of refused
+    if settings.webhook_url:  # tornado, which bot.webhook imports, only where it serves
+        from bot import webhook
+
+        webhook.install()  # an update PTB cannot parse, posted to the webhook, is confirmed instead of refused
     state = ChatState(settings.state_file, max_idle=settings.state_max_idle_days * 86400)
     application = (
         Application.builder()

@@ -14,7 +14,7 @@ from http import HTTPStatus
 
 import tornado.web
 from telegram.ext import _updater
-from telegram.ext._utils.webhookhandler import TelegramHandler, WebhookAppClass
+from telegram.ext._utils.webhookhandler import TelegramHandler, WebhookAppClass, WebhookServer
 
 from bot import botapi
 
@@ -51,7 +51,12 @@ class ConfirmingWebhookApp(WebhookAppClass):
 
 
 def install() -> None:
-    """Have PTB's Updater serve webhooks with ConfirmingWebhookApp; idempotent."""
+    """Have PTB's Updater serve webhooks with ConfirmingWebhookApp; idempotent.  When telegram.ext was
+    imported without tornado (`python -m bot` does so: polling needs none), the Updater found no webhook
+    server then, and is given PTB's own now."""
+    if not _updater.WEBHOOKS_AVAILABLE:
+        _updater.WebhookAppClass, _updater.WebhookServer = WebhookAppClass, WebhookServer
+        _updater.WEBHOOKS_AVAILABLE = True
     if _updater.WebhookAppClass not in (WebhookAppClass, ConfirmingWebhookApp):
         raise RuntimeError("python-telegram-bot's webhook app is not the one bot/webhook.py extends")
     _updater.WebhookAppClass = ConfirmingWebhookApp

@@ -44,6 +44,7 @@ _NOT_DEDUCTED_RE = re.compile(r"(?:没有?|未|不|零)(?:被)?扣分")
 _BETWEEN_RE = re.compile(rf"介于\s*{NUM}\s*(?:分)?\s*(?:和|与|到|至)\s*{NUM}")
 _BETWEEN2_RE = re.compile(rf"{NUM}\s*(?:分|%)?\s*(?:到|至|-|~|～)\s*{NUM}\s*(?:分|%)?\s*之间")
 _DECIMAL_RE = re.compile(r"\d+(?:\.\d+)?")
+_NUMERAL_RE = re.compile(rf"\d|{CN}")  # what every NUM begins with
 _LATIN_RE = re.compile(r"[a-z]{3,}([市区县省])?")
 _LETTERS_RE = re.compile(r"[a-z]+")
 _PIECES_RE = re.compile(rf"[{MASK}\s\d.%]+")
@@ -69,10 +70,13 @@ def _scan(norm: str, lex: Lexicon) -> list[tuple[int, int, str]]:
     position costs one or two look-ups; each position keeps its best choice, not a list.
     """
     n = len(norm)
-    surfaces, prefixes, max_len = lex.surfaces, lex.prefixes, lex.max_len
+    surfaces, prefixes, starts, max_len = lex.surfaces, lex.prefixes, lex.starts, lex.max_len
     score = [(0, 0)] * (n + 1)  # (characters covered, -pieces) from i on
     choice: list[tuple[int, str] | None] = [None] * (n + 1)
     for i in range(n - 1, -1, -1):
+        if norm[i : i + 2] not in starts:  # no surface begins here: most positions
+            score[i] = score[i + 1]
+            continue
         best, pick = score[i + 1], None
         for end in range(i + 2, min(i + max_len, n) + 1):
             piece = norm[i:end]
@@ -106,6 +110,8 @@ _CONJUNCTIONS = "和与及跟"
 
 def _keyword_typos(norm: str, lex: Lexicon, frame: Frame) -> str:
     """A report's name one character off (数子经济, 政府网占): corrected before matching, and said."""
+    if not lex.report_words_near.search(norm):  # nothing within one character of a report's name
+        return norm
     chars = set(norm)
     for form in lex.report_words:
         if form in norm or len(chars.intersection(form)) < len(form) - 1:  # cannot be one character off
@@ -122,14 +128,15 @@ def _keyword_typos(norm: str, lex: Lexicon, frame: Frame) -> str:
 def _numbers(frame: Frame, text: str) -> None:
     """Top-N, positions and filter bounds, read from text with names and years masked."""
     t = text
-    m = _TOP_RE.search(t)
+    num = _NUMERAL_RE.search(t) is not None  # the patterns reading a NUM need one: most texts have none (years masked)
+    m = num and _TOP_RE.search(t)
     if m:
         frame.n = int(cn_to_int(m[1] or m[2]) or 0) or None
     more = _MORE_RE.search(t)
     if more:  # 再往后五名: the places after the last list (read with the context)
         frame.more = int(cn_to_int(more[1]) or 0) if more[1] else 0
         return _bounds(frame, t)
-    m = _LAST_N_RE.search(t) or _LAST_N2_RE.search(t)
+    m = num and (_LAST_N_RE.search(t) or _LAST_N2_RE.search(t))
     if m:
         frame.bottom, frame.n = True, int(cn_to_int(m[1]) or 0) or None
         return _bounds(frame, t)
@@ -138,12 +145,12 @@ def _numbers(frame: Frame, text: str) -> None:
         frame.bottom = True
         frame.position = cn_to_int(m[1]) if m[1] else 1
     else:
-        span = _RANGE_RE.search(t)
+        span = num and _RANGE_RE.search(t)
         if span:
             first, last = int(cn_to_int(span[1]) or 0), int(cn_to_int(span[2] or span[3]) or 0)
             if 0 < first < last:
                 frame.position, frame.position_last = first, last
-        m = _KTH_RE.search(t)
+        m = num and _KTH_RE.search(t)
         if m and not _EDITION_RE.search(t[m.start():m.end() + 1]) and frame.position is None:
             frame.position = int(cn_to_int(m[1]) or 0) or None
     if (_FIRST_RE.search(t) or _BEST_RE.search(frame.norm)) and frame.position is None and frame.n is None:
@@ -158,19 +165,20 @@ def _bounds(frame: Frame, t: str) -> None:
     if _FULL_RE.search(t):
         frame.full_marks = True
         return
-    equal = _EQUAL_RE.search(t)
+    num = _NUMERAL_RE.search(t) is not None  # as in _numbers
+    equal = num and _EQUAL_RE.search(t)
     if equal:  # 为0 / 拿到4.8分 / 是-2
         frame.low = frame.high = -_num(equal[2]) if equal[1] else _num(equal[2])
         return
-    deducted = _DEDUCTED_RE.search(t)
+    deducted = num and _DEDUCTED_RE.search(t)
     if deducted or _NOT_DEDUCTED_RE.search(frame.norm):
         frame.low = frame.high = -_num(deducted[1]) if deducted else 0.0
         return
-    between = _BETWEEN_RE.search(t) or _BETWEEN2_RE.search(t)
+    between = num and (_BETWEEN_RE.search(t) or _BETWEEN2_RE.search(t))
     if between:
         frame.low, frame.high = sorted((_num(between[1]), _num(between[2])))
         return
-    for pattern, side, inclusive in _ONE_SIDED:
+    for pattern, side, inclusive in _ONE_SIDED if num else ():
         m = pattern.search(t)
         if m and getattr(frame, side) is None:
             if side == "low":
@@ -217,7 +225,7 @@ def _fuzzy(frame: Frame, masked: str, lex: Lexicon) -> str:
             start = frame.norm.find(typed)
             frame.mentions.append(Mention(typed, start, start + len(typed), ids, "typo"))
             piece = piece.replace(typed, " ")
-        words = lex.tokenizer.lcut(piece)
+        words = lex.cut(piece)
         whole = piece.strip()  # 湘谭: a short unknown piece the tokenizer cuts into single characters
         if len(words) >= 2 and all(len(w) == 1 for w in words) and 2 <= len(whole) <= 4 and _HAN_RE.fullmatch(whole) \
                 and _homophones(whole, lex):

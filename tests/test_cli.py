@@ -80,7 +80,7 @@ def test_ask_explain_prints_the_engines_reading_under_the_answer(tmp_path):
     from bot.reply import Reply
 
     class Explaining:
-        def answer(self, text, ctx=None):
+        def answer(self, text, ctx=None, **options):
             reply = Reply("答案", "ok", "rank")
             reply.explain = "城市：无锡\n意图：排名"
             return reply

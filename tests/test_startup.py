@@ -6,6 +6,7 @@
   everything at once gives;
 - `ask` with one question imports neither the typo machinery (pypinyin, rapidfuzz) nor the build's
   (importlib.metadata for cpca's tables), nor Telegram or matplotlib.
+- the bot imports httpcore without trio and telegram.ext without tornado (webhook mode gets PTB's server back).
 """
 from __future__ import annotations
 
@@ -122,3 +123,21 @@ print("trio" in sys.modules)
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60,
                          check=True).stdout.split()
     assert out == ["refused", "False"]
+
+
+def test_the_bot_imports_telegram_ext_without_tornado_and_webhook_mode_gets_its_server_back():
+    code = """
+import sys
+from bot.__main__ import _import_telegram_ext_without_tornado
+_import_telegram_ext_without_tornado()
+import bot.telegram_app
+from telegram.ext import _updater
+print("tornado" in sys.modules, _updater.WEBHOOKS_AVAILABLE)
+from bot import webhook
+webhook.install()
+print(_updater.WEBHOOKS_AVAILABLE, _updater.WebhookAppClass is webhook.ConfirmingWebhookApp,
+      _updater.WebhookServer.__name__)
+"""
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60,
+                         check=True).stdout.split()
+    assert out == ["False", "False", "True", "True", "WebhookServer"]
