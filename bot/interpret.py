@@ -61,6 +61,8 @@ class Interpreter(EngineBase):
             return self._group_ranking(node, f)
         if isinstance(node, (q.Rank, q.Value)) and len(node.ask.entities) == 1 and _filters(node.ask):
             return self._rank_in_group(node, f)
+        if isinstance(node, q.Mean) and node.of is not None:
+            return self._mean_of_set(node, f)
         if isinstance(node, q.Mean) and node.minus is not None:
             return self._mean_difference(node, f)
         if isinstance(node, q.Mean) and node.ranked:
@@ -293,6 +295,21 @@ class Interpreter(EngineBase):
         return Reply(text, "ok", node.family, facts=facts, context=self._context(f, [entity_id]))
 
     # --- a difference of two means ---------------------------------------------------------------
+    def _mean_of_set(self, node: q.Mean, f: Frame) -> Reply:
+        """它们平均多少分 after a list: the simple mean of that list's members, computed from their printed values."""
+        got = self._rows(node.of, _set_frame(f, node.of, self.store))
+        if isinstance(got, Reply):
+            got.intent = "region_avg"
+            return got
+        label, rows, has_values = got
+        values = [v.value for _, v in rows if v is not None and v.value is not None]
+        if not has_values or not values:
+            return Reply(f"{label.strip()}没有可以计算平均的分数。", "no_data", "region_avg", context=self._context(f))
+        mean = fmt_number(round(sum(values) / len(values), 2))
+        text = (f"{label.strip()}这 {len(values)} 个的简单平均为 {mean}（报告未印此平均数，按它们的得分计算）。"
+                f"来源：{rows[0][1].table}")
+        return Reply(text, "ok", "region_avg", facts=[mean, str(len(values))], context=self._context(f))
+
     def _mean_difference(self, node: q.Mean, f: Frame) -> Reply:
         first = self._region_avg(_narrowed(f, node, self.store))
         second = self._region_avg(_narrowed(f, node.minus, self.store))

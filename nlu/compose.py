@@ -206,6 +206,13 @@ def build(frame: Frame, store) -> q.Node:
         if meta == "contains" and not ask.indicators:
             meta = "indicators"  # what a whole report's score is made of: its indicators
         return q.Meta(meta, ask)
+    if kind == "Mean" and frame.mean_of_set:  # 它们平均多少分: the members of the list just shown
+        members = _one_list("Members", frame, ask, store).of
+        if not any(isinstance(n, (q.Top, q.Nth, q.Where, q.Outside)) for n in _walk(members)):
+            provinces = [g[1] for g in ask.groups if g[0] == "province"]  # a province's or group's own mean, printed
+            ids = [e.id for e in store.entities() if e.kind == "province" and e.province in provinces]
+            return q.Mean(_narrow(ask, groups=[g for g in ask.groups if g[0] != "province"], entities=ids[:1]))
+        return q.Mean(ask, of=members)
     if kind == "Mean":
         if frame.n and not ask.groups and not ask.entities:
             ask.groups = frame.groups = [("top", f"Top{frame.n}")]  # 前十城市平均分: the mean of the first n
@@ -391,6 +398,12 @@ def _one_list(kind: str, frame: Frame, ask: q.Ask, store) -> q.Node:
     if wrap or frame.excluded:
         top.of = filtered(base)
     return top
+
+
+def _walk(node: q.Node):
+    yield node
+    for child in node.children():
+        yield from _walk(child)
 
 
 def _by_type(groups: list[tuple[str, str]]) -> dict[str, list[str]]:

@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass, field
 
 from nlu.frame import Frame, Mention
-from nlu.rules import RANK_WORDS
+from nlu.rules import MEAN_WORDS, RANK_WORDS
 from store.catalogue import REPORTS
 
 NEEDS_ENTITY = {"rank", "lookup", "compare", "profile", "trend"}
@@ -171,6 +171,15 @@ def apply(frame: Frame, ctx: Context | None) -> Frame:
         frame.follow_up, has_names = True, True
         if any(re.search(pattern, frame.words) for pattern, _ in PICK_BY_ORDER):  # 第二个 picks, it is no position
             frame.position = frame.n = frame.builds = frame.intent = None
+    if (frame.plural or re.search(r"这些|它们|他们|这几个", frame.words)) and not frame.mentions \
+            and re.search(MEAN_WORDS, frame.words) and ctx.builds in SET_NODES:  # 它们平均多少分: of the list shown
+        _continue(frame, "region_avg", "Mean")
+        frame.mean_of_set, frame.follow_up, frame.plural = True, True, False
+        frame.within = (ctx.n, ctx.bottom, tuple(ctx.groups)) if ctx.n else None
+        frame.groups = list(dict.fromkeys(list(ctx.groups) + list(ctx.filters)))
+        frame.years, frame.report_keys = frame.years or list(ctx.years), frame.report_keys or list(ctx.report_keys)
+        frame.indicators, frame.total = frame.indicators or list(ctx.indicators), frame.total or ctx.total
+        return frame
     asks_compare = bool(COMPARE_ASKED.search(frame.words))
     if (frame.plural or asks_compare) and not frame.mentions and ctx.intent == "region_avg" and not frame.indicators \
             and len(ctx.recent_indicators) >= 2 and not ctx.entities:  # 物联网平均 → 云计算呢 → 两者差了多少

@@ -245,6 +245,7 @@ class Mean(About):
     family = "region_avg"
     minus: Node | None = None  # 比全国高多少: the other mean the difference is taken against
     ranked: bool = False  # 浙江平均分排第几: also the group's place among the groups of its kind
+    of: Node | None = None  # 它们平均多少分 after a list: the mean of that set's members, computed
 
 
 @dataclass

@@ -117,6 +117,12 @@ CONVERSATIONS = {
         ("2016年四川的城市平均总分多少", "Mean(四川省 2016 总分)", "ok"),
         ("哪个最高", "Nth(InGroup(Cities(2016 总分), province:四川), k=1)", "ok"),
     ],
+    "它们平均多少分 after a top list is the mean of its members; after a province's list, the province's mean": [
+        ("2016年前五", "Top(Cities(2016), n=5)", "ok"),
+        ("它们平均多少分", "Mean(2016, Top(Cities(2016), n=5))", "ok"),
+        ("2015年安徽参评城市有哪些", "Members(InGroup(Cities(2015), province:安徽))", "ok"),
+        ("这些城市平均分", "Mean(安徽省 2015)", "ok"),
+    ],
     "第六到第十呢 is a range of the list just shown": [
         ("2016年前五", "Top(Cities(2016), n=5)", "ok"),
         ("第六到第十呢", "Nth(Cities(2016), k=6, last=10)", "ok"),
@@ -311,6 +317,13 @@ def test_the_strongest_or_weakest_part_of_a_profile_by_its_rate(engine, store, q
              if i.level == 1 and i.max_score and not i.name.endswith("分项") and i.name != "总分"]
     v, top = (min if worst else max)(parts, key=lambda p: p[0].value / p[1])
     assert f"是{v.indicator}，得分率" in reply.text and v.value_text in reply.text, reply.text
+
+
+def test_the_mean_of_a_list_just_shown_is_computed_from_its_members(engine, store):
+    ctx = engine.answer("2016年前五", follow_ups=False).context
+    reply = engine.answer("它们平均多少分", ctx, follow_ups=False)
+    five = [v.value for v in store.table("sc2016", "总分")[:5]]
+    assert f"简单平均为 {round(sum(five) / 5, 2):g}" in reply.text, reply.text
 
 
 def test_a_list_leaves_out_what_the_question_excludes(engine, store):
