@@ -19,6 +19,7 @@ from bot.choose import EngineBase
 from bot.reply import LABEL, Reply, bound_text, fmt_number
 from nlu import query as q
 from nlu.frame import Frame, Mention
+from nlu.query import walk as _walk
 from nlu.rules import OFF_TOPIC, RANK_WORDS
 from store.catalogue import TIER_REPORT
 from store.query import Value
@@ -361,12 +362,6 @@ def _needs_sets(node: q.Node, f: Frame) -> bool:
             and groups[0].group[0] not in ("province", "parent") and not groups[0].of.ask.groups:
         return False  # who is in one group: the group's own list (answer_about) says it best
     return bool(groups)
-
-
-def _walk(node: q.Node):
-    yield node
-    for child in node.children():
-        yield from _walk(child)
 
 
 def _narrowed(f: Frame, item: q.Node, store) -> Frame:

@@ -17,6 +17,7 @@ import weakref
 from nlu import query as q
 from nlu.frame import Frame
 from nlu.normalize import cn_to_int
+from nlu.query import walk as _walk
 from nlu.rules import GAIN_DOWN, OFF_TOPIC, PICK_WORDS, PICK_WORST, RANK_WORDS, RULES, Rule
 from store.catalogue import HISTORY_YEARS, REPORT_YEAR_OF_TIER, REPORT_YEARS, REPORTS
 
@@ -398,12 +399,6 @@ def _one_list(kind: str, frame: Frame, ask: q.Ask, store) -> q.Node:
     if wrap or frame.excluded:
         top.of = filtered(base)
     return top
-
-
-def _walk(node: q.Node):
-    yield node
-    for child in node.children():
-        yield from _walk(child)
 
 
 def _by_type(groups: list[tuple[str, str]]) -> dict[str, list[str]]:

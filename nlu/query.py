@@ -35,6 +35,13 @@ class Ask:
         return " ".join(parts)
 
 
+def walk(node):
+    """The node and every node below it, outermost first."""
+    yield node
+    for child in node.children():
+        yield from walk(child)
+
+
 @dataclass
 class Node:
     """A query node; subclasses set `family` (the contract's intent)."""
