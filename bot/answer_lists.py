@@ -132,7 +132,7 @@ class ListAnswers(EngineBase):
             keys = keys[:1]
         elif f.groups:
             keys = [k for k in keys if self._scope(f, k)] or keys[:1]
-        lines, facts, chart, focus, tied = [], [], None, [], []
+        lines, facts, chart, focus, tied, shown = [], [], None, [], [], []
         pairs = [(report, scope) for report in keys[:2] if self.catalogue(report).per_city_numbers
                  for scope in self._scopes_for(f, report)]
         if not pairs:
@@ -182,6 +182,7 @@ class ListAnswers(EngineBase):
                 body = "；".join(f"{v.rank}. {self._name(v.entity_id)} {v.value_text}" for v in rows)
                 lines.append(f"{head}：{body}。来源：{rows[0].table}")
                 facts += [v.value_text for v in rows]
+                shown = shown or [v.entity_id for v in rows[:10]]
                 if chart is None and rows:
                     chart = {"title": head, "labels": [self._name(v.entity_id) for v in rows][:15],
                              "values": [v.value for v in rows][:15], "texts": [v.value_text for v in rows][:15],
@@ -192,6 +193,7 @@ class ListAnswers(EngineBase):
         ctx = self._context(f, focus)
         if focus and tied:
             ctx.entities = focus[:1] + tied
+        ctx.members = shown or ctx.entities
         return Reply("\n".join(lines), "ok", "top", facts=facts, chart=chart, context=ctx)
 
     def _members_top(self, f: Frame, where: str, scope: str, kept: list) -> tuple[str, list[str]]:

@@ -124,6 +124,7 @@ class Interpreter(EngineBase):
             text += f"来源：{source}"
         ids = [e for e, _ in rows]
         ctx = self._context(f, ids[:1] if isinstance(node, q.Nth) else ids[:2])
+        ctx.members = ids[:10]
         if isinstance(node, q.Nth) and not node.last and len(ids) > 1:
             ctx.entities = ids[:5]  # 第9名（并列）：大连、南京 → 它们…谁高: the cities sharing the place
         ctx.filters = [n.group for n in _walk(node) if isinstance(n, q.InGroup)]  # 有几个: the same list again
@@ -296,6 +297,21 @@ class Interpreter(EngineBase):
         return Reply(text, "ok", node.family, facts=facts, context=self._context(f, [entity_id]))
 
     # --- a difference of two means ---------------------------------------------------------------
+    def _city_figure(self, entity_id: str, f: Frame) -> Reply:
+        """无锡比全国平均高多少: the city's own printed value, as the first term of a difference to a mean."""
+        keys, problem = self._reports(f)
+        holding = [k for k in keys if k in self.store.reports_with(entity_id) and self.catalogue(k).per_city_numbers]
+        if problem or not holding:
+            return Reply(problem or f"{self._name(entity_id)}没有可比的分数。", "no_data", "region_avg")
+        report = holding[0]
+        indicator, _note = self._indicator(f, report)
+        v = self.store.value(report, entity_id, indicator, self._scope(f, report)) or \
+            self.store.value(report, entity_id, indicator)
+        if v is None or v.value is None:
+            return Reply(f"{self._name(entity_id)}在{LABEL[report]}中没有「{indicator}」的分数。", "no_data", "region_avg")
+        text = f"{self._what(report, indicator, v.scope)}：{self._name(entity_id)} {v.value_text}。来源：{v.table}"
+        return Reply(text, "ok", "region_avg", facts=[v.value_text], context=self._context(f))
+
     def _mean_of_set(self, node: q.Mean, f: Frame) -> Reply:
         """它们平均多少分 after a list: the simple mean of that list's members, computed from their printed values."""
         got = self._rows(node.of, _set_frame(f, node.of, self.store))
@@ -312,7 +328,9 @@ class Interpreter(EngineBase):
         return Reply(text, "ok", "region_avg", facts=[mean, str(len(values))], context=self._context(f))
 
     def _mean_difference(self, node: q.Mean, f: Frame) -> Reply:
-        first = self._region_avg(_narrowed(f, node, self.store))
+        cities = [e for e in node.ask.entities if self.store.entity(e).kind != "province"]
+        first = self._city_figure(cities[0], _narrowed(f, node, self.store)) if cities else \
+            self._region_avg(_narrowed(f, node, self.store))
         second = self._region_avg(_narrowed(f, node.minus, self.store))
         a, b = _first_number(first), _first_number(second)
         if first.status != "ok" or second.status != "ok" or a is None or b is None:

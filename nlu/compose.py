@@ -226,6 +226,9 @@ def build(frame: Frame, store) -> q.Node:
         subjects = [("group", g) for g in ask.groups] + [("entity", e) for e in ask.entities]
         if re.search(VERSUS_ALL, frame.words) and subjects:
             other = q.Mean(q.Ask(years=ask.years, reports=ask.reports, indicators=ask.indicators, total=ask.total))
+        elif len(subjects) == 2 and re.search(VERSUS_ONE, frame.words) and _city_and_group(subjects, store):
+            city, group = _city_and_group(subjects, store)  # 柯桥区比市辖区平均分高多少 / 杭州比浙江平均高多少
+            return q.Mean(_narrow(ask, entities=[city], groups=[]), q.Mean(_narrow(ask, **_subject(group))))
         elif len(subjects) >= 2 and _same_kind(subjects[:2], store):  # 长三角和京津冀差多少 / 市辖区比县市高多少
             first, second = (_narrow(ask, **_subject(s)) for s in subjects[:2])
             if re.search(VERSUS_ONE, frame.words):
@@ -443,6 +446,13 @@ def _same_kind(subjects: list[tuple[str, object]], store) -> bool:
     """Two groups of one type, or two provinces: compared; a province and a category: one group inside the other."""
     kinds = [(k, v[0]) if k == "group" else (k, store.entity(v).kind) for k, v in subjects]
     return kinds[0] == kinds[1]
+
+
+def _city_and_group(subjects: list[tuple[str, object]], store) -> tuple[str, tuple[str, object]] | None:
+    """A city and a group (or a province) among two subjects of a mean: the city's value against the group's mean."""
+    cities = [v for k, v in subjects if k == "entity" and store.entity(v).kind != "province"]
+    others = [(k, v) for k, v in subjects if not (k == "entity" and v in cities)]
+    return (cities[0], others[0]) if len(cities) == 1 and len(others) == 1 else None
 
 
 def _subject(subject: tuple[str, object]) -> dict:

@@ -63,6 +63,7 @@ class Context:
     recent_indicators: list = field(default_factory=list)  # indicators of the last few turns, newest first (两者差多少)
     filters: list = field(default_factory=list)  # the filters of the last list answered (province:广西 of 前100名里广西的)
     group_kinds: list = field(default_factory=list)  # 各省 / 哪个地区: the kind of group the last answer ranked
+    members: list[str] = field(default_factory=list)  # the cities the last list showed, first ten (它们的智慧人群)
 
     def remember(self, before: Context | None, keep: int = 4) -> Context:
         """Carry the cities talked about in earlier turns into this turn's context."""
@@ -190,6 +191,10 @@ def apply(frame: Frame, ctx: Context | None) -> Frame:
         return frame
     many = 4 if re.search(r"这四个|四个城市|四者", frame.words) else 3 if re.search(r"这三个|三个城市|三座|三者|仨", frame.words) else 2
     pair = ctx.entities if len(ctx.entities) >= many else ctx.recent[:many]  # 这三个里谁最高: the last three asked
+    if re.search(r"它们|他们|这些|这几个", frame.words) and len(ctx.members) >= 2:
+        pair = ctx.members  # 前三 → 它们的智慧人群分别多少: every city the list showed
+    elif len(ctx.entities) < many and len(ctx.members) >= many and ctx.builds in SET_NODES:
+        pair = ctx.members[:many]  # 数字经济前五 → 它俩谁高: the first two of the list
     if not has_names and (frame.plural or asks_compare) and len(pair) >= 2:
         frame.mentions = _entity_mentions(pair)  # 它俩 / 差多少 / 谁的数据开放指数高: the previous pair
         frame.pronoun, frame.follow_up = False, True

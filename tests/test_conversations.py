@@ -123,6 +123,12 @@ CONVERSATIONS = {
         ("2015年安徽参评城市有哪些", "Members(InGroup(Cities(2015), province:安徽))", "ok"),
         ("这些城市平均分", "Mean(安徽省 2015)", "ok"),
     ],
+    "它们 after a top list are every city it showed; 它俩 its first two": [
+        ("2016年总分前三", "Top(Cities(2016 总分), n=3)", "ok"),
+        ("它们的智慧人群分别多少", "Compare(深圳 上海 杭州 2016 智慧人群)", "ok"),
+        ("数字经济前五", "Top(Cities(de2020 总分), n=5)", "ok"),
+        ("它俩谁高", "Compare(上海 深圳 de2020 总分)", "ok"),
+    ],
     "第六到第十呢 is a range of the list just shown": [
         ("2016年前五", "Top(Cities(2016), n=5)", "ok"),
         ("第六到第十呢", "Nth(Cities(2016), k=6, last=10)", "ok"),
@@ -324,6 +330,18 @@ def test_the_mean_of_a_list_just_shown_is_computed_from_its_members(engine, stor
     reply = engine.answer("它们平均多少分", ctx, follow_ups=False)
     five = [v.value for v in store.table("sc2016", "总分")[:5]]
     assert f"简单平均为 {round(sum(five) / 5, 2):g}" in reply.text, reply.text
+
+
+@pytest.mark.parametrize("question, city, report, indicator, group", [
+    ("南京数字经济比新一线城市平均分高多少", "南京", "de2020", "数字经济指数", ("tier", "新一线")),
+    ("杭州2016年智慧经济比浙江平均高多少", "杭州", "sc2016", "智慧经济", ("province", "浙江"))])
+def test_a_city_against_a_groups_mean(engine, store, question, city, report, indicator, group):
+    reply = engine.answer(question, follow_ups=False)
+    own = store.value(report, next(e.id for e in store.entities() if e.name == city), indicator)
+    members = [v.value for v in store.table(report, indicator) if (store.entity(v.entity_id).province == group[1]
+               if group[0] == "province" else v.entity_id in store.group_entities("de2020", *group))]
+    mean = round(sum(members) / len(members), 2)
+    assert f"两者相差 {round(own.value - mean, 2):g}" in reply.text, reply.text
 
 
 def test_a_list_leaves_out_what_the_question_excludes(engine, store):
