@@ -161,6 +161,17 @@ class Interpreter(EngineBase):
             return Reply(f"{label}只公布梯队，没有各城市的分数，无法排序或按分数筛选。", "no_data", node.family,
                          context=self._context(f))
         ordered = sorted(rows, key=lambda r: -(r[1].value or 0))
+        if isinstance(node, q.Where) and node.on:  # a second indicator's bound: read each member's value on it
+            report = ordered[0][1].report if ordered else None
+            other = next((self._indicator_in(report, n) for n in node.on if report and self._indicator_in(report, n)),
+                         self._total(report) if report and node.on == ["总分"] else None)
+            if other is None:
+                return Reply(f"{label.strip()}没有「{node.on[0]}」这个指标。", "no_data", node.family, context=self._context(f))
+            theirs = {e: self.store.value(report, e, other, v.scope) or self.store.value(report, e, other) for e, v in ordered}
+            keep = [(e, v) for e, v in ordered if theirs[e] is not None and _within(
+                theirs[e].value, node.low, node.high, node.low_inclusive, node.high_inclusive)]
+            return label + f"，{other} " + bound_text(node.low, node.high, node.low_inclusive, node.high_inclusive,
+                                                     False), keep, True
         if isinstance(node, q.Where):
             low, high = node.low, node.high
             if f.full_marks:
@@ -369,7 +380,7 @@ def _needs_sets(node: q.Node, f: Frame) -> bool:
     """Whether a list question needs the set evaluator (a filter, a count, 满分) or the list answers suffice."""
     if isinstance(node, q.Count) or f.full_marks or f.by_rate or isinstance(node, q.Nth) and node.last:
         return True
-    if any(isinstance(n, q.Outside) for n in _walk(node)):
+    if any(isinstance(n, q.Outside) or isinstance(n, q.Where) and n.on for n in _walk(node)):
         return True
     groups = [n for n in _walk(node) if isinstance(n, q.InGroup)]
     base = next((n for n in _walk(node) if isinstance(n, q.Cities)), None)

@@ -386,6 +386,13 @@ def _one_list(kind: str, frame: Frame, ask: q.Ask, store) -> q.Node:
         return q.Count(filtered(base)) if re.search(COUNT_WORDS, frame.words) else q.Members(filtered(base))
     if kind == "Count" and frame.low is None and frame.high is None and not frame.full_marks:
         return q.Count(filtered(base))  # 一共几个: how many a set has, no condition
+    if kind in ("Where", "Count") and frame.conditions:  # 总分85以上但数据开放指数不到0.5: one Where per indicator
+        first, *rest = frame.conditions
+        node = filtered(q.Cities(_narrow(base_ask, indicators=first[0], total=not first[0])))
+        node = q.Where(node, *first[1:])
+        for names, *bounds in rest:
+            node = q.Where(node, *bounds, on=names or ["总分"])
+        return q.Count(node) if kind == "Count" else node
     if kind in ("Where", "Count"):
         node = q.Where(filtered(base), frame.low, frame.high, frame.low_inclusive, frame.high_inclusive)
         return q.Count(node) if kind == "Count" else node

@@ -160,6 +160,20 @@ def _numbers(frame: Frame, text: str) -> None:
     _bounds(frame, t)
 
 
+def _conditions(frame: Frame, text: str, measures: list[tuple[int, list[str]]]) -> None:
+    """总分85以上但数据开放指数不到0.5: each indicator named with a bound of its own after it becomes a condition."""
+    if len(measures) < 2 or (frame.low is None and frame.high is None):
+        return
+    found = []
+    for (start, names), (end, _) in zip(measures, measures[1:] + [(len(text), [])]):
+        part = Frame(text="")
+        _bounds(part, text[start:end])
+        if part.low is not None or part.high is not None:
+            found.append((names, part.low, part.high, part.low_inclusive, part.high_inclusive))
+    if len(found) >= 2:
+        frame.conditions = found
+
+
 def _bounds(frame: Frame, t: str) -> None:
     """Filter bounds: 70分以上, 超过10分, 介于60和70之间, 为0, 满分."""
     if _FULL_RE.search(t):
@@ -291,11 +305,13 @@ def _parse(text: str, lex: Lexicon) -> Frame:
     if not norm or not _WORD_CHAR_RE.search(norm):
         frame.problem = "empty"
         return frame
-    spans, name_spans = [], []
+    spans, name_spans, measures = [], [], []
     for start, end, surface in _scan(norm, lex):
         senses = lex.senses(surface)
         kinds = {s.kind for s in senses}
         spans.append((start, end))
+        if kinds & {"indicator", "total"}:
+            measures.append((start, [s.value for s in senses if s.kind == "indicator"]))
         if kinds & {"entity", "place"}:
             name_spans.append((start, end))
         if "entity" in kinds:
@@ -329,6 +345,7 @@ def _parse(text: str, lex: Lexicon) -> Frame:
     frame.pronoun = bool(PRONOUN_RE.search(masked)) and not frame.mentions
     frame.follow_up = bool(FOLLOW_RE.search(masked.strip())) or frame.pronoun
     _numbers(frame, masked)
+    _conditions(frame, masked, measures)
     masked = _POSITION_RE.sub(lambda m: MASK * len(m[0]), masked)  # 倒数三名 is no 三明
     frame.leftover = _fuzzy(frame, masked, lex)
     _unknown_subplace(frame, lex)

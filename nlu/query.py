@@ -183,9 +183,10 @@ class Where(OnSet):
     high: float | None = None
     low_inclusive: bool = True
     high_inclusive: bool = True
+    on: list[str] = field(default_factory=list)  # another indicator the bounds are on (数据开放指数不到0.5), if any
 
     def show(self, names=str) -> str:
-        bounds = []
+        bounds = [self.on[0]] if self.on else []
         if self.low is not None and self.low == self.high:
             bounds.append(f"={self.low:g}")
         else:

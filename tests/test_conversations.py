@@ -344,6 +344,14 @@ def test_a_city_against_a_groups_mean(engine, store, question, city, report, ind
     assert f"两者相差 {round(own.value - mean, 2):g}" in reply.text, reply.text
 
 
+def test_a_condition_on_each_of_two_indicators(engine, store):
+    reply = engine.answer("2015年总分50分以上但智慧人群不到5分的城市", follow_ups=False)
+    assert reply.query == "Where(Where(Cities(2015 总分), >=50), 智慧人群 <5)", reply.query
+    both = [v for v in store.table("sc2015", "总分") if v.value >= 50
+            and store.value("sc2015", v.entity_id, "智慧人群").value < 5]
+    assert both and f"共 {len(both)} 个" in reply.text and all(store.entity(v.entity_id).name in reply.text for v in both)
+
+
 def test_a_list_leaves_out_what_the_question_excludes(engine, store):
     reply = engine.answer("不算直辖市，2016年前五名", follow_ups=False)
     rest = [v for v in store.table("sc2016", "总分") if store.entity(v.entity_id).kind != "municipality"][:5]
