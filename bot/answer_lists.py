@@ -136,6 +136,13 @@ class ListAnswers(EngineBase):
         pairs = [(report, scope) for report in keys[:2] if self.catalogue(report).per_city_numbers
                  for scope in self._scopes_for(f, report)]
         if not pairs:
+            if f.position or f.n:  # 2021年哪个城市发展指数最高: a tiers-only report ranks no city
+                tiers = self.store.groups(keys[0], "tier")
+                best = tiers[0][1] if tiers else ""
+                names = "、".join(self._name(m.entity_id) for m in self.store.members(keys[0], "tier", best)) if best else ""
+                text = (f"{LABEL[keys[0]]}只公布梯队，不公布各城市指数和名次，排不出第几名。"
+                        + (f"最高一档是{best}城市：{names}。" if names else ""))
+                return Reply(text, "no_data", "top", facts=[best] if best else [], context=self._context(f))
             return self._tier(f)
         empty = []
         for report, scope in pairs:

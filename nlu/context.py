@@ -182,6 +182,11 @@ def apply(frame: Frame, ctx: Context | None) -> Frame:
         frame.indicators, frame.total = frame.indicators or list(ctx.indicators), frame.total or ctx.total
         return frame
     asks_compare = bool(COMPARE_ASKED.search(frame.words))
+    if asks_compare and not frame.mentions and not frame.plural and ctx.focus and frame.groups \
+            and re.search(MEAN_WORDS, frame.words) and ctx.intent != "region_avg":  # 柯桥区多少分 → 比市辖区平均分高多少
+        frame.mentions, frame.follow_up = _entity_mentions(ctx.focus[:1]), True
+        _continue(frame, "region_avg", "Mean")
+        asks_compare = False
     if (frame.plural or asks_compare) and not frame.mentions and ctx.intent == "region_avg" and not frame.indicators \
             and len(ctx.recent_indicators) >= 2 and not ctx.entities:  # 物联网平均 → 云计算呢 → 两者差了多少
         frame.indicators = [(s, list(c)) for s, c in ctx.recent_indicators[:2]][::-1]

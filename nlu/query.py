@@ -225,8 +225,8 @@ class Members(OnSet):
     @property
     def family(self) -> str:  # type: ignore[override]
         node, ranked = self.of, False
-        while isinstance(node, OnSet):
-            ranked = ranked or isinstance(node, (Top, Nth, Where))
+        while isinstance(node, OnSet):  # a ranking's filter, or a city's districts on a ranking list: filter
+            ranked = ranked or isinstance(node, (Top, Nth, Where, Outside)) or getattr(node, "group", ("",))[0] == "parent"
             node = node.of
         return "filter" if ranked else "meta"
 

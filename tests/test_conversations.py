@@ -129,6 +129,10 @@ CONVERSATIONS = {
         ("数字经济前五", "Top(Cities(de2020 总分), n=5)", "ok"),
         ("它俩谁高", "Compare(上海 深圳 de2020 总分)", "ok"),
     ],
+    "比市辖区平均分高多少 after a district's score is that district against the mean": [
+        ("南山区数字经济多少分", "Value(南山区（深圳） de2020 总分)", "ok"),
+        ("比市辖区平均分高多少", "Mean(南山区（深圳） de2020 总分, Mean(de2020 总分 admin_level:市辖区))", "ok"),
+    ],
     "第六到第十呢 is a range of the list just shown": [
         ("2016年前五", "Top(Cities(2016), n=5)", "ok"),
         ("第六到第十呢", "Nth(Cities(2016), k=6, last=10)", "ok"),
@@ -283,6 +287,7 @@ def test_which_city_leaves_out_the_provinces_own_table(engine):
      "admin_level:地级市)))", "ok", "共 27 个"),
     ("比一下这两个城市", "Unclear(which)", "clarify", "哪个城市"),
     ("包头2015年智慧人群多少名", "Rank(包头 2015 智慧人群)", "ok", "排名第"),
+    ("2021年哪个城市发展指数最高", "Nth(Cities(2021 发展水平指数), k=1)", "no_data", "只公布梯队"),
     ("21年徐州是哪个梯队", "Tier(徐州 2021 sc2021)", "ok", "徐州属"),
     ("yichang 2016 zongfen", "Value(宜昌 2016 总分)", "ok", "宜昌总分"),
 ])
