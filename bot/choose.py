@@ -157,7 +157,7 @@ class EngineBase:
 
     def _max(self, report: str, indicator: str) -> str:
         ind = self.store.indicator(report, indicator)
-        return f"/{ind.max_score}" if ind and ind.max_score and report.startswith("sc") else ""
+        return f"/{ind.max_score}" if ind and ind.max_score and REPORTS[report].scores_out_of else ""
 
     def _narrow(self, f: Frame) -> Reply | None:
         """Resolve an ambiguous name by the reports in question, or ask."""
@@ -173,6 +173,8 @@ class EngineBase:
             ctx = self._context(f)
             ctx.pending, ctx.pending_surface = [c for c, _ in labels], m.surface  # 「政府网站的」 may settle it
             ctx.pending_kinds = [self.store.entity(c).kind for c, _ in labels]  # 「省那个」 too
+            ctx.pending_parents = [self.store.entity(c).parent_id or self.store.entity(c).province
+                                   for c, _ in labels]  # 「南通那个」: the one in 南通
             return Reply(text, "clarify", f.intent or "unknown", candidates=labels, ambiguous=m.surface, context=ctx)
         return None
 

@@ -59,6 +59,7 @@ class Context:
     pending: list[str] = field(default_factory=list)  # candidates of a name the last answer asked about (吉林省 / 吉林市)
     pending_surface: str = ""
     pending_kinds: list[str] = field(default_factory=list)  # the candidates' kinds (province, city …), same order
+    pending_parents: list[str] = field(default_factory=list)  # each candidate's city (or province), same order
     position_last: int | None = None  # the last place of a range the last answer listed (第11–15名)
     recent_indicators: list = field(default_factory=list)  # indicators of the last few turns, newest first (两者差多少)
     filters: list = field(default_factory=list)  # the filters of the last list answered (province:广西 of 前100名里广西的)
@@ -167,6 +168,13 @@ def apply(frame: Frame, ctx: Context | None) -> Frame:
         if scope not in ("全部", "附件1") and not any(g[0] == "admin_level" for g in frame.groups):
             frame.groups = frame.groups + [("admin_level", scope)]
         frame.follow_up = True
+    if ctx.pending and len(frame.entity_ids) == 1 and len(ctx.pending_parents) == len(ctx.pending):
+        named = frame.mentions[0]
+        inside = [c for c, p in zip(ctx.pending, ctx.pending_parents) if p in (named.candidates[0], named.surface)
+                  or p and named.surface and named.surface.startswith(p)]
+        if len(inside) == 1:  # 通州区排第几 → 南通那个: the candidate that lies in 南通
+            frame.mentions = [Mention(ctx.pending_surface, -1, -1, inside, "context")]
+            frame.follow_up = True
     if ctx.pending and not has_names and not frame.pronoun:  # 吉林排名 → which one? → 政府网站的: the one it has
         frame.mentions = [Mention(ctx.pending_surface, -1, -1, _pick(ctx, frame.words), "context")]
         frame.follow_up, has_names = True, True

@@ -34,6 +34,7 @@ class ReportFacts:
     parts_per_city: bool = True  # the parts of the total are published for every city (各项得分)
     year: int = 0  # the year the report is known by (2015 for the fifth edition)
     district_scopes: dict[str, str] = field(default_factory=dict)  # the table of a city's districts / counties
+    scores_out_of: bool = False  # a score is shown against its indicator's maximum (15.73/20)
 
 
 REPORTS: dict[str, ReportFacts] = {
@@ -42,9 +43,9 @@ REPORTS: dict[str, ReportFacts] = {
         scopes={"地级市": "地级市", "省会城市": "省会城市", "直辖市及计划单列市": "直辖市及计划单列市",
                 "直辖市": "直辖市及计划单列市", "计划单列市": "直辖市及计划单列市", "华东": "华东", "华南": "华南",
                 "华中": "华中", "华北与东北": "华北与东北", "西北与西南": "西北与西南", "华北": "华北与东北",
-                "东北": "华北与东北", "西北": "西北与西南", "西南": "西北与西南"}, year=2015),
+                "东北": "华北与东北", "西北": "西北与西南", "西南": "西北与西南"}, year=2015, scores_out_of=True),
     "sc2016": ReportFacts("sc2016", "2016 智慧城市评估（第六届）", "smart", "", ranking="computed",
-                          other_edition="sc2015", year=2016),
+                          other_edition="sc2015", year=2016, scores_out_of=True),
     "gw2020": ReportFacts(
         "gw2020", "2020 政府网站绩效评估", "website", "政府网站", ranking="dense", category_tables=True,
         part_ranks=False, part_unit="指数",
@@ -57,7 +58,8 @@ REPORTS: dict[str, ReportFacts] = {
                           district_scopes={"district": "市辖区", "county": "县市"}),
     "sc2021": ReportFacts("sc2021", "2021 智慧城市调查评估", "smart", "", per_city_numbers=False, ranking="none",
                           tier_kind="梯队", circle_type="circle", selection="选取 2020 年 GDP 排名前 50 的城市",
-                          list_parts=True, circle_names={"粤港澳大湾区": "珠三角"}, parts_per_city=False, year=2021),
+                          list_parts=True, circle_names={"粤港澳大湾区": "珠三角"}, parts_per_city=False, year=2021,
+                          scores_out_of=True),
 }
 
 LABEL = {key: facts.label for key, facts in REPORTS.items()}

@@ -133,6 +133,10 @@ CONVERSATIONS = {
         ("南山区数字经济多少分", "Value(南山区（深圳） de2020 总分)", "ok"),
         ("比市辖区平均分高多少", "Mean(南山区（深圳） de2020 总分, Mean(de2020 总分 admin_level:市辖区))", "ok"),
     ],
+    "a reply to a clarify can name the city the candidate lies in": [
+        ("通州区排第几", "Rank()", "clarify"),
+        ("北京的", "Rank(通州区（北京）)", "ok"),
+    ],
     "第六到第十呢 is a range of the list just shown": [
         ("2016年前五", "Top(Cities(2016), n=5)", "ok"),
         ("第六到第十呢", "Nth(Cities(2016), k=6, last=10)", "ok"),
