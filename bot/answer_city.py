@@ -87,6 +87,14 @@ class CityAnswers(EngineBase):
             if _LEVEL_ASKED.search(f.words) or intent == "rank" and not _NUMBER_ASKED.search(f.words):
                 return Reply(lines[0], "ok", "tier", facts=facts, context=self._context(f))  # 啥水平 / 排名: its tier
             return Reply(lines[0], "no_data", intent, facts=facts, context=self._context(f))  # 指数多少: not published
+        if "得分率" in f.words and len(lines) == 1 and first is not None and not first.rate_text:
+            ind = self.store.indicator(first.report, first.indicator)
+            if not (ind and ind.max_score and first.value is not None):  # 2016年无锡的得分率: none printed, no maximum
+                return Reply(f"{LABEL[first.report]}没有印出得分率（也没有印出满分）。" + lines[0], "no_data", intent,
+                             facts=facts, context=self._context(f))
+            rate = f"{first.value / float(ind.max_score) * 100:.2f}%"
+            lines[0] += f"\n得分率（报告未印，按满分 {ind.max_score} 算）：{rate}"
+            facts.append(rate)
         head = "" if len(lines) == 1 else f"{self._name(entity_id)}在 {len(lines)} 项评估中的结果（新的在前）：\n"
         text = head + (_sources_once(lines) if len(lines) > 1 else lines[0])
         ctx = self._context(f)

@@ -35,6 +35,9 @@ class GainAnswers(EngineBase):
                 return before[e].rank - after[e].rank  # places gained
             return after[e].value - before[e].value
 
+        if node.sign:  # 下降了的城市有哪些: every city whose change has that sign, largest first
+            moved = sorted((e for e in both if change(e) * node.sign > 0), key=change, reverse=node.sign > 0)
+            return self._gains_of_sign(node, f, moved, len(both), before, after, change)
         ordered = sorted(both, key=change, reverse=not node.bottom)[: node.n]
         what = "名次" if node.by_rank else ("总分" if names[1] == self.store.total_indicator(second) else names[1])
         direction = ("下降" if node.bottom else "上升") if node.by_rank else ("下降" if node.bottom else "提高")
@@ -58,6 +61,21 @@ class GainAnswers(EngineBase):
         text += f"来源：{before[ordered[0]].table}；{after[ordered[0]].table}"
         facts = [x for e in ordered for x in (before[e].value_text, after[e].value_text)]
         return Reply(text, "ok", node.family, facts=facts, context=self._context(f, ordered[:1]))
+
+    def _gains_of_sign(self, node: q.Gains, f: Frame, moved: list[str], total: int, before, after, change) -> Reply:
+        first, second = EDITIONS[0], EDITIONS[-1]
+        span = f"{self.store.report(first).year}→{self.store.report(second).year}"
+        what = "名次" if node.by_rank else "得分"
+        word = ("上升" if node.by_rank else "提高") if node.sign > 0 else "下降"
+        within = self._gain_filter_names(node.ask)
+        head = f"{span} {within + ' ' if within else ''}{what}{word}的城市（两届都参评的 {total} 个中）共 {len(moved)} 个"
+        if node.count or not moved:
+            return Reply(head + "。", "ok", node.family, facts=[str(len(moved))], context=self._context(f))
+        shown = moved[:20]
+        body = "；".join(f"{self._name(e)} {before[e].value_text}→{after[e].value_text}" for e in shown)
+        more = f"……（只列出变化最大的 {len(shown)} 个）" if len(moved) > len(shown) else ""
+        facts = [str(len(moved))] + [self._name(e) for e in shown]
+        return Reply(f"{head}：{body}{more}。", "ok", node.family, facts=facts, context=self._context(f, shown[:2]))
 
     def _edition_indicator(self, report: str, ask: q.Ask) -> str | None:
         """The asked indicator as this edition names it (智慧管理 in 2015 is 智慧治理 in 2016), or its total."""

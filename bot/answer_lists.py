@@ -144,7 +144,7 @@ class ListAnswers(EngineBase):
                         + (f"最高一档是{best}城市：{names}。" if names else ""))
                 return Reply(text, "no_data", "top", facts=[best] if best else [], context=self._context(f))
             return self._tier(f)
-        empty = []
+        empty, short = [], []
         for report, scope in pairs:
             indicator, note = self._indicator(f, report)
             where = self._what(report, indicator, scope) + note
@@ -163,7 +163,7 @@ class ListAnswers(EngineBase):
                 if self.catalogue(report).ranking == "dense" and not f.bottom:  # 第3名 is the one printed 3rd
                     rows = [v for v in self.store.table(report, indicator, scope) if v.rank == f.position]
                 if not rows:
-                    lines.append(f"{where}只有 {len(self.store.table(report, indicator, scope))} 个名次。")
+                    short.append(f"{where}只有 {len(self.store.table(report, indicator, scope))} 个名次。")
                     continue
                 if not f.bottom and rows[0].rank != f.position:  # 第2名 after two cities tied for 1st
                     names = "、".join(f"{self._name(v.entity_id)} {v.value_text}" for v in rows)
@@ -194,6 +194,9 @@ class ListAnswers(EngineBase):
                     chart = {"title": head, "labels": [self._name(v.entity_id) for v in rows][:15],
                              "values": [v.value for v in rows][:15], "texts": [v.value_text for v in rows][:15],
                              "xlabel": indicator, "shown_of": None if f.bottom else len(rows)}
+        if not lines and short:  # 数字经济第200名: the table is shorter than the place asked
+            return Reply("\n".join(short), "no_data", "top", facts=[str(f.position)], context=self._context(f))
+        lines += short
         if not lines:
             text = "；".join(empty) + "。" if empty else "没有找到这样的排名。"
             return Reply(text, "no_data", "top", context=self._context(f))

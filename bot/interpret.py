@@ -119,6 +119,13 @@ class Interpreter(EngineBase):
                 return Reply(f"{label}：没有符合条件的城市。", "ok", family, facts=["0"], context=self._context(f, []))
             text = f"{label}共 {len(rows)} 个：{names(rows)}。"
             facts = [self._name(e) for e, _ in rows] + [str(len(rows))]
+        if isinstance(node, (q.Count, q.Members)) and _SHARE_RE.search(f.words):  # 探索城市占比多少: of how many
+            base = node.of.of if isinstance(node.of, q.OnSet) else None  # the set the filter was taken from
+            every = self._rows(base, sub) if base else None
+            if every and not isinstance(every, Reply) and every[1]:
+                share = f"{len(rows) / len(every[1]) * 100:.0f}%"
+                text = text.rstrip("。") + f"。占全部 {len(every[1])} 个的 {share}。"
+                facts.append(share)
         source = next((v.table for _, v in rows if v is not None), None)
         if source:
             text += f"来源：{source}"
@@ -179,13 +186,19 @@ class Interpreter(EngineBase):
                 if ind is None or not ind.max_score:
                     return Reply("这个指标没有印出满分，无法判断谁拿满。", "no_data", node.family, context=self._context(f))
                 low = high = float(ind.max_score)
-            if f.by_rate:  # 得分率超过50%: the printed rates
+            if f.by_rate:  # 得分率超过50%: the printed rates, or each score against the printed maximum
+                ind = self.store.indicator(ordered[0][1].report, ordered[0][1].indicator) if ordered else None
+                top = float(ind.max_score) if ind and ind.max_score else None
                 rated = [(e, v, _rate(v)) for e, v in ordered if _rate(v) is not None]
+                note = ""
+                if not rated and top:  # 2015年得分率超过70%的城市 (总分): not printed, computed against 105
+                    rated = [(e, v, v.value / top * 100) for e, v in ordered if v.value is not None]
+                    note = f"（报告未印得分率，按满分 {ind.max_score} 计算）"
                 if not rated:
                     return Reply(f"{label}没有印出得分率，无法按得分率筛选。", "no_data", node.family, context=self._context(f))
                 keep = [(e, v) for e, v, r in rated if _within(r, low, high, node.low_inclusive, node.high_inclusive)]
                 return label + "得分率 " + bound_text(low, high, node.low_inclusive, node.high_inclusive, False).replace(
-                    " 分", "%"), keep, True
+                    " 分", "%") + note, keep, True
             keep = [r for r in ordered if _within(r[1].value, low, high, node.low_inclusive, node.high_inclusive)]
             return label + bound_text(low, high, node.low_inclusive, node.high_inclusive, f.full_marks), keep, True
         if isinstance(node, (q.Top, q.Nth)):
@@ -370,6 +383,9 @@ def _set_frame(f: Frame, node: q.Node, store) -> Frame:
     return sub
 
 
+_SHARE_RE = re.compile(r"占比|比例|百分之|比重|占多大|几成|百分比")
+
+
 def _with_report(f: Frame, key: str) -> Frame:
     sub = copy.copy(f)
     sub.report_keys = [key]
@@ -378,7 +394,8 @@ def _with_report(f: Frame, key: str) -> Frame:
 
 def _needs_sets(node: q.Node, f: Frame) -> bool:
     """Whether a list question needs the set evaluator (a filter, a count, 满分) or the list answers suffice."""
-    if isinstance(node, q.Count) or f.full_marks or f.by_rate or isinstance(node, q.Nth) and node.last:
+    if isinstance(node, q.Count) or f.full_marks or f.by_rate or isinstance(node, q.Nth) and node.last \
+            or _SHARE_RE.search(f.words):
         return True
     if any(isinstance(n, q.Outside) or isinstance(n, q.Where) and n.on for n in _walk(node)):
         return True

@@ -248,7 +248,9 @@ def build(frame: Frame, store) -> q.Node:
         by_rank = bool(re.search(RANK_WORDS + r"|名次|位次", frame.words)) and not re.search(r"分", frame.words)
         counted = re.search(r"(\d+|[一二两三四五六七八九十]+)\s*(?:个|座)", frame.words)  # 上升最多的3个城市
         n = frame.n or (cn_to_int(counted[1]) if counted else None) or 5
-        return q.Gains(ask, n=min(n, 50), bottom=down, by_rank=by_rank)
+        sign = 0 if re.search(r"最|前\d|前[一二三四五六七八九十]", frame.words) else (-1 if down else 1)
+        return q.Gains(ask, n=min(n, 50), bottom=down, by_rank=by_rank, sign=sign,
+                       count=bool(sign and re.search(COUNT_WORDS, frame.words)))
     if kind in ("Members", "Top", "Nth", "Where", "Count"):
         per_group = _each_group(kind, frame, ask, store)
         return per_group or _list(kind, frame, ask, store)
@@ -348,6 +350,10 @@ def _each_set(kind: str, frame: Frame, ask: q.Ask, store) -> list[q.Node]:
     if len(categories) >= 2:  # 既是副省级城市又是省会城市: one table per category
         rest = [g for g in ask.groups if g[0] != "admin_level"]
         return [q.Members(q.Cities(_narrow(ask, groups=[c] + rest))) for c in categories]
+    indicators = [list(cands) for _surface, cands in frame.indicators if cands]
+    if len(indicators) >= 2:  # 智慧经济和智慧人群都进了前十的城市: one set per indicator
+        inner = "Top" if frame.n else ("Where" if frame.low is not None or frame.high is not None else "Members")
+        return [_one_list(inner, frame, _narrow(ask, indicators=cands, total=False), store) for cands in indicators]
     named = _named_reports(ask)
     if len(named) < 2:
         return []

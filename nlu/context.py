@@ -24,7 +24,9 @@ SET_NODES = {"Members", "Where", "Top", "Count", "Nth"}  # answers that were a s
 CARRY_INTENTS = {"rank", "lookup", "region_avg", "top", "filter", "compare"}  # carry the report, year, indicator
 GROUP_INTENTS = {"region_avg", "tier", "top", "filter"}  # intents a bare group name (「华南呢」「先锋呢」) can continue
 IN_PLACE = re.compile(r"在□+(?:省|市)?(?:的|那|这|所有|全部)?(?:几个|些|各)?(?:城市|地市|地级市|市|区县|区|县)?(?:里|中|内|当中|里面)?"
-                      r".{0,3}?(?:排|的排名|排名|第几|能排|算第|位列|位居|名次)")
+                      r".{0,3}?(?:排|的排名|排名|第几|能排|算第|位列|位居|名次)|"
+                      r"□+(?:省|市)?的?(?:城市|地市|地级市|区县|县市|市辖区|区|县)?(?:里|中|内|当中|里面)(?:它|该市|这个城市)?"
+                      r".{0,3}?(?:排|名次|第几)")  # 浙江的县市里它排第几
 WITHIN_LAST = re.compile(r"其中|这里面|这里头|这些(?:城市)?(?:里|中|当中)|这几个(?:城市)?(?:里|中|当中)|上面(?:的|这些|那些)|名单里|榜上|里面有")
 THIS_TABLE = re.compile(r"这个榜|这榜|该榜|这份榜|这个榜单|这个排名|这张表|这个表|该表|这个排行")
 CHANGE_WORDS = r"涨了|降了|升了|跌了|进步|退步|变化|提高了|下降了|上升了|增加了|减少了|多了多少|少了多少"
@@ -97,7 +99,7 @@ def own_operation(words: str) -> str | None:
         return "trend"
     if re.search(RANK_WORDS, words):
         return "rank"
-    if re.search(r"多少分|得分|几分|分数|评分|多少", words):
+    if re.search(r"多少分|得分|几分|分数|评分|多少|总分|score", words):
         return "lookup"
     return None
 
@@ -168,10 +170,10 @@ def apply(frame: Frame, ctx: Context | None) -> Frame:
         if scope not in ("全部", "附件1") and not any(g[0] == "admin_level" for g in frame.groups):
             frame.groups = frame.groups + [("admin_level", scope)]
         frame.follow_up = True
-    if ctx.pending and len(frame.entity_ids) == 1 and len(ctx.pending_parents) == len(ctx.pending):
+    if ctx.pending and len(frame.entity_ids) == 1 and len(ctx.pending_parents) == len(ctx.pending) \
+            and frame.entity_ids[0] not in ctx.pending:
         named = frame.mentions[0]
-        inside = [c for c, p in zip(ctx.pending, ctx.pending_parents) if p in (named.candidates[0], named.surface)
-                  or p and named.surface and named.surface.startswith(p)]
+        inside = [c for c, p in zip(ctx.pending, ctx.pending_parents) if p and p in (named.candidates[0], named.surface)]
         if len(inside) == 1:  # 通州区排第几 → 南通那个: the candidate that lies in 南通
             frame.mentions = [Mention(ctx.pending_surface, -1, -1, inside, "context")]
             frame.follow_up = True

@@ -32,7 +32,7 @@ _LAST_N2_RE = re.compile(rf"倒数\s*(?!第){NUM}\s*(?:名|位|个|座|城市)")
 _LAST_K_RE = re.compile(rf"倒数\s*第?\s*{NUM}?\s*(?:名|位)?")
 _KTH_RE = re.compile(rf"(?:第|no\.?|#)\s*{NUM}\s*(?:名|位)?")
 _MORE_RE = re.compile(rf"(?:再往后|往后|再往下|往下|接下来|接着往后|后面|再后面)\s*的?\s*{NUM}?\s*(?:几)?\s*(?:名|位|个)")
-_RANGE_RE = re.compile(rf"第\s*{NUM}\s*(?:名|位)?\s*(?:到|至|-|~|～|—)\s*(?:第\s*{NUM}\s*(?:名|位)?|{NUM}\s*(?:名|位))")
+_RANGE_RE = re.compile(rf"第\s*{NUM}\s*(?:名|位)?\s*(?:到|至|-|~|～|—)\s*(?:第\s*{NUM}\s*(?:名|位)?|{NUM}\s*(?:名|位)?)")
 _EDITION_RE = re.compile(rf"第\s*{NUM}\s*届")
 _FIRST_RE = re.compile(r"最高|最好|榜首|冠军|排名最前|最靠前|最前面|最强|头名|状元|最先进|最发达|最厉害|最牛|最领先")
 _BEST_RE = re.compile(r"最智慧|最数字化")  # read on the unmasked text: 智慧 is also a report's keyword
@@ -367,7 +367,7 @@ def _parse(text: str, lex: Lexicon) -> Frame:
     if not frame.mentions and not frame.pronoun and not frame.plural and not frame.difference and frame.leftover \
             and not (frame.groups or frame.position or frame.n) \
             and (rule is None or rule.builds not in ("Meta", "SmallTalk", "Mean", "Where", "Count", "Gains")) \
-            and re.search(r"排名|排第|第几|名次|得分|多少|评分|指数|几线|梯队", words):
+            and re.search(r"排名|排第|第几|名次|得分|多少|评分|指数|几线|梯队|总分|分数|成绩|得了", words):
         guesses = [w for w in frame.leftover.split() if _may_be_place(w, rule)]
         frame.unknown_places = frame.unknown_places or guesses[:1]  # 伦敦排名: a place we do not know
     if frame.unknown_places and not frame.mentions:

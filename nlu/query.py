@@ -122,6 +122,8 @@ class Gains(About):
     n: int = 5
     bottom: bool = False
     by_rank: bool = False
+    sign: int = 0  # 1: every city that rose, -1: every city that fell (下降了的城市有哪些), 0: the n that moved most
+    count: bool = False  # with sign: how many (下降的城市有几个)
 
 
 @dataclass

@@ -13,9 +13,9 @@ import re
 from dataclasses import dataclass
 from functools import cached_property
 
-RANK_WORDS = (r"排名|排第|第几|名次|排行|位列|几名|排多少|排几|排老几|排在|第多少|什么位置|哪个位置|排位|多少名|\brank\b|"
+RANK_WORDS = (r"排名|排第|第几|名次|排行|位列|几名|排多少|排几|排老几|排在|第多少|什么位置|哪个位置|排位|多少名|rank|排到|"
               r"进(?:了|入|没进)?(?:前|top)\s*\d*[十百]?(?:了|吗|没)")
-VALUE_WORDS = r"多少分|得分|分数|评分|几分|分值|得了|多少|指数是|得分率|拿了"
+VALUE_WORDS = r"多少分|得分|分数|评分|几分|分值|得了|多少|指数是|得分率|拿了|score|points"
 MEMBER_WORDS = r"哪些|有谁|名单|都有|包括|包含|有几个|多少个|几个城市|都是谁|是哪几个|占几|占多少"
 COMPARE_WORDS = (r"对比|比较|vs|pk|比一比|哪个(?:更)?(?:强|高|好|低|差|弱|靠前)|谁(?:的)?.{0,8}(?:更)?(?:高|强|好|低|差|领先|靠前|大)|"
                  r"差多少|差距|相差|高多少|低多少|差几|比.{0,8}(?:高|低|强|弱|好|差)|和.{1,8}比|并列吗|一样吗")
@@ -38,6 +38,8 @@ PICK_WORST = r"弱|差|低|短板|薄弱|落后|不足"
 GAIN_WORDS = (r"(?:提高|提升|上升|进步|增长|增加|涨|升|下降|退步|下滑|降|跌|减少)(?:了|得)?最(?:多|快|大|明显)|"
               r"(?:进步|退步|提升|下降|涨幅|降幅|增幅|跌幅|变化)最大|最大(?:的)?(?:进步|提升|退步|降幅|涨幅|变化)")
 GAIN_DOWN = r"下降|退步|下滑|降|跌|减少"
+GAIN_SIGN = (r"(?:比.{0,8})?(?:下降|退步|下滑|降低|减少|提高|提升|上升|进步|增长|增加)了?的(?:城市|有|是)|"
+             r"(?:分数|总分|得分|排名|名次)(?:有)?(?:下降|退步|下滑|降低|减少|提高|提升|上升|进步|增长|增加)了?的")
 MEAN_WORDS = r"平均|均值|均分|平均数|加权得分|加权分"
 
 
@@ -114,6 +116,9 @@ RULES: tuple[Rule, ...] = (
          examples=(("清华大学排名多少", "Unclear(off_topic)"), ("哪家银行利息高", "Unclear(off_topic)"))),
     Rule("bare_plural", "Unclear", kind="which", needs=("plural",), absent=NOTHING_NAMED, weak=True,
          examples=(("比一下这两个城市", "Unclear(which)"),)),
+    Rule("bare_compare", "Unclear", kind="which", absent=NOTHING_NAMED + ("pronoun",), weak=True,
+         words=r"^\s*(?:帮我|请)?(?:比较|对比|比)一下\s*[吧呢吗?？]*\s*$",
+         examples=(("比较一下", "Unclear(which)"),)),
     # --- membership ------------------------------------------------------------------------
     Rule("member_of", "Meta", kind="member_of", needs=("entity", "group"), absent=("tier", "parent"),
          words=r"吗|是否|是不是|在不在|算不算|属不属于",
@@ -130,6 +135,14 @@ RULES: tuple[Rule, ...] = (
                    ("数字经济四线城市有哪些", "Members(InGroup(Cities(de2020 总分), tier:四线))"),
                    ("既是先锋城市又是数字经济新一线的城市", "Both(Members(InGroup(Cities(总分 tier:先锋), tier:先锋)), "
                     "Members(InGroup(Cities(总分 tier:新一线), tier:新一线)))"))),
+    Rule("gains_sign", "Gains", absent=("one_city",), words=GAIN_SIGN, needs=("years2",),
+         examples=(("2016年比2015年总分下降的城市有哪些", "Gains(2015 2016 总分, n=5, bottom=True, sign=-1)"),
+                   ("15年到16年排名上升了的城市有几个", "Gains(2015 2016, n=5, by_rank=True, sign=1, count=True)"))),
+    Rule("gains", "Gains", absent=("one_city",), words=GAIN_WORDS,
+         examples=(("2016年比2015年总分提高最多的城市", "Gains(2015 2016 总分, n=5)"),
+                   ("智慧经济进步最大的五个城市", "Gains(智慧经济, n=5)"),
+                   ("15年到16年排名下降最多的是哪些城市", "Gains(2015 2016, n=5, bottom=True, by_rank=True)"),
+                   ("江苏哪些城市16年比15年进步最大", "Gains(江苏省 2015 2016, n=5)"))),
     # --- about the reports --------------------------------------------------------------------
     Rule("rename", "Meta", kind="rename", words=r"叫什么|改名|更名|改称|名称变|对应.{0,4}指标|现在叫|原来叫|相当于.{0,8}指标|对应的是",
          examples=(("2015年智慧管理在2016年叫什么", "Meta(rename, 2015 2016 智慧管理/智慧治理)"),)),
@@ -191,11 +204,6 @@ RULES: tuple[Rule, ...] = (
          examples=(("长沙2015年哪项指标最强", "Profile(长沙 2015, best)"), ("哪一项最弱", "Profile(worst)"),
                    ("温州智慧城市的短板是什么", "Profile(温州 smart, worst)"),
                    ("无锡2015年智慧基础设施哪一项最弱", "Profile(无锡 2015 智慧基础设施, worst)"))),
-    Rule("gains", "Gains", absent=("one_city",), words=GAIN_WORDS,
-         examples=(("2016年比2015年总分提高最多的城市", "Gains(2015 2016 总分, n=5)"),
-                   ("智慧经济进步最大的五个城市", "Gains(智慧经济, n=5)"),
-                   ("15年到16年排名下降最多的是哪些城市", "Gains(2015 2016, n=5, bottom=True, by_rank=True)"),
-                   ("江苏哪些城市16年比15年进步最大", "Gains(江苏省 2015 2016, n=5)"))),
     Rule("group_ranking", "GroupMeans", needs=("kind",), absent=("one_city", "bound"), words=MEAN_WORDS,
          help="各组排名", examples=(("2015年省份平均分倒数第一", "Nth(GroupMeans(2015, province), k=1, bottom=True)"),
                    ("2015年哪个地区平均分最高", "Nth(GroupMeans(2015, region), k=1)"),

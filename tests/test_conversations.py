@@ -137,6 +137,10 @@ CONVERSATIONS = {
         ("通州区排第几", "Rank()", "clarify"),
         ("北京的", "Rank(通州区（北京）)", "ok"),
     ],
+    "它 inside a province's category table after a district or county": [
+        ("昆山市数字经济多少分", "Value(昆山市（苏州） de2020 总分)", "ok"),
+        ("江苏的县市里它排第几", "Rank(昆山市（苏州） de2020 总分 admin_level:县市 province:江苏)", "ok"),
+    ],
     "第六到第十呢 is a range of the list just shown": [
         ("2016年前五", "Top(Cities(2016), n=5)", "ok"),
         ("第六到第十呢", "Nth(Cities(2016), k=6, last=10)", "ok"),
@@ -292,6 +296,17 @@ def test_which_city_leaves_out_the_provinces_own_table(engine):
     ("比一下这两个城市", "Unclear(which)", "clarify", "哪个城市"),
     ("包头2015年智慧人群多少名", "Rank(包头 2015 智慧人群)", "ok", "排名第"),
     ("2021年哪个城市发展指数最高", "Nth(Cities(2021 发展水平指数), k=1)", "no_data", "只公布梯队"),
+    ("2016年比2015年总分下降的城市有哪些", "Gains(2015 2016 总分, n=5, bottom=True, sign=-1)", "ok", "得分下降的城市"),
+    ("15年到16年排名上升了的城市有几个", "Gains(2015 2016, n=5, by_rank=True, sign=1, count=True)", "ok", "名次上升的城市"),
+    ("智慧服务和智慧人群都进了2015年前十的城市", "Both(Top(Cities(2015 智慧服务/智慧民生), n=10), Top(Cities(2015 智慧人群), "
+     "n=10))", "ok", "都有的"),
+    ("数字经济第200名", "Nth(Cities(de2020 总分), k=200)", "no_data", "只有 148 个名次"),
+    ("数字经济排名第21到25", "Nth(Cities(de2020 总分), k=21, last=25)", "ok", "第21–25名"),
+    ("高雄2015年总分", "Value(2015 总分)", "no_data", "高雄"),
+    ("比较一下", "Unclear(which)", "clarify", "哪个城市"),
+    ("2021年探索城市占比多少", "Members(InGroup(Cities(2021), tier:探索))", "ok", "占全部 50 个的 50%"),
+    ("2015年得分率超过70%的城市有哪些", "Where(Cities(2015), >70)", "ok", "按满分 105 计算"),
+    ("2016年无锡的得分率", "Value(无锡 2016)", "no_data", "没有印出得分率"),
     ("21年徐州是哪个梯队", "Tier(徐州 2021 sc2021)", "ok", "徐州属"),
     ("yichang 2016 zongfen", "Value(宜昌 2016 总分)", "ok", "宜昌总分"),
 ])
