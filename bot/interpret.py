@@ -78,6 +78,10 @@ class Interpreter(EngineBase):
         if not good:
             return replies[0]
         text = "\n".join(("• " if len(good) > 1 else "") + r.text for r in good)
+        if len(good) > 1 and all(isinstance(i, q.Count) for i in node.items) and all(r.status == "ok" for r in good):
+            counts = [int(r.facts[0]) for r in good if r.facts and r.facts[0].isdigit()]
+            if len(counts) == len(good):  # 直辖市和副省级城市一共几个: each table, and their sum
+                text += f"\n合计 {sum(counts)} 个。"
         status = "ok" if any(r.status == "ok" for r in good) else "no_data"
         facts = [x for r in good for x in r.facts]
         reply = Reply(text, status, node.family, facts=facts, context=self._context(f))

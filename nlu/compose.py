@@ -310,8 +310,10 @@ def _list(kind: str, frame: Frame, ask: q.Ask, store) -> q.Node:
         if len(sets) >= 2:
             both = q.Both(sets)
             return q.Count(both) if re.search(COUNT_WORDS, frame.words) else both
-    same_type = [names for names in _by_type([g for g in ask.groups if g[0] != "tier"]).values() if len(names) >= 2]
-    if same_type and re.search(EACH_WORDS + r"|各几|各多少|每个", frame.words) and kind in ("Members", "Count"):
+    by_type = _by_type([g for g in ask.groups if g[0] != "tier"])
+    same_type = [names for gtype, names in by_type.items() if len(names) >= 2 and (
+        gtype == "admin_level" or re.search(EACH_WORDS + r"|各几|各多少|每个", frame.words))]  # 直辖市和副省级城市: two tables
+    if same_type and kind in ("Members", "Count"):
         gtype = next(t for t, names in _by_type(ask.groups).items() if names == same_type[0])  # 直辖市、省会…各几个
         rest = [g for g in ask.groups if g[0] != gtype]
         return q.Each([_one_list(kind, frame, _narrow(ask, groups=rest + [(gtype, name)]), store) for name in same_type[0]])
@@ -402,6 +404,8 @@ def _one_list(kind: str, frame: Frame, ask: q.Ask, store) -> q.Node:
     if kind in ("Where", "Count"):
         node = q.Where(filtered(base), frame.low, frame.high, frame.low_inclusive, frame.high_inclusive)
         return q.Count(node) if kind == "Count" else node
+    if kind in ("Top", "Nth") and frame.n and frame.and_last:
+        return q.Each([q.Top(filtered(base), frame.n), q.Nth(filtered(base), 1, True)])  # 前五名和最后一名
     if kind in ("Nth", "Top") and (frame.position or 1) == 1 and (frame.n or 1) == 1 \
             and _HIGHEST_RE.search(frame.words) and _LOWEST_RE.search(frame.words):
         return q.Each([q.Nth(filtered(base), 1), q.Nth(filtered(base), 1, True)])  # 最高和最低的分别是谁

@@ -36,6 +36,7 @@ _RANGE_RE = re.compile(rf"第\s*{NUM}\s*(?:名|位)?\s*(?:到|至|-|~|～|—)\s
 _EDITION_RE = re.compile(rf"第\s*{NUM}\s*届")
 _FIRST_RE = re.compile(r"最高|最好|榜首|冠军|排名最前|最靠前|最前面|最强|头名|状元|最先进|最发达|最厉害|最牛|最领先")
 _BEST_RE = re.compile(r"最智慧|最数字化")  # read on the unmasked text: 智慧 is also a report's keyword
+_LAST_ONE_RE = re.compile(r"最后一名|倒数第一|倒数第1|垫底|最后一位|末位|最后的")
 _LAST_RE = re.compile(r"最低|最差|垫底|最后一名|最弱|最末")
 _FULL_RE = re.compile(r"满分(?!是?(?:几|多少))|拿满|得满|全满|满了")
 _EQUAL_RE = re.compile(rf"(?:为|等于|=|是|得|拿到|拿了|得到|获得|刚好)\s*(-?)\s*{NUM}\s*分?\s*(?=的|城市|有|$|\s)")
@@ -132,6 +133,10 @@ def _numbers(frame: Frame, text: str) -> None:
     m = num and _TOP_RE.search(t)
     if m:
         frame.n = int(cn_to_int(m[1] or m[2]) or 0) or None
+        rest = t[m.end():]
+        if frame.n and re.search(r"[和及与、,，]|还有|以及", rest) and _LAST_ONE_RE.search(rest):
+            frame.and_last = True  # 前五名和最后一名: both ends, the last read by the composer
+            return _bounds(frame, t[: m.end()])
     more = _MORE_RE.search(t)
     if more:  # 再往后五名: the places after the last list (read with the context)
         frame.more = int(cn_to_int(more[1]) or 0) if more[1] else 0

@@ -307,6 +307,9 @@ def test_which_city_leaves_out_the_provinces_own_table(engine):
     ("2021年探索城市占比多少", "Members(InGroup(Cities(2021), tier:探索))", "ok", "占全部 50 个的 50%"),
     ("2015年得分率超过70%的城市有哪些", "Where(Cities(2015), >70)", "ok", "按满分 105 计算"),
     ("2016年无锡的得分率", "Value(无锡 2016)", "no_data", "没有印出得分率"),
+    ("2016年前三和倒数第一", "Each(Top(Cities(2016), n=3), Nth(Cities(2016), k=1, bottom=True))", "ok", "倒数第1"),
+    ("政府网站直辖市和副省级城市一共有几个", "Each(Count(Cities(gw2020 admin_level:直辖市)), Count(Cities(gw2020 "
+     "admin_level:副省级城市)))", "ok", "合计 19 个"),
     ("21年徐州是哪个梯队", "Tier(徐州 2021 sc2021)", "ok", "徐州属"),
     ("yichang 2016 zongfen", "Value(宜昌 2016 总分)", "ok", "宜昌总分"),
 ])
