@@ -20,7 +20,7 @@ from bot.reply import LABEL, Reply, bound_text, fmt_number
 from nlu import query as q
 from nlu.frame import Frame, Mention
 from nlu.query import walk as _walk
-from nlu.rules import OFF_TOPIC, RANK_WORDS
+from nlu.rules import OFF_TOPIC, RANK_WORDS, TIER_WORDS
 from store.catalogue import TIER_REPORT
 from store.query import Value
 
@@ -104,8 +104,12 @@ class Interpreter(EngineBase):
             return got
         label, rows, has_values = got
         ranks = isinstance(node, (q.Members, q.Count)) and bool(re.search(RANK_WORDS, f.words))  # 领军城市…分别排第几
+        tiers = isinstance(node, (q.Members, q.Count)) and bool(re.search(TIER_WORDS, f.words))  # …分别是几线
+        report = next((v.report for _, v in rows if v is not None), None) or _tier_report(sub, self)
         names = lambda rs: "、".join(self._name(e) + (f" {v.value_text}" if v is not None and has_values else "")  # noqa: E731
-                                    + (f"（第{v.rank}名）" if ranks and v is not None and v.rank else "") for e, v in rs)
+                                    + (f"（第{v.rank}名）" if ranks and v is not None and v.rank else "")
+                                    + (f"（{(self._tier_line(report, e) or '未分档').split('（')[0]}）" if tiers and report else "")
+                                    for e, v in rs)
         if isinstance(node, q.Count):
             text = f"{label}共 {len(rows)} 个" + (f"：{names(rows)}。" if rows else "。")
             facts = [str(len(rows))]
@@ -385,6 +389,12 @@ def _set_frame(f: Frame, node: q.Node, store) -> Frame:
     elif isinstance(place, q.Top):
         sub.bottom, sub.position = place.bottom, None
     return sub
+
+
+def _tier_report(f: Frame, engine) -> str | None:
+    """The report a tiers-only list is about (its rows carry no values to tell)."""
+    keys = engine._reports(f)[0]
+    return next((k for k in keys if engine.catalogue(k).tier_kind), None)
 
 
 _SHARE_RE = re.compile(r"占比|比例|百分之|比重|占多大|几成|百分比")

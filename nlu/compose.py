@@ -251,6 +251,9 @@ def build(frame: Frame, store) -> q.Node:
         sign = 0 if re.search(r"最|前\d|前[一二三四五六七八九十]", frame.words) else (-1 if down else 1)
         return q.Gains(ask, n=min(n, 50), bottom=down, by_rank=by_rank, sign=sign,
                        count=bool(sign and re.search(COUNT_WORDS, frame.words)))
+    if kind == "Tier" and ask.entities and all(store.entity(e).kind == "province" for e in ask.entities) \
+            and _CITIES_OF_RE.search(frame.words):  # 江苏的城市在数字经济里分别是几线: the province's cities, each tier
+        kind = "Members"
     if kind in ("Members", "Top", "Nth", "Where", "Count"):
         per_group = _each_group(kind, frame, ask, store)
         return per_group or _list(kind, frame, ask, store)

@@ -115,6 +115,7 @@ RULES: tuple[Rule, ...] = (
          words="|".join(OFF_TOPIC + NOT_PLACES),
          examples=(("清华大学排名多少", "Unclear(off_topic)"), ("哪家银行利息高", "Unclear(off_topic)"))),
     Rule("bare_plural", "Unclear", kind="which", needs=("plural",), absent=NOTHING_NAMED, weak=True,
+         words=r"比|差|谁|哪个|pk|vs", unless=TIER_WORDS,
          examples=(("比一下这两个城市", "Unclear(which)"),)),
     Rule("bare_compare", "Unclear", kind="which", absent=NOTHING_NAMED + ("pronoun",), weak=True,
          words=r"^\s*(?:帮我|请)?(?:比较|对比|比)一下\s*[吧呢吗?？]*\s*$",
@@ -167,7 +168,7 @@ RULES: tuple[Rule, ...] = (
     Rule("method", "Meta", kind="method", words=r"(?:加权|gdp).{0,8}(?:怎么|如何|什么|方法|方式|计算|算的|算法)|怎么加权|如何加权",
          absent=("entity",),
          examples=(("城市群数字经济的加权得分是怎么算的", "Meta(method, de2020 总分)"),)),
-    Rule("count", "Meta", kind="count", absent=("entity", "group", "bound", "indicator", "n", "position"),
+    Rule("count", "Meta", kind="count", absent=("entity", "group", "bound", "indicator", "n", "position", "plural"),
          words=r"(?:评估|评|参评|入评|覆盖|包括|包含|选取|选)了?(?:多少|几)个?(?:城市|个)|多少个城市|几个城市|多少城市|"
                r"(?:参评|入评|入选|评估|被评|参与)的?(?:城市|对象|地方)(?:数量|总数|个数|数)?(?:一共|总共|共|有|是)*(?:多少|几)|"
                r"(?:城市|对象)(?:数量|总数|个数)",

@@ -141,6 +141,10 @@ CONVERSATIONS = {
         ("昆山市数字经济多少分", "Value(昆山市（苏州） de2020 总分)", "ok"),
         ("江苏的县市里它排第几", "Rank(昆山市（苏州） de2020 总分 admin_level:县市 province:江苏)", "ok"),
     ],
+    "这几个城市各是几线 after a list is each listed city's tier": [
+        ("数字经济前三", "Top(Cities(de2020 总分), n=3)", "ok"),
+        ("这几个城市各是几线", "Each(Tier(上海 de2020), Tier(深圳 de2020), Tier(北京 de2020))", "ok"),
+    ],
     "第六到第十呢 is a range of the list just shown": [
         ("2016年前五", "Top(Cities(2016), n=5)", "ok"),
         ("第六到第十呢", "Nth(Cities(2016), k=6, last=10)", "ok"),
@@ -310,6 +314,7 @@ def test_which_city_leaves_out_the_provinces_own_table(engine):
     ("2016年前三和倒数第一", "Each(Top(Cities(2016), n=3), Nth(Cities(2016), k=1, bottom=True))", "ok", "倒数第1"),
     ("政府网站直辖市和副省级城市一共有几个", "Each(Count(Cities(gw2020 admin_level:直辖市)), Count(Cities(gw2020 "
      "admin_level:副省级城市)))", "ok", "合计 19 个"),
+    ("2021年江苏的城市分别是什么梯队", "Members(InGroup(Cities(2021 sc2021), province:江苏))", "ok", "无锡（领军城市）"),
     ("21年徐州是哪个梯队", "Tier(徐州 2021 sc2021)", "ok", "徐州属"),
     ("yichang 2016 zongfen", "Value(宜昌 2016 总分)", "ok", "宜昌总分"),
 ])
