@@ -67,6 +67,7 @@ class Context:
     filters: list = field(default_factory=list)  # the filters of the last list answered (province:广西 of 前100名里广西的)
     group_kinds: list = field(default_factory=list)  # 各省 / 哪个地区: the kind of group the last answer ranked
     members: list[str] = field(default_factory=list)  # the cities the last list showed, first ten (它们的智慧人群)
+    bounds: list = field(default_factory=list)  # [low, high, low_inclusive, high_inclusive] of the last list's condition
 
     def remember(self, before: Context | None, keep: int = 4) -> Context:
         """Carry the cities talked about in earlier turns into this turn's context."""
@@ -153,11 +154,19 @@ def apply(frame: Frame, ctx: Context | None) -> Frame:
         if ctx.filters:  # 前100名里广西有哪些 → 有几个: the same list, filters and all
             frame.within = (ctx.n, ctx.bottom, tuple(ctx.groups)) if ctx.n else None
             frame.groups = list(dict.fromkeys(frame.groups + ctx.filters))
-    if WITHIN_LAST.search(frame.words) and ctx.builds == "Top" and ctx.n and frame.builds in SET_NODES | {None} \
-            and not frame.n:  # 其中青海的有几个: inside the top list just shown
-        frame.within, frame.follow_up = (ctx.n, ctx.bottom, tuple(ctx.groups)), True
-        if frame.builds is None:
+    if WITHIN_LAST.search(frame.words) and ctx.builds in SET_NODES and not frame.n and not frame.position \
+            and not (frame.mentions and not all(_is_provincial(m) for m in frame.mentions)):
+        frame.follow_up = True  # 其中青海的有几个 / 其中哪些在长三角: inside the list just shown, its filters kept
+        if ctx.builds == "Top" and ctx.n:
+            frame.within = (ctx.n, ctx.bottom, tuple(ctx.groups))
+        frame.groups = list(dict.fromkeys(frame.groups + list(ctx.groups) + list(ctx.filters)))
+        if ctx.bounds and frame.low is None and frame.high is None:
+            frame.low, frame.high, frame.low_inclusive, frame.high_inclusive = ctx.bounds
+        if frame.builds not in SET_NODES:
             _continue(frame, "filter", "Members")
+        if frame.low is not None or frame.high is not None:
+            _continue(frame, "filter", "Count" if frame.builds == "Count" or re.search(r"几个|多少个", frame.words)
+                      else "Where")
     has_names = bool(frame.mentions) or bool(frame.unknown_places)
     if IN_PLACE.search(frame.words) and len(frame.mentions) == 1 and ctx.focus:  # 合肥… → 在安徽排第几: 合肥 in 安徽
         frame.mentions = _entity_mentions(ctx.focus[:1]) + frame.mentions

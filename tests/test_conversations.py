@@ -145,6 +145,12 @@ CONVERSATIONS = {
         ("数字经济前三", "Top(Cities(de2020 总分), n=3)", "ok"),
         ("这几个城市各是几线", "Each(Tier(上海 de2020), Tier(深圳 de2020), Tier(北京 de2020))", "ok"),
     ],
+    "其中… after a condition or a tier keeps them, and adds the new filter": [
+        ("2015年总分50分以上的城市", "Where(Cities(2015 总分), >=50)", "ok"),
+        ("其中江苏的有几个", "Count(Where(InGroup(Cities(2015 总分), province:江苏), >=50))", "ok"),
+        ("数字经济二线城市有哪些", "Members(InGroup(Cities(de2020 总分), tier:二线))", "ok"),
+        ("其中哪些在长三角", "Members(InGroup(InGroup(Cities(de2020 总分), cluster:长三角), tier:二线))", "ok"),
+    ],
     "第六到第十呢 is a range of the list just shown": [
         ("2016年前五", "Top(Cities(2016), n=5)", "ok"),
         ("第六到第十呢", "Nth(Cities(2016), k=6, last=10)", "ok"),
