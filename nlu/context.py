@@ -29,7 +29,7 @@ IN_PLACE = re.compile(r"在□+(?:省|市)?(?:的|那|这|所有|全部)?(?:几�
                       r".{0,3}?(?:排|名次|第几)")  # 浙江的县市里它排第几
 WITHIN_LAST = re.compile(r"其中|这里面|这里头|这些(?:城市)?(?:里|中|当中)|这几个(?:城市)?(?:里|中|当中)|上面(?:的|这些|那些)|名单里|榜上|里面有")
 THIS_TABLE = re.compile(r"这个榜|这榜|该榜|这份榜|这个榜单|这个排名|这张表|这个表|该表|这个排行")
-CHANGE_WORDS = r"涨了|降了|升了|跌了|进步|退步|变化|提高了|下降了|上升了|增加了|减少了|多了多少|少了多少"
+CHANGE_WORDS = r"涨了|降了|升了|跌了|进步|退步|变化|变动|起伏|提高了|下降了|上升了|增加了|减少了|多了多少|少了多少"
 _LIST_ASKED = re.compile(r"哪些|哪个|哪几|谁|前|榜单|名单|top|最|倒数|第|有几|多少个|平均")
 VERSUS_NAMED = re.compile(r"比□+.{0,6}(?:高|低|强|弱|好|差|靠前|靠后|多|少)|[跟和与同]□+(?:比|对比|相比|比较)|"
                           r"(?:对比|比较|vs|pk)□+|□+(?:呢)?(?:谁高|谁强|谁好|哪个高|哪个强)")
@@ -241,7 +241,8 @@ def apply(frame: Frame, ctx: Context | None) -> Frame:
             frame.follow_up = True
     if not has_names and not frame.pronoun and ctx.focus and ctx.intent in NEEDS_ENTITY | {"tier"} \
             and frame.builds in ("Top", "Nth", None) and not (frame.n or frame.position or frame.groups) \
-            and not _LIST_ASKED.search(frame.words) and (frame.follow_up or frame.report_keys or frame.years):
+            and not _LIST_ASKED.search(frame.words) and (frame.follow_up or frame.report_keys or frame.years
+                                                         or re.search(CHANGE_WORDS, frame.words)):
         _continue(frame, own_operation(frame.words) or ctx.intent)  # 数字经济那个排名呢 after 芜湖: 芜湖's, not a list
         frame.follow_up = True
     named_versus = len(frame.mentions) == 1 and ctx.focus and VERSUS_NAMED.search(frame.words) \

@@ -151,6 +151,11 @@ CONVERSATIONS = {
         ("数字经济二线城市有哪些", "Members(InGroup(Cities(de2020 总分), tier:二线))", "ok"),
         ("其中哪些在长三角", "Members(InGroup(InGroup(Cities(de2020 总分), cluster:长三角), tier:二线))", "ok"),
     ],
+    "排名变化大吗 after two years of one city is the change between them": [
+        ("扬州2015年总分", "Value(扬州 2015 总分)", "ok"),
+        ("2016年呢", "Value(扬州 2016 总分)", "ok"),
+        ("排名变化大吗", "Change(扬州 2015 2016 总分)", "ok"),
+    ],
     "第六到第十呢 is a range of the list just shown": [
         ("2016年前五", "Top(Cities(2016), n=5)", "ok"),
         ("第六到第十呢", "Nth(Cities(2016), k=6, last=10)", "ok"),
