@@ -274,7 +274,14 @@ def build(frame: Frame, store) -> q.Node:
 
 def _each(leaf, frame: Frame, ask: q.Ask) -> q.Node:
     """One leaf, or Each over the cities / reports the question names with 分别, 各, 和."""
-    many = re.search(EACH_WORDS, frame.words) or leaf is q.Tier
+    many = re.search(EACH_WORDS, frame.words) or leaf in (q.Tier, q.Change)  # a change is one city's history
+    scopes = [g for g in ask.groups if g[0] == "admin_level"]
+    if len(scopes) >= 2 and len(ask.entities) == 1 and leaf in (q.Rank, q.Value):  # 在副省级和省会里分别排第几
+        rest = [g for g in ask.groups if g[0] != "admin_level"]
+        common = [k for k, facts in REPORTS.items() if all(g[1] in facts.scopes for g in scopes)]
+        if common and not (ask.reports or ask.years):  # the report ranking it in both tables
+            ask = _narrow(ask, reports=common[:1])
+        return q.Each([leaf(_narrow(ask, groups=rest + [g])) for g in scopes])
     if len(ask.entities) >= 2 and many:
         return q.Each([leaf(_narrow(ask, entities=[e])) for e in ask.entities])
     indicators = [cands for _surface, cands in frame.indicators if cands]

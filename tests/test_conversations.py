@@ -326,6 +326,9 @@ def test_which_city_leaves_out_the_provinces_own_table(engine):
     ("政府网站直辖市和副省级城市一共有几个", "Each(Count(Cities(gw2020 admin_level:直辖市)), Count(Cities(gw2020 "
      "admin_level:副省级城市)))", "ok", "合计 19 个"),
     ("2021年江苏的城市分别是什么梯队", "Members(InGroup(Cities(2021 sc2021), province:江苏))", "ok", "无锡（领军城市）"),
+    ("武汉在副省级城市和省会城市里分别排第几", "Each(Rank(武汉 gw2020 admin_level:副省级城市), Rank(武汉 gw2020 "
+     "admin_level:省会城市))", "ok", "省会城市"),
+    ("常州和镇江2015、2016年的总分", "Each(Change(常州 2015 2016 总分), Change(镇江 2015 2016 总分))", "ok", "镇江历届"),
     ("21年徐州是哪个梯队", "Tier(徐州 2021 sc2021)", "ok", "徐州属"),
     ("yichang 2016 zongfen", "Value(宜昌 2016 总分)", "ok", "宜昌总分"),
 ])
