@@ -170,7 +170,7 @@ class Interpreter(EngineBase):
             keep = set().union(*(self._group_ids(gtype, g) for g in group_names))
             name = "、".join(self._name(g) if gtype == "parent" else g for g in group_names)
             where = {"province": f"{name}的", "tier": f"{name}城市中", "cluster": f"{name}城市中",
-                     "parent": f"{name}的"}.get(gtype, name)
+                     "parent": f"{name}的", "place_kind": f"{name}中"}.get(gtype, name)
             return label + where, [(e, v) for e, v in rows if e in keep or self._province_of(e) in keep], has_values
         if not has_values:
             return Reply(f"{label}只公布梯队，没有各城市的分数，无法排序或按分数筛选。", "no_data", node.family,
@@ -260,6 +260,8 @@ class Interpreter(EngineBase):
             return {e.id for e in self.store.entities() if e.parent_id == name}
         if gtype == "tier":
             return set(self.store.group_entities(TIER_REPORT[name], "tier", name))
+        if gtype == "place_kind":  # 自治州: the places whose official name says so
+            return {e.id for e in self.store.entities() if e.full_name.endswith(name)}
         ids: set[str] = set()
         for report in self.all_keys:
             ids |= set(self.store.group_entities(report, gtype, name))
@@ -419,7 +421,7 @@ def _needs_sets(node: q.Node, f: Frame) -> bool:
             and any(r != "smart" for r in base.ask.reports):
         return True  # 2021年的领军城市在数字经济里: the other report's table, filtered by the tier
     if isinstance(node, q.Members) and len(groups) == 1 and isinstance(groups[0].of, q.Cities) \
-            and groups[0].group[0] not in ("province", "parent") and not groups[0].of.ask.groups:
+            and groups[0].group[0] not in ("province", "parent", "place_kind") and not groups[0].of.ask.groups:
         return False  # who is in one group: the group's own list (answer_about) says it best
     return bool(groups)
 

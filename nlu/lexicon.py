@@ -102,6 +102,7 @@ GROUP_FORMS = {
     "长三角": ("cluster", "长三角"), "京津冀": ("cluster", "京津冀"), "粤港澳大湾区": ("cluster", "粤港澳大湾区"),
     "粤港澳": ("cluster", "粤港澳大湾区"), "大湾区": ("cluster", "粤港澳大湾区"), "成渝": ("cluster", "成渝"),
     "珠三角": ("cluster", "珠三角"),
+    "自治州": ("place_kind", "自治州"), "民族自治州": ("place_kind", "自治州"),  # a kind of place, by its official name
 }
 
 # Kinds of group asked about as a whole (各省 / 哪个地区 / 城市群): the groups of that kind, ranked by mean.

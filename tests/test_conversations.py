@@ -398,6 +398,12 @@ def test_a_condition_on_each_of_two_indicators(engine, store):
     assert both and f"共 {len(both)} 个" in reply.text and all(store.entity(v.entity_id).name in reply.text for v in both)
 
 
+def test_autonomous_prefectures_are_a_kind_of_place_a_list_can_keep(engine, store):
+    reply = engine.answer("2016年自治州有几个", follow_ups=False)
+    theirs = [v for v in store.table("sc2016", "总分") if store.entity(v.entity_id).full_name.endswith("自治州")]
+    assert reply.query == "Count(InGroup(Cities(2016), place_kind:自治州))" and f"共 {len(theirs)} 个" in reply.text
+
+
 def test_a_list_leaves_out_what_the_question_excludes(engine, store):
     reply = engine.answer("不算直辖市，2016年前五名", follow_ups=False)
     rest = [v for v in store.table("sc2016", "总分") if store.entity(v.entity_id).kind != "municipality"][:5]
