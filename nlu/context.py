@@ -13,7 +13,7 @@ A question that names everything it needs starts afresh.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from nlu.frame import Frame, Mention
 from nlu.rules import MEAN_WORDS, RANK_WORDS
@@ -27,6 +27,7 @@ IN_PLACE = re.compile(r"在□+(?:省|市)?(?:的|那|这|所有|全部)?(?:几�
                       r".{0,3}?(?:排|的排名|排名|第几|能排|算第|位列|位居|名次)|"
                       r"□+(?:省|市)?的?(?:城市|地市|地级市|区县|县市|市辖区|区|县)?(?:里|中|内|当中|里面)(?:它|该市|这个城市)?"
                       r".{0,3}?(?:排|名次|第几)")  # 浙江的县市里它排第几
+ANOTHER = re.compile(r"另一个|另外一个|另外那个|另一|另外的|别的那个|不是这个")
 WITHIN_LAST = re.compile(r"其中|这里面|这里头|这些(?:城市)?(?:里|中|当中)|这几个(?:城市)?(?:里|中|当中)|上面(?:的|这些|那些)|名单里|榜上|里面有")
 THIS_TABLE = re.compile(r"这个榜|这榜|该榜|这份榜|这个榜单|这个排名|这张表|这个表|该表|这个排行")
 CHANGE_WORDS = r"涨了|降了|升了|跌了|进步|退步|变化|变动|起伏|提高了|下降了|上升了|增加了|减少了|多了多少|少了多少"
@@ -62,6 +63,8 @@ class Context:
     pending_surface: str = ""
     pending_kinds: list[str] = field(default_factory=list)  # the candidates' kinds (province, city …), same order
     pending_parents: list[str] = field(default_factory=list)  # each candidate's city (or province), same order
+    alternatives: list[str] = field(default_factory=list)  # the candidates a settled clarify left (另一个呢)
+    alternative_parents: list[str] = field(default_factory=list)
     position_last: int | None = None  # the last place of a range the last answer listed (第11–15名)
     recent_indicators: list = field(default_factory=list)  # indicators of the last few turns, newest first (两者差多少)
     filters: list = field(default_factory=list)  # the filters of the last list answered (province:广西 of 前100名里广西的)
@@ -122,6 +125,15 @@ def _pick(ctx: Context, words: str) -> list[str]:
     return list(ctx.pending)
 
 
+def _left_over(frame: Frame, ctx: Context) -> None:
+    """The candidates a reply to a clarify did not pick, kept for 另一个呢."""
+    chosen = frame.mentions[0].candidates if frame.mentions else []
+    if len(chosen) == 1:
+        kept = [(c, p) for c, p in zip(ctx.pending, ctx.pending_parents or [""] * len(ctx.pending)) if c not in chosen]
+        frame.alternatives = [c for c, _ in kept]
+        frame.alternative_parents = [p for _, p in kept]
+
+
 def _is_provincial(m: Mention) -> bool:
     """A province-level name (ids are the national administrative codes: provinces and municipalities end in 0000)."""
     return len(m.candidates) == 1 and m.candidates[0].endswith("0000")
@@ -142,6 +154,15 @@ def apply(frame: Frame, ctx: Context | None) -> Frame:
     """Fill what a follow-up leaves out from the previous turn; leave complete questions alone."""
     if ctx is None or frame.problem or frame.builds == "SmallTalk":
         return frame
+    if ctx.alternatives and not ctx.pending and (ANOTHER.search(frame.words) or any(
+            m.candidates[0] in ctx.alternative_parents for m in frame.mentions if len(m.candidates) == 1)):
+        ctx = replace(ctx, pending=list(ctx.alternatives), pending_parents=list(ctx.alternative_parents),
+                      pending_kinds=[])  # 北京的 → 南通的那个呢 / 另一个呢: the other candidate of that name
+    frame = _apply(frame, ctx)
+    return frame
+
+
+def _apply(frame: Frame, ctx: Context) -> Frame:
     if frame.builds == "Mean" and not (frame.groups or frame.mentions) and ctx.groups:  # 加权得分多少 after a group
         frame.groups, frame.follow_up = list(ctx.groups), True
     if frame.rule == "bare_rank" and (ctx.entities or ctx.focus or ctx.groups):  # 排第几: of what was just asked
@@ -186,8 +207,10 @@ def apply(frame: Frame, ctx: Context | None) -> Frame:
         if len(inside) == 1:  # 通州区排第几 → 南通那个: the candidate that lies in 南通
             frame.mentions = [Mention(ctx.pending_surface, -1, -1, inside, "context")]
             frame.follow_up = True
+            _left_over(frame, ctx)
     if ctx.pending and not has_names and not frame.pronoun:  # 吉林排名 → which one? → 政府网站的: the one it has
         frame.mentions = [Mention(ctx.pending_surface, -1, -1, _pick(ctx, frame.words), "context")]
+        _left_over(frame, ctx)
         frame.follow_up, has_names = True, True
         if any(re.search(pattern, frame.words) for pattern, _ in PICK_BY_ORDER):  # 第二个 picks, it is no position
             frame.position = frame.n = frame.builds = frame.intent = None

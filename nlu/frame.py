@@ -57,6 +57,8 @@ class Frame:
     excluded: list[tuple[str, str]] = field(default_factory=list)  # 不算直辖市 / 除了深圳: groups or ("entity", id) left out
     conditions: list = field(default_factory=list)  # 总分85以上但数据开放指数不到0.5: [(indicator names or [] for the
     # total, low, high, low_inclusive, high_inclusive)], one per indicator that carries a bound of its own
+    alternatives: list[str] = field(default_factory=list)  # candidates a reply to a clarify left (for 另一个呢)
+    alternative_parents: list[str] = field(default_factory=list)
     and_last: bool = False  # 前五名和最后一名: the top n and the last place
     mean_of_set: bool = False  # 它们平均多少分: the mean of the last list's members
     within: tuple | None = None  # 其中…: (n, bottom, groups) of the previous answer's top list, the set asked about

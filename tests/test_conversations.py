@@ -156,6 +156,11 @@ CONVERSATIONS = {
         ("2016年呢", "Value(扬州 2016 总分)", "ok"),
         ("排名变化大吗", "Change(扬州 2015 2016 总分)", "ok"),
     ],
+    "另一个呢 after a settled clarify is the candidate not picked": [
+        ("吉林排名", "Rank()", "clarify"),
+        ("市", "Rank(吉林)", "ok"),
+        ("另一个呢", "Rank(吉林省)", "ok"),
+    ],
     "第六到第十呢 is a range of the list just shown": [
         ("2016年前五", "Top(Cities(2016), n=5)", "ok"),
         ("第六到第十呢", "Nth(Cities(2016), k=6, last=10)", "ok"),
