@@ -251,6 +251,42 @@ def _about_tier_list(engine, f: Frame) -> list[tuple[str, str]]:
     return [(f"{g}城市", f"{words}{g}城市有哪些") for _, g in engine.store.groups(report, "tier") if g != tier]
 
 
+KIND_RANKING = {"province": "各省", "region": "各地区", "cluster": "各城市群"}  # how a question ranks groups of a kind
+
+
+def _about_mean(engine, node: q.Mean, f: Frame) -> list[tuple[str, str]]:
+    """「2015年华东地区平均分」: the group's first five, every group of its kind ranked by mean."""
+    keys, problem = engine._reports(f)
+    keys = [k for k in keys if REPORTS[k].per_city_numbers]
+    if problem or not keys or node.minus is not None or node.of is not None:
+        return []
+    report = keys[0]
+    words = _report_words(engine, report)
+    indicator, _ = engine._indicator(f, report)
+    what = _shown(indicator)
+    groups = [(t, g) for t, g in node.ask.groups if t in KIND_RANKING]
+    groups += [("province", engine.store.entity(e).province) for e in node.ask.entities
+               if engine.store.entity(e).kind == "province"]
+    out = []
+    for gtype, name in groups[:1]:
+        out.append((f"{name}前五", f"{words}{name}{what}前五"))
+        out.append((f"{KIND_RANKING[gtype]}排名", f"{words}{KIND_RANKING[gtype]}{what}平均分排名"))
+    return out
+
+
+def _about_filtered(engine, node: q.Node, f: Frame) -> list[tuple[str, str]]:
+    """A list filtered by a province (广东哪些城市进了前30, 2016年广西最好的城市): the province's first five and mean."""
+    provinces = [n.group[1] for n in q.walk(node) if isinstance(n, q.InGroup) and n.group[0] == "province"]
+    keys, problem = engine._reports(f)
+    keys = [k for k in keys if REPORTS[k].per_city_numbers]
+    if not provinces or problem or not keys:
+        return []
+    report, province = keys[0], provinces[0]
+    words = _report_words(engine, report) + _scope_words(report, engine._scope(f, report) or "全部")
+    what = _shown(engine._indicator(f, report)[0])
+    return [(f"{province}前五", f"{words}{province}{what}前五"), (f"{province}平均分", f"{words}{province}{what}平均分")]
+
+
 def candidates(engine, node: q.Node, f: Frame, reply: Reply) -> list[tuple[str, str]]:
     """(label, question) pairs worth offering after `reply`, best first, not yet checked."""
     if isinstance(node, q.Each) or reply.status != "ok":
@@ -265,6 +301,10 @@ def candidates(engine, node: q.Node, f: Frame, reply: Reply) -> list[tuple[str, 
         return _about_tier_list(engine, f)
     if isinstance(node, (q.Rank, q.Value, q.Profile, q.Tier, q.Change)) and f.entity_ids:
         return _about_city(engine, f, node.family)
+    if isinstance(node, q.Mean):
+        return _about_mean(engine, node, f)
+    if isinstance(node, (q.Members, q.Count, q.Where, q.Top, q.Nth)):
+        return _about_filtered(engine, node, f)
     return []
 
 
