@@ -53,7 +53,17 @@ class EngineBase:
 
     # --- choosing reports, indicators, scopes ---------------------------------------
     def _reports(self, f: Frame) -> tuple[list[str], str | None]:
-        """Reports the question can be about, most recent first; or a no-data message."""
+        """Reports the question can be about, most recent first; or a no-data message.  An answer asks this two or
+        three times of one frame: the last answer is kept, keyed by what it reads."""
+        key = (tuple(f.years), tuple(f.report_keys), tuple(f.groups), tuple(c for _, cands in f.indicators for c in cands))
+        last = getattr(self, "_last_reports", None)
+        if last is not None and last[0] == key:
+            return list(last[1][0]), last[1][1]
+        found = self._find_reports(f)
+        self._last_reports = (key, found)
+        return list(found[0]), found[1]
+
+    def _find_reports(self, f: Frame) -> tuple[list[str], str | None]:
         keys = list(self.all_keys)
         if f.years:
             wanted = set()

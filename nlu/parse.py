@@ -113,16 +113,15 @@ def _keyword_typos(norm: str, lex: Lexicon, frame: Frame) -> str:
     """A report's name one character off (数子经济, 政府网占): corrected before matching, and said."""
     if not lex.report_words_near.search(norm):  # nothing within one character of a report's name
         return norm
-    chars = set(norm)
-    for form in lex.report_words:
-        if form in norm or len(chars.intersection(form)) < len(form) - 1:  # cannot be one character off
+    for near in list(lex.report_words_near.finditer(norm)):  # only the stretches the pattern found are tried
+        window = near[0]
+        if window in lex.surfaces or not _HAN_RE.fullmatch(window):  # a report's own name (or another word)
             continue
-        for i in range(len(norm) - len(form) + 1):
-            window = norm[i : i + len(form)]
-            if sum(a != b for a, b in zip(window, form)) == 1 and window not in lex.surfaces and _HAN_RE.fullmatch(window):
-                frame.corrections.append((window, form))
-                norm = norm[:i] + form + norm[i + len(form):]
-                break
+        form = next((f for f in lex.report_words if len(f) == len(window) and f not in norm
+                     and sum(a != b for a, b in zip(window, f)) == 1), None)
+        if form:
+            frame.corrections.append((window, form))
+            norm = norm.replace(window, form, 1)
     return norm
 
 
@@ -395,6 +394,8 @@ _EXCEPT_PHRASE_RE = re.compile(r"(?:不算|除了|除去|除开|不包括|不包
 def _exclusions(frame: Frame, norm: str, spans: list[tuple[int, int]], lex: Lexicon) -> None:
     """不算直辖市 / 除了北京上海: the groups and places named right after an excluding word leave the question's
     slots and become `frame.excluded`, so a list leaves them out."""
+    if not _EXCEPT_RE.search(norm):
+        return
     starts = dict(spans)
     typed = to_simplified(unicodedata.normalize("NFKC", frame.text)).lower()  # punctuation still marks the phrase's end
     phrases = [m[1] for m in _EXCEPT_PHRASE_RE.finditer(typed)]
