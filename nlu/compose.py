@@ -414,6 +414,9 @@ def _one_list(kind: str, frame: Frame, ask: q.Ask, store) -> q.Node:
     if kind in ("Where", "Count"):
         node = q.Where(filtered(base), frame.low, frame.high, frame.low_inclusive, frame.high_inclusive)
         return q.Count(node) if kind == "Count" else node
+    if re.search(r"最多|最少", frame.words) and not re.search(r"最高|最低|最好|最差", frame.words) \
+            and _deduction(ask.indicators, store):  # 扣分最多 / 减分项最少: a deduction's most is its lowest value
+        frame.bottom = not frame.bottom
     if kind in ("Top", "Nth") and frame.n and frame.and_last:
         return q.Each([q.Top(filtered(base), frame.n), q.Nth(filtered(base), 1, True)])  # 前五名和最后一名
     if kind in ("Nth", "Top") and (frame.position or 1) == 1 and (frame.n or 1) == 1 \
@@ -448,6 +451,19 @@ def _district_table(frame: Frame, ask: q.Ask, parents: list[str]) -> list[tuple[
     kind = "county" if re.search(r"县(?!区)", frame.words) else "district"
     scopes = [REPORTS[k].district_scopes[kind] for k in keys if REPORTS[k].district_scopes]
     return [("admin_level", scopes[0])] if len(set(scopes)) == 1 else []
+
+
+_DEDUCTIONS: dict[tuple, bool] = {}
+
+
+def _deduction(indicators: list[str], store) -> bool:
+    """An indicator whose printed values are never above zero (减分项): a deduction, where more is lower."""
+    key = (id(store), tuple(indicators))
+    if key not in _DEDUCTIONS:
+        values = [v.value for r in store.reports() for name in indicators if store.indicator(r.key, name)
+                  for v in store.table(r.key, name) if v.value is not None]
+        _DEDUCTIONS[key] = bool(values) and max(values) <= 0
+    return _DEDUCTIONS[key]
 
 
 def _memberships_only(ask: q.Ask) -> bool:

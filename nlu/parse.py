@@ -34,10 +34,10 @@ _KTH_RE = re.compile(rf"(?:第|no\.?|#)\s*{NUM}\s*(?:名|位)?")
 _MORE_RE = re.compile(rf"(?:再往后|往后|再往下|往下|接下来|接着往后|后面|再后面)\s*的?\s*{NUM}?\s*(?:几)?\s*(?:名|位|个)")
 _RANGE_RE = re.compile(rf"第\s*{NUM}\s*(?:名|位)?\s*(?:到|至|-|~|～|—)\s*(?:第\s*{NUM}\s*(?:名|位)?|{NUM}\s*(?:名|位)?)")
 _EDITION_RE = re.compile(rf"第\s*{NUM}\s*届")
-_FIRST_RE = re.compile(r"最高|最好|榜首|冠军|排名最前|最靠前|最前面|最强|头名|状元|最先进|最发达|最厉害|最牛|最领先")
+_FIRST_RE = re.compile(r"最高|最好|榜首|冠军|排名最前|最靠前|最前面|最强|头名|状元|最先进|最发达|最厉害|最牛|最领先|最多|最大")
 _BEST_RE = re.compile(r"最智慧|最数字化")  # read on the unmasked text: 智慧 is also a report's keyword
 _LAST_ONE_RE = re.compile(r"最后一名|倒数第一|倒数第1|垫底|最后一位|末位|最后的")
-_LAST_RE = re.compile(r"最低|最差|垫底|最后一名|最弱|最末")
+_LAST_RE = re.compile(r"最低|最差|垫底|最后一名|最弱|最末|最少|最小|最落后|吊车尾")
 _FULL_RE = re.compile(r"满分(?!是?(?:几|多少))|拿满|得满|全满|满了")
 _EQUAL_RE = re.compile(rf"(?:为|等于|=|是|得|拿到|拿了|得到|获得|刚好)\s*(-?)\s*{NUM}\s*分?\s*(?=的|城市|有|$|\s)")
 _DEDUCTED_RE = re.compile(rf"(?:扣了?|减了?|被扣)\s*{NUM}\s*分")  # 减分项扣了2分: the printed value is -2

@@ -334,6 +334,8 @@ def test_which_city_leaves_out_the_provinces_own_table(engine):
     ("武汉在副省级城市和省会城市里分别排第几", "Each(Rank(武汉 gw2020 admin_level:副省级城市), Rank(武汉 gw2020 "
      "admin_level:省会城市))", "ok", "省会城市"),
     ("常州和镇江2015、2016年的总分", "Each(Change(常州 2015 2016 总分), Change(镇江 2015 2016 总分))", "ok", "镇江历届"),
+    ("2016年哪个城市扣分最多", "Nth(Cities(2016 减分项), k=1, bottom=True)", "ok", "-2"),
+    ("2016年加分项最多的城市", "Nth(Cities(2016 加分项), k=1)", "ok", "北京 4"),
     ("21年徐州是哪个梯队", "Tier(徐州 2021 sc2021)", "ok", "徐州属"),
     ("yichang 2016 zongfen", "Value(宜昌 2016 总分)", "ok", "宜昌总分"),
 ])
