@@ -27,6 +27,7 @@ IN_PLACE = re.compile(r"在□+(?:省|市)?(?:的|那|这|所有|全部)?(?:几�
                       r".{0,3}?(?:排|的排名|排名|第几|能排|算第|位列|位居|名次)|"
                       r"□+(?:省|市)?的?(?:城市|地市|地级市|区县|县市|市辖区|区|县)?(?:里|中|内|当中|里面)(?:它|该市|这个城市)?"
                       r".{0,3}?(?:排|名次|第几)")  # 浙江的县市里它排第几
+_PROVINCE_RANK = re.compile(r"□+(?:省|市)?(?:里|内|中)?(?:排|排名|排在)?(?:第几|多少|几|第多少)(?:名|位)?(?:呢|啊)?[?？]?")
 ANOTHER = re.compile(r"另一个|另外一个|另外那个|另一|另外的|别的那个|不是这个")
 WITHIN_LAST = re.compile(r"其中|这里面|这里头|这些(?:城市)?(?:里|中|当中)|这几个(?:城市)?(?:里|中|当中)|上面(?:的|这些|那些)|名单里|榜上|里面有")
 THIS_TABLE = re.compile(r"这个榜|这榜|该榜|这份榜|这个榜单|这个排名|这张表|这个表|该表|这个排行")
@@ -67,6 +68,7 @@ class Context:
     alternative_parents: list[str] = field(default_factory=list)
     position_last: int | None = None  # the last place of a range the last answer listed (第11–15名)
     recent_indicators: list = field(default_factory=list)  # indicators of the last few turns, newest first (两者差多少)
+    recent_groups: list = field(default_factory=list)  # groups of the last few turns' means, newest first (长三角 → 京津冀呢 → 差多少)
     filters: list = field(default_factory=list)  # the filters of the last list answered (province:广西 of 前100名里广西的)
     group_kinds: list = field(default_factory=list)  # 各省 / 哪个地区: the kind of group the last answer ranked
     members: list[str] = field(default_factory=list)  # the cities the last list showed, first ten (它们的智慧人群)
@@ -78,6 +80,9 @@ class Context:
         self.recent = list(dict.fromkeys(self.entities + self.focus + self.ties + list(earlier)))[:keep]
         years = (before.recent_years or before.years) if before else []
         self.recent_years = list(dict.fromkeys(self.years + list(years)))[:keep]
+        if self.intent == "region_avg":
+            mine = [list(g) for g in self.groups[:1]]
+            self.recent_groups = (mine + [g for g in (before.recent_groups if before else []) if g not in mine])[:keep]
         seen = [list(i) for i in self.indicators[:1]] + [list(i) for i in (before.recent_indicators if before else [])]
         self.recent_indicators = [i for n, i in enumerate(seen) if i[0] not in [j[0] for j in seen[:n]]][:keep]
         return self
@@ -93,6 +98,7 @@ class Context:
         ctx.groups = [tuple(g) for g in ctx.groups]  # a row of another shape raises: the caller moves it aside
         ctx.indicators = [(s, list(c)) for s, c in ctx.indicators]
         ctx.recent_indicators = [[s, list(c)] for s, c in ctx.recent_indicators]
+        ctx.recent_groups = [list(g) for g in ctx.recent_groups]
         ctx.filters = [tuple(g) for g in ctx.filters]
         return ctx
 
@@ -189,7 +195,10 @@ def _apply(frame: Frame, ctx: Context) -> Frame:
             _continue(frame, "filter", "Count" if frame.builds == "Count" or re.search(r"几个|多少个", frame.words)
                       else "Where")
     has_names = bool(frame.mentions) or bool(frame.unknown_places)
-    if IN_PLACE.search(frame.words) and len(frame.mentions) == 1 and ctx.focus:  # 合肥… → 在安徽排第几: 合肥 in 安徽
+    inside = len(frame.mentions) == 1 and _is_provincial(frame.mentions[0]) and ctx.focus and \
+        ctx.focus[0][:2] == frame.mentions[0].candidates[0][:2] and ctx.focus[0] != frame.mentions[0].candidates[0] \
+        and bool(_PROVINCE_RANK.fullmatch(frame.words))  # 常州… → 江苏第几: 常州 inside 江苏 (division codes share it)
+    if (IN_PLACE.search(frame.words) or inside) and len(frame.mentions) == 1 and ctx.focus:  # 合肥… → 在安徽排第几
         frame.mentions = _entity_mentions(ctx.focus[:1]) + frame.mentions
         frame.follow_up, frame.pronoun = True, False
         if frame.builds != "Rank" and re.search(RANK_WORDS, frame.words):  # 在新疆那几个城市里排老几: a rank, not a list
@@ -229,6 +238,14 @@ def _apply(frame: Frame, ctx: Context) -> Frame:
         frame.mentions, frame.follow_up = _entity_mentions(ctx.focus[:1]), True
         _continue(frame, "region_avg", "Mean")
         asks_compare = False
+    if (frame.plural or frame.difference) and not frame.mentions and ctx.intent == "region_avg" and not frame.groups \
+            and len(ctx.recent_groups) >= 2 and ctx.recent_groups[0][0] == ctx.recent_groups[1][0] and not ctx.entities:
+        frame.groups = [tuple(g) for g in ctx.recent_groups[:2]][::-1]  # 长三角加权得分 → 京津冀呢 → 差多少
+        frame.years, frame.report_keys = frame.years or list(ctx.years), frame.report_keys or list(ctx.report_keys)
+        frame.indicators, frame.total = frame.indicators or list(ctx.indicators), frame.total or ctx.total
+        _continue(frame, "region_avg", "Mean")
+        frame.follow_up = frame.difference = True
+        return frame
     if (frame.plural or asks_compare) and not frame.mentions and ctx.intent == "region_avg" and not frame.indicators \
             and len(ctx.recent_indicators) >= 2 and not ctx.entities:  # 物联网平均 → 云计算呢 → 两者差了多少
         frame.indicators = [(s, list(c)) for s, c in ctx.recent_indicators[:2]][::-1]

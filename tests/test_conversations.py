@@ -161,6 +161,15 @@ CONVERSATIONS = {
         ("市", "Rank(吉林)", "ok"),
         ("另一个呢", "Rank(吉林省)", "ok"),
     ],
+    "江苏第几 after a city of 江苏 is that city inside the province": [
+        ("南通政府网站排名", "Rank(南通 gw2020)", "ok"),
+        ("江苏第几", "Rank(南通 gw2020 province:江苏)", "ok"),
+    ],
+    "差多少 after two groups' means is their difference": [
+        ("长三角数字经济加权得分", "Mean(de2020 总分 cluster:长三角)", "ok"),
+        ("成渝呢", "Mean(de2020 总分 cluster:成渝)", "ok"),
+        ("差多少", "Mean(de2020 总分 cluster:长三角, Mean(de2020 总分 cluster:成渝))", "ok"),
+    ],
     "第六到第十呢 is a range of the list just shown": [
         ("2016年前五", "Top(Cities(2016), n=5)", "ok"),
         ("第六到第十呢", "Nth(Cities(2016), k=6, last=10)", "ok"),
