@@ -77,7 +77,7 @@ class Interpreter(EngineBase):
         good = [r for r in replies if r.status in ("ok", "no_data")]
         if not good:
             return replies[0]
-        text = "\n".join(("• " if len(good) > 1 else "") + r.text for r in good)
+        text = "\n".join(("• " if len(good) > 1 and "\n• " not in r.text else "") + r.text for r in good)  # a block of its own
         if len(good) > 1 and all(isinstance(i, q.Count) for i in node.items) and all(r.status == "ok" for r in good):
             counts = [int(r.facts[0]) for r in good if r.facts and r.facts[0].isdigit()]
             if len(counts) == len(good):  # 直辖市和副省级城市一共几个: each table, and their sum

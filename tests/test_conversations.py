@@ -345,6 +345,9 @@ def test_which_city_leaves_out_the_provinces_own_table(engine):
     ("常州和镇江2015、2016年的总分", "Each(Change(常州 2015 2016 总分), Change(镇江 2015 2016 总分))", "ok", "镇江历届"),
     ("2016年哪个城市扣分最多", "Nth(Cities(2016 减分项), k=1, bottom=True)", "ok", "-2"),
     ("2016年加分项最多的城市", "Nth(Cities(2016 加分项), k=1)", "ok", "北京 4"),
+    ("南京智慧城市和数字经济哪个排名更靠前", "Each(Rank(南京 de2020 总分), Rank(南京 smart 总分))", "ok", "2016 智慧城市评估"),
+    ("数字经济", "Top(Cities(de2020 总分), n=10)", "ok", "前10名"),
+    ("第八届智慧城市", "Top(Cities(2018 smart), n=10)", "no_data", "没有 2018 年"),
     ("21年徐州是哪个梯队", "Tier(徐州 2021 sc2021)", "ok", "徐州属"),
     ("yichang 2016 zongfen", "Value(宜昌 2016 总分)", "ok", "宜昌总分"),
 ])
