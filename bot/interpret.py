@@ -16,7 +16,7 @@ import copy
 import re
 
 from bot.choose import EngineBase
-from bot.reply import LABEL, Reply, bound_text, fmt_number
+from bot.reply import LABEL, SCOPE, Reply, bound_text, fmt_number
 from nlu import query as q
 from nlu.frame import Frame, Mention
 from nlu.query import walk as _walk
@@ -251,6 +251,10 @@ class Interpreter(EngineBase):
         indicator, note = self._indicator(f, report)
         scope = self._scope(f, report) or "全部"
         rows = [(v.entity_id, v) for v in self.store.table(report, indicator, scope) if v.value is not None]
+        asked = next((g for t, g in f.groups if t == "admin_level" and SCOPE.get((report, g)) == scope and g != scope), None)
+        members = set(self.store.group_entities(report, "admin_level", asked)) if asked else set()
+        if members:  # 直辖市 asked, 直辖市及计划单列市 printed: that table's rows of the category asked
+            return self._what(report, indicator, scope) + note + f" {asked}", [r for r in rows if r[0] in members], True
         return self._what(report, indicator, scope) + note + " ", rows, True
 
     def _group_ids(self, gtype: str, name: str) -> set[str]:

@@ -386,9 +386,12 @@ def _one_list(kind: str, frame: Frame, ask: q.Ask, store) -> q.Node:
         kept = sorted((g for g in ask.groups if g[0] in ("admin_level", "region", "cluster", "circle")),
                       key=lambda g: g[0] != "admin_level")  # a category is a table (or a list); a region filters it
         filters = kept[1:] if len(kept) >= 2 else []
+    inside = _inside_combined(ask)  # 2015年直辖市前三: 直辖市 is printed in the 直辖市及计划单列市 table
+    filters += [g for g, _table in inside]
     provinces = [store.entity(e).province for e in ask.entities if store.entity(e).kind == "province"]
     parents = _parents(frame, store)
-    base_ask = _narrow(ask, groups=[g for g in ask.groups if g not in filters] + _district_table(frame, ask, parents),
+    base_ask = _narrow(ask, groups=[g for g in ask.groups if g not in filters] + [t for _g, t in inside]
+                       + _district_table(frame, ask, parents),
                        entities=[e for e in ask.entities if store.entity(e).kind != "province" and e not in parents])
     base: q.Node = q.Cities(base_ask)
     if frame.within:  # 其中…: the top list the previous answer showed
@@ -466,6 +469,16 @@ def _deduction(indicators: list[str], store) -> bool:
                   for v in store.table(r.key, name) if v.value is not None]
         _DEDUCTIONS[key] = bool(values) and max(values) <= 0
     return _DEDUCTIONS[key]
+
+
+def _inside_combined(ask: q.Ask) -> list[tuple[tuple[str, str], tuple[str, str]]]:
+    """Categories the asked report prints inside a combined table (直辖市 in 直辖市及计划单列市): (category, table)."""
+    keys = [k for k in ask.reports if k in REPORTS] or [k for k, f in REPORTS.items() if f.year in ask.years]
+    if len(keys) != 1:
+        return []
+    scopes = REPORTS[keys[0]].scopes
+    return [(g, ("admin_level", scopes[g[1]])) for g in ask.groups
+            if g[0] == "admin_level" and scopes.get(g[1]) not in (None, g[1]) and g[1] in scopes[g[1]]]  # a part, no rename
 
 
 def _memberships_only(ask: q.Ask) -> bool:

@@ -348,6 +348,9 @@ def test_which_city_leaves_out_the_provinces_own_table(engine):
     ("南京智慧城市和数字经济哪个排名更靠前", "Each(Rank(南京 de2020 总分), Rank(南京 smart 总分))", "ok", "2016 智慧城市评估"),
     ("数字经济", "Top(Cities(de2020 总分), n=10)", "ok", "前10名"),
     ("第八届智慧城市", "Top(Cities(2018 smart), n=10)", "no_data", "没有 2018 年"),
+    ("2015年直辖市前三", "Top(InGroup(Cities(2015 admin_level:直辖市及计划单列市), admin_level:直辖市), n=3)", "ok", "天津"),
+    ("2015年计划单列市有几个", "Count(InGroup(Cities(2015 admin_level:直辖市及计划单列市), admin_level:计划单列市))", "ok",
+     "共 5 个"),
     ("21年徐州是哪个梯队", "Tier(徐州 2021 sc2021)", "ok", "徐州属"),
     ("yichang 2016 zongfen", "Value(宜昌 2016 总分)", "ok", "宜昌总分"),
 ])
