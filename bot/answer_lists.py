@@ -190,6 +190,8 @@ class ListAnswers(EngineBase):
                 lines.append(f"{head}：{body}。来源：{rows[0].table}")
                 facts += [v.value_text for v in rows]
                 shown = shown or [v.entity_id for v in rows[:10]]
+                if len(rows) == 1:  # 最后一名 read as a list of one: 它 is that city
+                    focus = focus or [rows[0].entity_id]
                 if chart is None and rows:
                     chart = {"title": head, "labels": [self._name(v.entity_id) for v in rows][:15],
                              "values": [v.value for v in rows][:15], "texts": [v.value_text for v in rows][:15],

@@ -28,7 +28,7 @@ AFTER_TOP = (r"进了|进入|入围|跻身|挤进|进|在.{0,8}前|(?:前|倒数
 VERSUS_ONE = r"差|高多少|低多少|多多少|少多少|相比|对比|比较|哪个高|谁高|比.{1,10}(?:高|低)"
 VERSUS_ALL = r"比全国|比整体|比平均|比总体|高于全国|低于全国|和全国比|与全国比|跟全国比"
 FILTER_GROUPS = ("province", "tier", "cluster", "parent", "place_kind")
-BOTH_WORDS = r"都进|都在|都是|都有|都上|同时|均进|均在|既是|又是|既在|又在|还在|仍在|也在|两年都|两届都"
+BOTH_WORDS = r"都.{0,2}(?:进|入|在|是|有|上)|同时|均进|均在|既是|又是|既在|又在|还在|仍在|也在|两年都|两届都"
 COUNT_WORDS = r"有几个|(?<!哪)几个|多少个|有多少|数量|几座|几家|占几|占多少|占了几|占了多少"
 HARMLESS = r"[说看查问找瞧聊讲][说看查问找瞧聊讲下一]*|换成|那个|这个|一下|请教|想知道|了解|关于|怎么|咋样|好吗|可以|麻烦"
 
@@ -394,7 +394,9 @@ def _one_list(kind: str, frame: Frame, ask: q.Ask, store) -> q.Node:
                        + _district_table(frame, ask, parents),
                        entities=[e for e in ask.entities if store.entity(e).kind != "province" and e not in parents])
     base: q.Node = q.Cities(base_ask)
-    if frame.within:  # 其中…: the top list the previous answer showed
+    if frame.within and len(frame.within) > 3:  # 其中…: the slice of places the previous answer showed
+        base = q.Nth(base, frame.within[3], frame.within[1], frame.within[4])
+    elif frame.within:  # 其中…: the top list the previous answer showed
         base = q.Top(base, frame.within[0], frame.within[1])
     wrap = [(f"{t}", g) for t, g in filters] + [("province", p) for p in provinces] + [("parent", p) for p in parents]
 

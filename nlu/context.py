@@ -186,6 +186,8 @@ def _apply(frame: Frame, ctx: Context) -> Frame:
         frame.follow_up = True  # 其中青海的有几个 / 其中哪些在长三角: inside the list just shown, its filters kept
         if ctx.builds == "Top" and ctx.n:
             frame.within = (ctx.n, ctx.bottom, tuple(ctx.groups))
+        elif ctx.builds in ("Top", "Nth") and ctx.position and ctx.position_last:  # 第11–20名 → 其中江苏的: that slice
+            frame.within = (None, ctx.bottom, tuple(ctx.groups), ctx.position, ctx.position_last)
         frame.groups = list(dict.fromkeys(frame.groups + list(ctx.groups) + list(ctx.filters)))
         if ctx.bounds and frame.low is None and frame.high is None:
             frame.low, frame.high, frame.low_inclusive, frame.high_inclusive = ctx.bounds

@@ -105,6 +105,9 @@ GROUP_FORMS = {
     "自治州": ("place_kind", "自治州"), "民族自治州": ("place_kind", "自治州"),  # a kind of place, by its official name
 }
 
+# Function words that would otherwise lend a character to a name (其中山东 is 其中 + 山东, not 中山).
+JOINING_WORDS = ("其中", "当中", "之中", "其余", "其他")
+
 # Kinds of group asked about as a whole (各省 / 哪个地区 / 城市群): the groups of that kind, ranked by mean.
 KIND_FORMS = {
     **dict.fromkeys(("省份", "各省", "各省份", "哪个省", "哪些省", "哪一个省", "哪省", "省区", "各省区", "哪个省份",
@@ -249,6 +252,8 @@ class Lexicon:
             self._add(form, Sense("report", key))
         for form, group in GROUP_FORMS.items():
             self._add(form, Sense("group", group))
+        for form in JOINING_WORDS:  # 其中山东的: 其中 is read whole, so 中山 is not a city there
+            self._add(form, Sense("word", form))
         for form, kind in KIND_FORMS.items():
             self._add(form, Sense("kind", kind))
         for form in TOTAL_FORMS:

@@ -39,7 +39,7 @@ _BEST_RE = re.compile(r"最智慧|最数字化")  # read on the unmasked text: �
 _LAST_ONE_RE = re.compile(r"最后一名|倒数第一|倒数第1|垫底|最后一位|末位|最后的")
 _LAST_RE = re.compile(r"最低|最差|垫底|最后一名|最弱|最末|最少|最小|最落后|吊车尾")
 _FULL_RE = re.compile(r"满分(?!是?(?:几|多少))|拿满|得满|全满|满了")
-_EQUAL_RE = re.compile(rf"(?:为|等于|=|是|得|拿到|拿了|得到|获得|刚好)\s*(-?)\s*{NUM}\s*分?\s*(?=的|城市|有|$|\s)")
+_EQUAL_RE = re.compile(rf"(?:为|等于|=|是|得|拿到|拿了|拿|得到|获得|刚好|正好)\s*(-?)\s*{NUM}\s*分?\s*(?=的|城市|有|$|\s)")
 _DEDUCTED_RE = re.compile(rf"(?:扣了?|减了?|被扣)\s*{NUM}\s*分")  # 减分项扣了2分: the printed value is -2
 _NOT_DEDUCTED_RE = re.compile(r"(?:没有?|未|不|零)(?:被)?扣分")
 _BETWEEN_RE = re.compile(rf"介于\s*{NUM}\s*(?:分)?\s*(?:和|与|到|至)\s*{NUM}")
@@ -333,7 +333,7 @@ def _parse(text: str, lex: Lexicon) -> Frame:
                 frame.total = True
             elif s.kind == "kind" and s.value not in frame.group_kinds:
                 frame.group_kinds.append(s.value)
-            elif s.kind == "group" and "entity" not in kinds:
+            elif s.kind == "group" and "entity" not in kinds and s.value not in frame.groups:  # named twice: once
                 frame.groups.append(s.value)
             elif s.kind == "report" and s.value not in frame.report_keys:
                 frame.report_keys.append(s.value)

@@ -170,6 +170,12 @@ CONVERSATIONS = {
         ("成渝呢", "Mean(de2020 总分 cluster:成渝)", "ok"),
         ("差多少", "Mean(de2020 总分 cluster:长三角, Mean(de2020 总分 cluster:成渝))", "ok"),
     ],
+    "其中… after a slice of places asks inside that slice; 它 after a list of one is that city": [
+        ("数字经济第21到40名", "Nth(Cities(de2020 总分), k=21, last=40)", "ok"),
+        ("其中山东的有哪些", "Members(InGroup(Nth(Cities(de2020 总分), k=21, last=40), province:山东))", "ok"),
+        ("2016年最后一名", "Top(Cities(2016), n=1, bottom=True)", "ok"),
+        ("它在西藏排第几", "Rank(林芝 2016 province:西藏)", "ok"),
+    ],
     "第六到第十呢 is a range of the list just shown": [
         ("2016年前五", "Top(Cities(2016), n=5)", "ok"),
         ("第六到第十呢", "Nth(Cities(2016), k=6, last=10)", "ok"),
@@ -351,6 +357,8 @@ def test_which_city_leaves_out_the_provinces_own_table(engine):
     ("2015年直辖市前三", "Top(InGroup(Cities(2015 admin_level:直辖市及计划单列市), admin_level:直辖市), n=3)", "ok", "天津"),
     ("2015年计划单列市有几个", "Count(InGroup(Cities(2015 admin_level:直辖市及计划单列市), admin_level:计划单列市))", "ok",
      "共 5 个"),
+    ("2016年总分比2015年低的城市有哪些", "Gains(2015 2016 总分, n=5, bottom=True, sign=-1)", "ok", "得分下降的城市"),
+    ("2016年加分项拿3分的城市", "Where(Cities(2016 加分项), =3)", "ok", "为 3 的共"),
     ("21年徐州是哪个梯队", "Tier(徐州 2021 sc2021)", "ok", "徐州属"),
     ("yichang 2016 zongfen", "Value(宜昌 2016 总分)", "ok", "宜昌总分"),
 ])
