@@ -111,7 +111,10 @@ class Interpreter(EngineBase):
                                     + (f"（{(self._tier_line(report, e) or '未分档').split('（')[0]}）" if tiers and report else "")
                                     for e, v in rs)
         if isinstance(node, q.Count):
-            text = f"{label}共 {len(rows)} 个" + (f"：{names(rows)}。" if rows else "。")
+            printed = next((v.table for _, v in rows if v is not None), "") or ""
+            partial = re.search(r"前\d+名", printed)  # 区县 前100名 lists 124: the table is no census
+            text = f"{label}共 {len(rows)} 个" + (f"（该表只列出{partial[0]}）" if partial else "") \
+                + (f"：{names(rows)}。" if rows else "。")
             facts = [str(len(rows))]
         elif isinstance(node, q.Nth):
             if not rows:

@@ -322,6 +322,7 @@ def _list(kind: str, frame: Frame, ask: q.Ask, store) -> q.Node:
         if len(sets) >= 2:
             both = q.Both(sets)
             return q.Count(both) if re.search(COUNT_WORDS, frame.words) else both
+    ask = _narrow(ask, groups=_split_categories(ask))  # 数字经济评估了多少个区县: its 市辖区 and 县市 tables
     by_type = _by_type([g for g in ask.groups if g[0] != "tier"])
     same_type = [names for gtype, names in by_type.items() if len(names) >= 2 and (
         gtype == "admin_level" or re.search(EACH_WORDS + r"|各几|各多少|每个", frame.words))]  # 直辖市和副省级城市: two tables
@@ -471,6 +472,18 @@ def _deduction(indicators: list[str], store) -> bool:
                   for v in store.table(r.key, name) if v.value is not None]
         _DEDUCTIONS[key] = bool(values) and max(values) <= 0
     return _DEDUCTIONS[key]
+
+
+def _split_categories(ask: q.Ask) -> list[tuple[str, str]]:
+    """区县 asked of a report that ranks districts and counties in two tables: both tables."""
+    keys = [k for k in ask.reports if k in REPORTS] or [k for k, f in REPORTS.items() if f.year in ask.years]
+    if len(keys) != 1 or ("admin_level", "区县") not in ask.groups:
+        return list(ask.groups)
+    facts = REPORTS[keys[0]]
+    tables = list(dict.fromkeys(facts.district_scopes.values()))
+    if "区县" in facts.scopes or len(tables) < 2:
+        return list(ask.groups)
+    return [g for g in ask.groups if g != ("admin_level", "区县")] + [("admin_level", t) for t in tables]
 
 
 def _inside_combined(ask: q.Ask) -> list[tuple[tuple[str, str], tuple[str, str]]]:

@@ -359,6 +359,9 @@ def test_which_city_leaves_out_the_provinces_own_table(engine):
      "共 5 个"),
     ("2016年总分比2015年低的城市有哪些", "Gains(2015 2016 总分, n=5, bottom=True, sign=-1)", "ok", "得分下降的城市"),
     ("2016年加分项拿3分的城市", "Where(Cities(2016 加分项), =3)", "ok", "为 3 的共"),
+    ("数字经济白皮书评估了多少个区县", "Each(Count(Cities(de2020 总分 admin_level:市辖区)), Count(Cities(de2020 总分 "
+     "admin_level:县市)))", "ok", "合计 100 个"),
+    ("政府网站评估了多少个区县", "Count(Cities(gw2020 admin_level:区县))", "ok", "（该表只列出前100名）"),
     ("21年徐州是哪个梯队", "Tier(徐州 2021 sc2021)", "ok", "徐州属"),
     ("yichang 2016 zongfen", "Value(宜昌 2016 总分)", "ok", "宜昌总分"),
 ])
