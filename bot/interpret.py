@@ -329,7 +329,9 @@ class Interpreter(EngineBase):
             ties = [self._name(v.entity_id) for v in rows if v.entity_id != entity_id and v.value == mine.value]
             tie = f"与{'、'.join(ties)}并列" if ties else ""
             label = self._what(key, indicator, mine.scope)
-            lines.append(f"{label} {where}：{self._name(entity_id)} {mine.value_text}，在 {len(rows)} 个中{tie}排第{place}"
+            partial = re.search(r"前\d+名", mine.table or "")  # 前100名表: its rows, not every city evaluated
+            among = f"在{partial[0]}表列出的 {len(rows)} 个中" if partial else f"在 {len(rows)} 个中"
+            lines.append(f"{label} {where}：{self._name(entity_id)} {mine.value_text}，{among}{tie}排第{place}"
                          f"（全表第{mine.rank}名）。来源：{mine.table}")
             facts += [mine.value_text, str(place), str(mine.rank)]
         if not lines:
