@@ -461,17 +461,21 @@ def _district_table(frame: Frame, ask: q.Ask, parents: list[str]) -> list[tuple[
     return [("admin_level", scopes[0])] if len(set(scopes)) == 1 else []
 
 
-_DEDUCTIONS: dict[tuple, bool] = {}
+_DEDUCTIONS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # store → {indicators: is a deduction}
 
 
 def _deduction(indicators: list[str], store) -> bool:
     """An indicator whose printed values are never above zero (减分项): a deduction, where more is lower."""
-    key = (id(store), tuple(indicators))
-    if key not in _DEDUCTIONS:
+    try:
+        known = _DEDUCTIONS.setdefault(store, {})
+    except TypeError:  # a store that cannot be weakly referenced: worked out each time
+        known = {}
+    key = tuple(indicators)
+    if key not in known:
         values = [v.value for r in store.reports() for name in indicators if store.indicator(r.key, name)
                   for v in store.table(r.key, name) if v.value is not None]
-        _DEDUCTIONS[key] = bool(values) and max(values) <= 0
-    return _DEDUCTIONS[key]
+        known[key] = bool(values) and max(values) <= 0
+    return known[key]
 
 
 def _split_categories(ask: q.Ask) -> list[tuple[str, str]]:
