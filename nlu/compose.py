@@ -422,9 +422,6 @@ def _one_list(kind: str, frame: Frame, ask: q.Ask, store) -> q.Node:
     if kind in ("Where", "Count"):
         node = q.Where(filtered(base), frame.low, frame.high, frame.low_inclusive, frame.high_inclusive)
         return q.Count(node) if kind == "Count" else node
-    if re.search(r"最多|最少", frame.words) and not re.search(r"最高|最低|最好|最差", frame.words) \
-            and _deduction(ask.indicators, store):  # 扣分最多 / 减分项最少: a deduction's most is its lowest value
-        frame.bottom = not frame.bottom
     if kind in ("Top", "Nth") and frame.n and frame.and_last:
         return q.Each([q.Top(filtered(base), frame.n), q.Nth(filtered(base), 1, True)])  # 前五名和最后一名
     if kind in ("Nth", "Top") and (frame.position or 1) == 1 and (frame.n or 1) == 1 \
@@ -464,7 +461,7 @@ def _district_table(frame: Frame, ask: q.Ask, parents: list[str]) -> list[tuple[
 _DEDUCTIONS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # store → {indicators: is a deduction}
 
 
-def _deduction(indicators: list[str], store) -> bool:
+def deduction(indicators: list[str], store) -> bool:
     """An indicator whose printed values are never above zero (减分项): a deduction, where more is lower."""
     try:
         known = _DEDUCTIONS.setdefault(store, {})

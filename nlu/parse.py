@@ -362,6 +362,9 @@ def _parse(text: str, lex: Lexicon) -> Frame:
         frame.leftover = " ".join(w for w in frame.leftover.replace("智慧", " ").split())
     frame.difference = bool(re.search(r"差多少|差距|相差|高多少|低多少|差几|多几分|少几分|多多少|少多少|高出|低出|差了", words))
     frame.words = words
+    if frame.indicators and re.search(r"最多|最少", words) and not re.search(r"最高|最低|最好|最差", words) \
+            and compose.deduction(frame.indicators[0][1], lex.store):  # 扣分最多: a deduction's most is its lowest value
+        frame.bottom = not frame.bottom
     frame.by_rate = "得分率" in words and (frame.low is not None or frame.high is not None)
     frame.plural = bool(PLURAL_RE.search(words))
     if frame.plural:
