@@ -9,6 +9,7 @@ listed in Reply.facts.
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import replace
 
 from bot import explain, more_charts
@@ -25,6 +26,21 @@ from nlu.frame import Frame
 from nlu.parse import parse
 
 __all__ = ["Engine", "Reply", "LABEL"]
+
+_QUESTION_END = re.compile(r"[？?；;]")
+_CUE = re.compile(r"几|多少|哪|谁|什么|吗|呢|排名|排第|第[一二三四五六七八九十\d]|得分|分数|平均|前[一二三四五六七八九十\d]")
+
+
+def several_questions(text: str) -> list[str]:
+    """「数字经济三线城市有几个？最高分是哪个」: two or three short questions in one message; [] for one question
+    (a long story ending in a question is read by its question sentence, in nlu.parse)."""
+    if not isinstance(text, str) or len(text) > 60 or not _QUESTION_END.search(text):
+        return []
+    parts = [p.strip(" ，,。") for p in _QUESTION_END.split(text)]
+    parts = [p for p in parts if p]
+    if not 2 <= len(parts) <= 3 or not all(len(p) >= 3 and _CUE.search(p) for p in parts):
+        return []
+    return parts
 log = logging.getLogger("cityq.engine")
 
 
@@ -37,6 +53,9 @@ class Engine(Interpreter, CityAnswers, ListAnswers, GroupAnswers, AboutAnswers, 
     def answer(self, text: str, ctx: Context | None = None, *, follow_ups: bool = True, extras: bool = True) -> Reply:
         """The reply to `text` in the context `ctx`; `follow_ups` adds the checked follow-up questions, `extras`
         the chart and the explanation (front ends that show neither, such as `ask --jsonl`, skip them)."""
+        parts = several_questions(text)
+        if parts:  # 三线城市有几个？最高分是哪个: each in turn, the second in the first's context
+            return self._answer_each(parts, ctx, extras)
         node = None
         try:  # a bug must cost one answer, never the conversation or the process: parsing included
             parsed = parse(text, self.lex)
@@ -66,6 +85,22 @@ class Engine(Interpreter, CityAnswers, ListAnswers, GroupAnswers, AboutAnswers, 
             log.exception("failed to add charts, explanation or follow-ups to %r", text[:200])
             self.errors += 1
         return reply
+
+    def _answer_each(self, parts: list[str], ctx: Context | None, extras: bool) -> Reply:
+        """Several short questions in one message, answered in order as one reply."""
+        replies = []
+        for part in parts:
+            reply = self.answer(part, ctx, follow_ups=False, extras=extras)
+            replies.append(reply)
+            ctx = reply.context or ctx
+        good = [r for r in replies if r.status in ("ok", "no_data")] or replies
+        first = good[0]
+        status = "ok" if any(r.status == "ok" for r in good) else first.status
+        merged = Reply("\n".join(r.text for r in good), status, first.intent, facts=[x for r in good for x in r.facts],
+                       context=ctx)
+        merged.query = " ; ".join(r.query for r in good if r.query)
+        merged.explain = [line for r in good for line in r.explain]
+        return merged
 
     def _extras(self, reply: Reply, node, frame: Frame, before: explain.Slots | None, follow_ups: bool,
                 extras: bool) -> None:

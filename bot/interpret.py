@@ -104,7 +104,8 @@ class Interpreter(EngineBase):
             return got
         label, rows, has_values = got
         ranks = isinstance(node, (q.Members, q.Count)) and bool(re.search(RANK_WORDS, f.words))  # 领军城市…分别排第几
-        tiers = isinstance(node, (q.Members, q.Count)) and bool(re.search(TIER_WORDS, f.words))  # …分别是几线
+        tiers = isinstance(node, (q.Members, q.Count)) and bool(re.search(TIER_WORDS, f.words)) and not any(
+            isinstance(n, q.InGroup) and n.group[0] == "tier" for n in _walk(node))  # …分别是几线 (a tier's own list: no)
         report = next((v.report for _, v in rows if v is not None), None) or _tier_report(sub, self)
         names = lambda rs: "、".join(self._name(e) + (f" {v.value_text}" if v is not None and has_values else "")  # noqa: E731
                                     + (f"（第{v.rank}名）" if ranks and v is not None and v.rank else "")

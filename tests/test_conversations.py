@@ -437,6 +437,14 @@ def test_autonomous_prefectures_are_a_kind_of_place_a_list_can_keep(engine, stor
     assert reply.query == "Count(InGroup(Cities(2016), place_kind:自治州))" and f"共 {len(theirs)} 个" in reply.text
 
 
+def test_several_short_questions_in_one_message_are_each_answered_in_turn(engine, store):
+    reply = engine.answer("数字经济四线城市有几个？最高分是哪个", follow_ups=False)
+    fourth = [v for v in store.table("de2020", "数字经济指数") if v.entity_id in store.group_entities("de2020", "tier", "四线")]
+    assert reply.status == "ok" and f"共 {len(fourth)} 个" in reply.text
+    assert f"第1：{store.entity(fourth[0].entity_id).name} {fourth[0].value_text}" in reply.text, reply.text
+    assert reply.query.count("查询") == 0 and " ; " in reply.query  # both readings, the second in the first's context
+
+
 def test_a_list_leaves_out_what_the_question_excludes(engine, store):
     reply = engine.answer("不算直辖市，2016年前五名", follow_ups=False)
     rest = [v for v in store.table("sc2016", "总分") if store.entity(v.entity_id).kind != "municipality"][:5]
