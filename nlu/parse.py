@@ -36,6 +36,8 @@ _RANGE_RE = re.compile(rf"第\s*{NUM}\s*(?:名|位)?\s*(?:到|至|-|~|～|—)\s
 _EDITION_RE = re.compile(rf"第\s*{NUM}\s*届")
 _FIRST_RE = re.compile(r"最高|最好|榜首|冠军|排名最前|最靠前|最前面|最强|头名|状元|最先进|最发达|最厉害|最牛|最领先|最多|最大")
 _BEST_RE = re.compile(r"最智慧|最数字化")  # read on the unmasked text: 智慧 is also a report's keyword
+_WORST_ENDS = ("差", "低", "弱", "靠后", "落后")
+_ENDS_N_RE = re.compile(rf"最(好|高|强|优秀|靠前|差|低|弱|靠后|落后)的?\s*{NUM}\s*(?:个|名|座|位|家)")
 _LAST_ONE_RE = re.compile(r"最后一名|倒数第一|倒数第1|垫底|最后一位|末位|最后的")
 _LAST_RE = re.compile(r"最低|最差|垫底|最后一名|最弱|最末|最少|最小|最落后|吊车尾")
 _FULL_RE = re.compile(r"满分(?!是?(?:几|多少))|拿满|得满|全满|满了")
@@ -136,6 +138,10 @@ def _numbers(frame: Frame, text: str) -> None:
         if frame.n and re.search(r"[和及与、,，]|还有|以及", rest) and _LAST_ONE_RE.search(rest):
             frame.and_last = True  # 前五名和最后一名: both ends, the last read by the composer
             return _bounds(frame, t[: m.end()])
+    ends = num and not m and _ENDS_N_RE.search(t)  # 最好的三个城市 / 最差的五个: a top or bottom n
+    if ends:
+        frame.n, frame.bottom = int(cn_to_int(ends[2]) or 0) or None, ends[1] in _WORST_ENDS
+        return _bounds(frame, t)
     more = _MORE_RE.search(t)
     if more:  # 再往后五名: the places after the last list (read with the context)
         frame.more = int(cn_to_int(more[1]) or 0) if more[1] else 0
