@@ -60,6 +60,10 @@ class Interpreter(EngineBase):
             return self._set_answer(node, f)
         if isinstance(node, q.GroupMeans) or isinstance(node, (q.Top, q.Nth)) and isinstance(node.of, q.GroupMeans):
             return self._group_ranking(node, f)
+        if isinstance(node, (q.Rank, q.Value)) and len(node.ask.entities) == 2:
+            wrong = self._not_inside(node.ask.entities, f)  # 无锡…在浙江排第几: a false premise, said first
+            if wrong:
+                return wrong
         if isinstance(node, (q.Rank, q.Value)) and len(node.ask.entities) == 1 and _filters(node.ask):
             return self._rank_in_group(node, f)
         if isinstance(node, q.Mean) and node.of is not None:
@@ -341,6 +345,21 @@ class Interpreter(EngineBase):
         return Reply(text, "ok", node.family, facts=facts, context=self._context(f, [entity_id]))
 
     # --- a difference of two means ---------------------------------------------------------------
+    def _not_inside(self, entities: list[str], f: Frame) -> Reply | None:
+        """A city ranked "in" a province it does not lie in: say where it lies, then its own answer."""
+        kinds = [self.store.entity(e) for e in entities]
+        provinces = [e for e in kinds if e.kind == "province"]
+        cities = [e for e in kinds if e.kind != "province"]
+        if len(provinces) != 1 or len(cities) != 1 or cities[0].province == provinces[0].province:
+            return None
+        if not re.search(r"在|里|中|内", f.words):
+            return None
+        sub = copy.copy(f)
+        sub.mentions = [Mention(cities[0].name, -1, -1, [cities[0].id], "each")]
+        own = self._dispatch(sub)
+        own.text = f"{self._name(cities[0].id)}不在{provinces[0].name}（它在{cities[0].province}）。" + own.text
+        return own
+
     def _city_figure(self, entity_id: str, f: Frame) -> Reply:
         """无锡比全国平均高多少: the city's own printed value, as the first term of a difference to a mean."""
         keys, problem = self._reports(f)

@@ -65,7 +65,7 @@ def slots(frame: Frame, store) -> set[str]:
     list_words = _LIST_HINT_RE.search(frame.words)
     provinces_listed = kinds and all(k == "province" for k in kinds) and _CITIES_OF_RE.search(frame.words)  # 江苏和浙江有几个城市进了前30
     if len({tuple(m.candidates) for m in frame.mentions}) >= 2 and not _province_as_scope(frame, store) \
-            and not provinces_listed:
+            and not provinces_listed and not _ranked_in_province(frame, store):
         have.add("entities2")
     parents = _parents(frame, store)
     if parents:
@@ -142,6 +142,13 @@ def _province_as_scope(frame: Frame, store) -> tuple[str, str] | None:
         if i.parent_id == outer:
             return "parent", outer
     return None
+
+
+def _ranked_in_province(frame: Frame, store) -> bool:
+    """杭州在江苏排第几: a city ranked in a province (its own or not), not two places compared."""
+    ids = list(dict.fromkeys(m.candidates[0] for m in frame.mentions if len(m.candidates) == 1))
+    kinds = sorted(store.entity(e).kind == "province" for e in ids)
+    return len(ids) == 2 and kinds == [False, True] and "在" in frame.words and bool(re.search(RANK_WORDS, frame.words))
 
 
 def _kind_asked(frame: Frame, store) -> str | None:

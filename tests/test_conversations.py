@@ -364,6 +364,7 @@ def test_which_city_leaves_out_the_provinces_own_table(engine):
     ("政府网站评估了多少个区县", "Count(Cities(gw2020 admin_level:区县))", "ok", "（该表只列出前100名）"),
     ("2016年浙江最好的三个城市", "Top(InGroup(Cities(2016), province:浙江), n=3)", "ok", "浙江的前3名"),
     ("数字经济最差的五个城市", "Top(Cities(de2020 总分), n=5, bottom=True)", "ok", "倒数5名"),
+    ("杭州在江苏排第几", "Rank(杭州 江苏省)", "ok", "杭州不在江苏省（它在浙江）"),
     ("21年徐州是哪个梯队", "Tier(徐州 2021 sc2021)", "ok", "徐州属"),
     ("yichang 2016 zongfen", "Value(宜昌 2016 总分)", "ok", "宜昌总分"),
 ])
