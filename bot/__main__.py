@@ -10,8 +10,10 @@ from pathlib import Path
 
 # No garbage collection while the process starts: importing the modules and reading the store make
 # hundreds of thousands of objects and no garbage, and the 150-odd collections meanwhile were 40-50 ms
-# of a start.  bot.cli.make_engine freezes what start-up made and resumes collection.
-gc.disable()
+# of a start.  bot.cli.make_engine freezes what start-up made and resumes collection.  Only when run as
+# `python -m bot`: a module that imports this one (a test, the `cityq` script) keeps collection as it was.
+if __name__ == "__main__":
+    gc.disable()
 
 from store.query import StoreError  # noqa: E402
 

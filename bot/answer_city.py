@@ -233,7 +233,11 @@ class CityAnswers(EngineBase):
         keys, problem = self._reports(f)
         if problem:
             return Reply(problem, "no_data", "profile", facts=[str(y) for y in f.years])
-        holding = [k for k in keys if k in self.store.reports_with(entity_id) and usable(k)]
+        held = [k for k in keys if k in self.store.reports_with(entity_id)]
+        holding = [k for k in held if usable(k)]
+        if held and not holding:  # 上海数字经济哪项最强: the report holds the city, not its parts
+            return Reply(f"{LABEL[held[0]]}没有公布各城市的分项得分，比不出哪项最强或最弱。", "no_data", "profile",
+                         context=self._context(f))
         if not holding:
             return self._absent(f, entity_id, keys[0], "profile")
         return entity_id, holding

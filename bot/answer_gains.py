@@ -72,7 +72,8 @@ class GainAnswers(EngineBase):
         if node.count or not moved:
             return Reply(head + "。", "ok", node.family, facts=[str(len(moved))], context=self._context(f))
         shown = moved[:20]
-        body = "；".join(f"{self._name(e)} {before[e].value_text}→{after[e].value_text}" for e in shown)
+        body = "；".join(f"{self._name(e)} 第{before[e].rank}→第{after[e].rank}名" if node.by_rank
+                        else f"{self._name(e)} {before[e].value_text}→{after[e].value_text}" for e in shown)
         more = f"……（只列出变化最大的 {len(shown)} 个）" if len(moved) > len(shown) else ""
         facts = [str(len(moved))] + [self._name(e) for e in shown]
         return Reply(f"{head}：{body}{more}。", "ok", node.family, facts=facts, context=self._context(f, shown[:2]))

@@ -35,6 +35,7 @@ class EngineBase:
                        total=frame.total, groups=frame.groups, n=frame.n, position=frame.position, bottom=frame.bottom,
                        position_last=frame.position_last, group_kinds=list(frame.group_kinds),
                        alternatives=list(frame.alternatives), alternative_parents=list(frame.alternative_parents),
+                       within=list(frame.within) if frame.within else [],
                        bounds=[frame.low, frame.high, frame.low_inclusive, frame.high_inclusive]
                        if frame.low is not None or frame.high is not None else [],
                        builds=frame.builds, meta=frame.meta)

@@ -93,7 +93,7 @@ class Engine(Interpreter, CityAnswers, ListAnswers, GroupAnswers, AboutAnswers, 
             reply = self.answer(part, ctx, follow_ups=False, extras=extras)
             replies.append(reply)
             ctx = reply.context or ctx
-        good = [r for r in replies if r.status in ("ok", "no_data")] or replies
+        good = [r for r in replies if r.status in ("ok", "no_data", "clarify")] or replies  # a clarify is said too
         first = good[0]
         status = "ok" if any(r.status == "ok" for r in good) else first.status
         merged = Reply("\n".join(r.text for r in good), status, first.intent, facts=[x for r in good for x in r.facts],

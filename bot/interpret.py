@@ -83,9 +83,12 @@ class Interpreter(EngineBase):
             return replies[0]
         text = "\n".join(("• " if len(good) > 1 and "\n• " not in r.text else "") + r.text for r in good)  # a block of its own
         if len(good) > 1 and all(isinstance(i, q.Count) for i in node.items) and all(r.status == "ok" for r in good):
-            counts = [int(r.facts[0]) for r in good if r.facts and r.facts[0].isdigit()]
-            if len(counts) == len(good):  # 直辖市和副省级城市一共几个: each table, and their sum
-                text += f"\n合计 {sum(counts)} 个。"
+            sets = [self._rows(i.of, _set_frame(f, i, self.store)) for i in node.items]
+            ids = [{e for e, _ in got[1]} for got in sets if not isinstance(got, Reply)]
+            if len(ids) == len(good):  # 直辖市和副省级城市一共几个: each table, and how many in all
+                union = set().union(*ids)
+                overlap = sum(len(x) for x in ids) - len(union)
+                text += f"\n合计 {len(union)} 个" + (f"（有 {overlap} 个同时在两张表里，只算一次）。" if overlap else "。")
         status = "ok" if any(r.status == "ok" for r in good) else "no_data"
         facts = [x for r in good for x in r.facts]
         reply = Reply(text, status, node.family, facts=facts, context=self._context(f))
@@ -185,7 +188,9 @@ class Interpreter(EngineBase):
                          context=self._context(f))
         ordered = sorted(rows, key=lambda r: -(r[1].value or 0))
         if isinstance(node, q.Where) and node.on:  # a second indicator's bound: read each member's value on it
-            report = ordered[0][1].report if ordered else None
+            if not ordered:  # nobody passed the first condition
+                return label, [], True
+            report = ordered[0][1].report
             other = next((self._indicator_in(report, n) for n in node.on if report and self._indicator_in(report, n)),
                          self._total(report) if report and node.on == ["总分"] else None)
             if other is None:
@@ -360,6 +365,21 @@ class Interpreter(EngineBase):
         own.text = f"{self._name(cities[0].id)}不在{provinces[0].name}（它在{cities[0].province}）。" + own.text
         return own
 
+    def _city_and_mean(self, entity_id: str, node: q.Mean, f: Frame) -> tuple[Reply, Reply]:
+        """无锡比全国平均高多少: the city's value and the mean, both from one report — the first that has both."""
+        mine, theirs = _narrowed(f, node, self.store), _narrowed(f, node.minus, self.store)
+        keys = [k for k in self._reports(mine)[0] if k in self.store.reports_with(entity_id)]
+        first = second = None
+        for key in keys if not (theirs.report_keys or theirs.years) else [None]:
+            if key:
+                mine.report_keys, theirs.report_keys = [key], [key]
+            first, second = self._city_figure(entity_id, mine), self._region_avg(theirs)
+            if first.status == "ok" and second.status == "ok":
+                break
+        if first is None:
+            first = second = self._city_figure(entity_id, mine)
+        return first, second
+
     def _city_figure(self, entity_id: str, f: Frame) -> Reply:
         """无锡比全国平均高多少: the city's own printed value, as the first term of a difference to a mean."""
         keys, problem = self._reports(f)
@@ -392,9 +412,11 @@ class Interpreter(EngineBase):
 
     def _mean_difference(self, node: q.Mean, f: Frame) -> Reply:
         cities = [e for e in node.ask.entities if self.store.entity(e).kind != "province"]
-        first = self._city_figure(cities[0], _narrowed(f, node, self.store)) if cities else \
-            self._region_avg(_narrowed(f, node, self.store))
-        second = self._region_avg(_narrowed(f, node.minus, self.store))
+        if cities:
+            first, second = self._city_and_mean(cities[0], node, f)
+        else:
+            first = self._region_avg(_narrowed(f, node, self.store))
+            second = self._region_avg(_narrowed(f, node.minus, self.store))
         a, b = _first_number(first), _first_number(second)
         if first.status != "ok" or second.status != "ok" or a is None or b is None:
             return first

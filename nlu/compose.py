@@ -304,7 +304,7 @@ def _each(leaf, frame: Frame, ask: q.Ask) -> q.Node:
 def _named_reports(ask: q.Ask) -> list[tuple[str, int | None]]:
     """Reports named in the question, by keyword or by a year of its own: [(key or 'year', year)]."""
     named = [(k, None) for k in ask.reports if k != "smart"]
-    keyed_years = {REPORTS[k].year for k, _ in named if k in REPORTS} | ({2020} if named else set())
+    keyed_years = {REPORTS[k].year for k, _ in named if k in REPORTS}
     if named and "smart" in ask.reports and not ask.years:  # 智慧城市和数字经济: the smart-city reports are one item
         named.append(("smart", None))
     named += [("", y) for y in ask.years if y not in keyed_years and y in REPORT_YEARS]

@@ -28,6 +28,7 @@ IN_PLACE = re.compile(r"在□+(?:省|市)?(?:的|那|这|所有|全部)?(?:几�
                       r"□+(?:省|市)?的?(?:城市|地市|地级市|区县|县市|市辖区|区|县)?(?:里|中|内|当中|里面)(?:它|该市|这个城市)?"
                       r".{0,3}?(?:排|名次|第几)")  # 浙江的县市里它排第几
 _PROVINCE_RANK = re.compile(r"□+(?:省|市)?(?:里|内|中)?(?:排|排名|排在)?(?:第几|多少|几|第多少)(?:名|位)?(?:呢|啊)?[?？]?")
+BARE_REPLY = re.compile(r"(?:那|是|要)?□+(?:市|省|区|县)?(?:的|那个|那一个|这个|那边)?(?:的)?(?:呢|吧|啊)?[?？]?")  # 南通那个
 ANOTHER = re.compile(r"另一个|另外一个|另外那个|另一|另外的|别的那个|不是这个")
 WITHIN_LAST = re.compile(r"其中|这里面|这里头|这些(?:城市)?(?:里|中|当中)|这几个(?:城市)?(?:里|中|当中)|上面(?:的|这些|那些)|名单里|榜上|里面有")
 THIS_TABLE = re.compile(r"这个榜|这榜|该榜|这份榜|这个榜单|这个排名|这张表|这个表|该表|这个排行")
@@ -73,6 +74,7 @@ class Context:
     group_kinds: list = field(default_factory=list)  # 各省 / 哪个地区: the kind of group the last answer ranked
     members: list[str] = field(default_factory=list)  # the cities the last list showed, first ten (它们的智慧人群)
     bounds: list = field(default_factory=list)  # [low, high, low_inclusive, high_inclusive] of the last list's condition
+    within: list = field(default_factory=list)  # the list the last list was taken inside (其中…): Frame.within
 
     def remember(self, before: Context | None, keep: int = 4) -> Context:
         """Carry the cities talked about in earlier turns into this turn's context."""
@@ -100,6 +102,8 @@ class Context:
         ctx.recent_indicators = [[s, list(c)] for s, c in ctx.recent_indicators]
         ctx.recent_groups = [list(g) for g in ctx.recent_groups]
         ctx.filters = [tuple(g) for g in ctx.filters]
+        if ctx.within:
+            ctx.within = [ctx.within[0], ctx.within[1], tuple(tuple(g) for g in ctx.within[2]), *ctx.within[3:]]
         return ctx
 
 
@@ -160,7 +164,7 @@ def apply(frame: Frame, ctx: Context | None) -> Frame:
     """Fill what a follow-up leaves out from the previous turn; leave complete questions alone."""
     if ctx is None or frame.problem or frame.builds == "SmallTalk":
         return frame
-    if ctx.alternatives and not ctx.pending and (ANOTHER.search(frame.words) or any(
+    if ctx.alternatives and not ctx.pending and (ANOTHER.search(frame.words) or BARE_REPLY.fullmatch(frame.words) and any(
             m.candidates[0] in ctx.alternative_parents for m in frame.mentions if len(m.candidates) == 1)):
         ctx = replace(ctx, pending=list(ctx.alternatives), pending_parents=list(ctx.alternative_parents),
                       pending_kinds=[])  # 北京的 → 南通的那个呢 / 另一个呢: the other candidate of that name
@@ -179,7 +183,7 @@ def _apply(frame: Frame, ctx: Context) -> Frame:
         frame.groups = list(ctx.groups)
         frame.follow_up = True
         if ctx.filters:  # 前100名里广西有哪些 → 有几个: the same list, filters and all
-            frame.within = (ctx.n, ctx.bottom, tuple(ctx.groups)) if ctx.n else None
+            frame.within = (ctx.n, ctx.bottom, tuple(ctx.groups)) if ctx.n else (tuple(ctx.within) or None)
             frame.groups = list(dict.fromkeys(frame.groups + ctx.filters))
     if WITHIN_LAST.search(frame.words) and ctx.builds in SET_NODES and not frame.n and not frame.position \
             and not (frame.mentions and not all(_is_provincial(m) for m in frame.mentions)):
@@ -211,8 +215,12 @@ def _apply(frame: Frame, ctx: Context) -> Frame:
         if scope not in ("全部", "附件1") and not any(g[0] == "admin_level" for g in frame.groups):
             frame.groups = frame.groups + [("admin_level", scope)]
         frame.follow_up = True
+    if ctx.pending and len(frame.entity_ids) == 1 and frame.entity_ids[0] in ctx.pending:  # 吉林市的: named outright
+        frame.alternatives = [c for c in ctx.pending if c != frame.entity_ids[0]]
+        frame.alternative_parents = [p for c, p in zip(ctx.pending, ctx.pending_parents or [""] * len(ctx.pending))
+                                     if c != frame.entity_ids[0]]
     if ctx.pending and len(frame.entity_ids) == 1 and len(ctx.pending_parents) == len(ctx.pending) \
-            and frame.entity_ids[0] not in ctx.pending:
+            and frame.entity_ids[0] not in ctx.pending and BARE_REPLY.fullmatch(frame.words):
         named = frame.mentions[0]
         inside = [c for c, p in zip(ctx.pending, ctx.pending_parents) if p and p in (named.candidates[0], named.surface)]
         if len(inside) == 1:  # 通州区排第几 → 南通那个: the candidate that lies in 南通
@@ -229,7 +237,7 @@ def _apply(frame: Frame, ctx: Context) -> Frame:
             and re.search(MEAN_WORDS, frame.words) and ctx.builds in SET_NODES:  # 它们平均多少分: of the list shown
         _continue(frame, "region_avg", "Mean")
         frame.mean_of_set, frame.follow_up, frame.plural = True, True, False
-        frame.within = (ctx.n, ctx.bottom, tuple(ctx.groups)) if ctx.n else None
+        frame.within = (ctx.n, ctx.bottom, tuple(ctx.groups)) if ctx.n else (tuple(ctx.within) or None)
         frame.groups = list(dict.fromkeys(list(ctx.groups) + list(ctx.filters)))
         frame.years, frame.report_keys = frame.years or list(ctx.years), frame.report_keys or list(ctx.report_keys)
         frame.indicators, frame.total = frame.indicators or list(ctx.indicators), frame.total or ctx.total

@@ -34,12 +34,12 @@ _KTH_RE = re.compile(rf"(?:第|no\.?|#)\s*{NUM}\s*(?:名|位)?")
 _MORE_RE = re.compile(rf"(?:再往后|往后|再往下|往下|接下来|接着往后|后面|再后面)\s*的?\s*{NUM}?\s*(?:几)?\s*(?:名|位|个)")
 _RANGE_RE = re.compile(rf"第\s*{NUM}\s*(?:名|位)?\s*(?:到|至|-|~|～|—)\s*(?:第\s*{NUM}\s*(?:名|位)?|{NUM}\s*(?:名|位)?)")
 _EDITION_RE = re.compile(rf"第\s*{NUM}\s*届")
-_FIRST_RE = re.compile(r"最高|最好|榜首|冠军|排名最前|最靠前|最前面|最强|头名|状元|最先进|最发达|最厉害|最牛|最领先|最多|最大")
+_FIRST_RE = re.compile(r"最高|最好|榜首|冠军|排名最前|最靠前|最前面|最强|头名|状元|最先进|最发达|最厉害|最牛|最领先")
 _BEST_RE = re.compile(r"最智慧|最数字化")  # read on the unmasked text: 智慧 is also a report's keyword
 _WORST_ENDS = ("差", "低", "弱", "靠后", "落后")
 _ENDS_N_RE = re.compile(rf"最(好|高|强|优秀|靠前|差|低|弱|靠后|落后)的?\s*{NUM}\s*(?:个|名|座|位|家)")
 _LAST_ONE_RE = re.compile(r"最后一名|倒数第一|倒数第1|垫底|最后一位|末位|最后的")
-_LAST_RE = re.compile(r"最低|最差|垫底|最后一名|最弱|最末|最少|最小|最落后|吊车尾")
+_LAST_RE = re.compile(r"最低|最差|垫底|最后一名|最弱|最末|最落后|吊车尾")
 _FULL_RE = re.compile(r"满分(?!是?(?:几|多少))|拿满|得满|全满|满了")
 _EQUAL_RE = re.compile(rf"(?:为|等于|=|是|得|拿到|拿了|拿|得到|获得|刚好|正好)\s*(-?)\s*{NUM}\s*分?\s*(?=的|城市|有|$|\s)")
 _DEDUCTED_RE = re.compile(rf"(?:扣了?|减了?|被扣)\s*{NUM}\s*分")  # 减分项扣了2分: the printed value is -2
@@ -368,9 +368,10 @@ def _parse(text: str, lex: Lexicon) -> Frame:
         frame.leftover = " ".join(w for w in frame.leftover.replace("智慧", " ").split())
     frame.difference = bool(re.search(r"差多少|差距|相差|高多少|低多少|差几|多几分|少几分|多多少|少多少|高出|低出|差了", words))
     frame.words = words
-    if frame.indicators and re.search(r"最多|最少", words) and not re.search(r"最高|最低|最好|最差", words) \
-            and compose.deduction(frame.indicators[0][1], lex.store):  # 扣分最多: a deduction's most is its lowest value
-        frame.bottom = not frame.bottom
+    if frame.indicators and frame.position is None and frame.n is None and re.search(r"最多|最少", words) \
+            and not re.search(r"最高|最低|最好|最差", words):  # 加分项最多: an indicator's most is its first place;
+        frame.position = 1  # on a deduction (扣分最多) its lowest value; 哪个省的城市最多 names no indicator
+        frame.bottom = ("最少" in words) != compose.deduction(frame.indicators[0][1], lex.store)
     frame.by_rate = "得分率" in words and (frame.low is not None or frame.high is not None)
     frame.plural = bool(PLURAL_RE.search(words))
     if frame.plural:
@@ -472,7 +473,7 @@ def _merge_parent_child(frame: Frame, lex: Lexicon) -> None:
     frame.mentions = merged
 
 
-_SUBPLACE_RE = re.compile(r"[\u4e00-\u9fff]{0,6}?(?:园区|新区|开发区|高新区|经开区|示范区)")
+_SUBPLACE_RE = re.compile(r"[^\s和与及跟有哪的各里□]{0,4}?(?:园区|新区|开发区|高新区|经开区|示范区)")
 
 
 def _unknown_subplace(frame: Frame, lex: Lexicon) -> None:

@@ -176,6 +176,21 @@ CONVERSATIONS = {
         ("2016年最后一名", "Top(Cities(2016), n=1, bottom=True)", "ok"),
         ("它在西藏排第几", "Rank(林芝 2016 province:西藏)", "ok"),
     ],
+    "a full question after a clarify is read as asked, not as a reply to it": [
+        ("通州区排名", "Rank()", "clarify"),
+        ("北京的", "Rank(通州区（北京）)", "ok"),
+        ("南通数字经济排名", "Rank(南通 de2020 总分)", "ok"),
+    ],
+    "另一个呢 after naming the candidate outright": [
+        ("吉林排名", "Rank()", "clarify"),
+        ("吉林市的", "Rank(吉林)", "ok"),
+        ("另一个呢", "Rank(吉林省)", "ok"),
+    ],
+    "有几个 after 其中… counts inside the same list": [
+        ("数字经济前五", "Top(Cities(de2020 总分), n=5)", "ok"),
+        ("其中广东的有哪些", "Members(InGroup(Top(Cities(de2020 总分), n=5), province:广东))", "ok"),
+        ("有几个", "Count(InGroup(Top(Cities(de2020 总分), n=5), province:广东))", "ok"),
+    ],
     "第六到第十呢 is a range of the list just shown": [
         ("2016年前五", "Top(Cities(2016), n=5)", "ok"),
         ("第六到第十呢", "Nth(Cities(2016), k=6, last=10)", "ok"),
@@ -365,6 +380,10 @@ def test_which_city_leaves_out_the_provinces_own_table(engine):
     ("2016年浙江最好的三个城市", "Top(InGroup(Cities(2016), province:浙江), n=3)", "ok", "浙江的前3名"),
     ("数字经济最差的五个城市", "Top(Cities(de2020 总分), n=5, bottom=True)", "ok", "倒数5名"),
     ("杭州在江苏排第几", "Rank(杭州 江苏省)", "ok", "杭州不在江苏省（它在浙江）"),
+    ("政府网站副省级城市和省会城市各有几个", "Each(Count(Cities(gw2020 admin_level:副省级城市)), Count(Cities(gw2020 "
+     "admin_level:省会城市)))", "ok", "只算一次"),
+    ("上海数字经济哪项最强", "Profile(上海 de2020 总分, best)", "no_data", "没有公布各城市的分项得分"),
+    ("数字经济哪个省的城市最多", "Top(Cities(de2020 总分), n=10)", "ok", "前10名"),
     ("21年徐州是哪个梯队", "Tier(徐州 2021 sc2021)", "ok", "徐州属"),
     ("yichang 2016 zongfen", "Value(宜昌 2016 总分)", "ok", "宜昌总分"),
 ])
@@ -446,6 +465,18 @@ def test_several_short_questions_in_one_message_are_each_answered_in_turn(engine
     assert reply.status == "ok" and f"共 {len(fourth)} 个" in reply.text
     assert f"第1：{store.entity(fourth[0].entity_id).name} {fourth[0].value_text}" in reply.text, reply.text
     assert reply.query.count("查询") == 0 and " ; " in reply.query  # both readings, the second in the first's context
+
+
+def test_a_city_against_all_cities_reads_both_from_one_report(engine, store):
+    reply = engine.answer("无锡比全国平均高多少", follow_ups=False)
+    wuxi = next(e.id for e in store.entities() if e.name == "无锡")
+    own = store.value("de2020", wuxi, "数字经济指数")
+    assert f"无锡 {own.value_text}" in reply.text and "两者相差" in reply.text and "2020 城市数字经济指数" in reply.text
+
+
+def test_a_clarify_inside_several_questions_is_still_asked(engine):
+    reply = engine.answer("吉林排名？无锡2015排名呢", follow_ups=False)
+    assert "请问是哪一个" in reply.text and "无锡总分 80.20" in reply.text
 
 
 def test_a_list_leaves_out_what_the_question_excludes(engine, store):
