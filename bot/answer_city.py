@@ -10,11 +10,6 @@ from nlu.frame import Frame
 from store.catalogue import EDITIONS, HISTORY_REPORT, REPORTS, TIERS_ONLY
 from store.query import Value
 
-# On a report that publishes tiers only: a question about a city's level or place is answered by its tier,
-# one about its number is not (the number is not published).
-_LEVEL_ASKED = re.compile(r"水平(?!指数)|咋样|怎么样|怎样|如何|情况|表现|档次|位置|属于")
-_NUMBER_ASKED = re.compile(r"指数|多少|几分|得分|分数|分值")
-
 
 class CityAnswers(EngineBase):
     """Intents whose subject is one or more cities."""
@@ -84,10 +79,10 @@ class CityAnswers(EngineBase):
         if not lines:
             return self._absent(f, entity_id, holding[0], intent)
         if len(holding) == 1 and not self.catalogue(holding[0]).per_city_numbers and (intent == "lookup" or explicit):
-            if _LEVEL_ASKED.search(f.words) or intent == "rank" and not _NUMBER_ASKED.search(f.words):
+            if "level" in f.asks or intent == "rank" and "number" not in f.asks:  # a tiers-only report: the tier
                 return Reply(lines[0], "ok", "tier", facts=facts, context=self._context(f))  # 啥水平 / 排名: its tier
             return Reply(lines[0], "no_data", intent, facts=facts, context=self._context(f))  # 指数多少: not published
-        if "得分率" in f.words and len(lines) == 1 and first is not None and not first.rate_text:
+        if "rate" in f.asks and len(lines) == 1 and first is not None and not first.rate_text:
             ind = self.store.indicator(first.report, first.indicator)
             if not (ind and ind.max_score and first.value is not None):  # 2016年无锡的得分率: none printed, no maximum
                 return Reply(f"{LABEL[first.report]}没有印出得分率（也没有印出满分）。" + lines[0], "no_data", intent,

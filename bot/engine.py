@@ -9,7 +9,6 @@ listed in Reply.facts.
 from __future__ import annotations
 
 import logging
-import re
 from dataclasses import replace
 
 from bot import explain, more_charts
@@ -23,24 +22,9 @@ from bot.reply import HINT, LABEL, Reply
 from nlu.compose import build
 from nlu.context import Context, apply
 from nlu.frame import Frame
-from nlu.parse import parse
+from nlu.parse import parse, split_questions
 
 __all__ = ["Engine", "Reply", "LABEL"]
-
-_QUESTION_END = re.compile(r"[？?；;]")
-_CUE = re.compile(r"几|多少|哪|谁|什么|吗|呢|排名|排第|第[一二三四五六七八九十\d]|得分|分数|平均|前[一二三四五六七八九十\d]")
-
-
-def several_questions(text: str) -> list[str]:
-    """「数字经济三线城市有几个？最高分是哪个」: two or three short questions in one message; [] for one question
-    (a long story ending in a question is read by its question sentence, in nlu.parse)."""
-    if not isinstance(text, str) or len(text) > 60 or not _QUESTION_END.search(text):
-        return []
-    parts = [p.strip(" ，,。") for p in _QUESTION_END.split(text)]
-    parts = [p for p in parts if p]
-    if not 2 <= len(parts) <= 3 or not all(len(p) >= 3 and _CUE.search(p) for p in parts):
-        return []
-    return parts
 log = logging.getLogger("cityq.engine")
 
 
@@ -53,7 +37,7 @@ class Engine(Interpreter, CityAnswers, ListAnswers, GroupAnswers, AboutAnswers, 
     def answer(self, text: str, ctx: Context | None = None, *, follow_ups: bool = True, extras: bool = True) -> Reply:
         """The reply to `text` in the context `ctx`; `follow_ups` adds the checked follow-up questions, `extras`
         the chart and the explanation (front ends that show neither, such as `ask --jsonl`, skip them)."""
-        parts = several_questions(text)
+        parts = split_questions(text)
         if parts:  # 三线城市有几个？最高分是哪个: each in turn, the second in the first's context
             return self._answer_each(parts, ctx, extras)
         node = None

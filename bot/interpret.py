@@ -20,7 +20,7 @@ from bot.reply import LABEL, SCOPE, Reply, bound_text, fmt_number
 from nlu import query as q
 from nlu.frame import Frame, Mention
 from nlu.query import walk as _walk
-from nlu.rules import OFF_TOPIC, RANK_WORDS, TIER_WORDS
+from nlu.rules import OFF_TOPIC
 from store.catalogue import TIER_REPORT
 from store.query import Value
 
@@ -110,8 +110,8 @@ class Interpreter(EngineBase):
             got.intent = family
             return got
         label, rows, has_values = got
-        ranks = isinstance(node, (q.Members, q.Count)) and bool(re.search(RANK_WORDS, f.words))  # 领军城市…分别排第几
-        tiers = isinstance(node, (q.Members, q.Count)) and bool(re.search(TIER_WORDS, f.words)) and not any(
+        ranks = isinstance(node, (q.Members, q.Count)) and "rank" in f.asks  # 领军城市…分别排第几
+        tiers = isinstance(node, (q.Members, q.Count)) and "tier" in f.asks and not any(
             isinstance(n, q.InGroup) and n.group[0] == "tier" for n in _walk(node))  # …分别是几线 (a tier's own list: no)
         report = next((v.report for _, v in rows if v is not None), None) or _tier_report(sub, self)
         names = lambda rs: "、".join(self._name(e) + (f" {v.value_text}" if v is not None and has_values else "")  # noqa: E731
@@ -138,7 +138,7 @@ class Interpreter(EngineBase):
                 return Reply(f"{label}：没有符合条件的城市。", "ok", family, facts=["0"], context=self._context(f, []))
             text = f"{label}共 {len(rows)} 个：{names(rows)}。"
             facts = [self._name(e) for e, _ in rows] + [str(len(rows))]
-        if isinstance(node, (q.Count, q.Members)) and _SHARE_RE.search(f.words):  # 探索城市占比多少: of how many
+        if isinstance(node, (q.Count, q.Members)) and "share" in f.asks:  # 探索城市占比多少: of how many
             base = node.of.of if isinstance(node.of, q.OnSet) else None  # the set the filter was taken from
             every = self._rows(base, sub) if base else None
             if every and not isinstance(every, Reply) and every[1]:
@@ -357,7 +357,7 @@ class Interpreter(EngineBase):
         cities = [e for e in kinds if e.kind != "province"]
         if len(provinces) != 1 or len(cities) != 1 or cities[0].province == provinces[0].province:
             return None
-        if not re.search(r"在|里|中|内", f.words):
+        if "inside" not in f.asks:
             return None
         sub = copy.copy(f)
         sub.mentions = [Mention(cities[0].name, -1, -1, [cities[0].id], "each")]
@@ -450,9 +450,6 @@ def _tier_report(f: Frame, engine) -> str | None:
     return next((k for k in keys if engine.catalogue(k).tier_kind), None)
 
 
-_SHARE_RE = re.compile(r"占比|比例|百分之|比重|占多大|几成|百分比")
-
-
 def _with_report(f: Frame, key: str) -> Frame:
     sub = copy.copy(f)
     sub.report_keys = [key]
@@ -462,7 +459,7 @@ def _with_report(f: Frame, key: str) -> Frame:
 def _needs_sets(node: q.Node, f: Frame) -> bool:
     """Whether a list question needs the set evaluator (a filter, a count, 满分) or the list answers suffice."""
     if isinstance(node, q.Count) or f.full_marks or f.by_rate or isinstance(node, q.Nth) and node.last \
-            or _SHARE_RE.search(f.words):
+            or "share" in f.asks:
         return True
     if any(isinstance(n, q.Outside) or isinstance(n, q.Where) and n.on for n in _walk(node)):
         return True

@@ -55,6 +55,8 @@ class Frame:
     plural: bool = False  # 它俩 / 两个 / 两者: the previous answer's cities
     corrections: list[tuple[str, str]] = field(default_factory=list)  # (typed, understood) for typo matches
     excluded: list[tuple[str, str]] = field(default_factory=list)  # 不算直辖市 / 除了深圳: groups or ("entity", id) left out
+    asks: frozenset = frozenset()  # what the words ask besides the operation: level, number, rate, rank, tier, share,
+    # inside (see nlu.parse.ASKS); the answer families read these, never the words
     conditions: list = field(default_factory=list)  # 总分85以上但数据开放指数不到0.5: [(indicator names or [] for the
     # total, low, high, low_inclusive, high_inclusive)], one per indicator that carries a bound of its own
     alternatives: list[str] = field(default_factory=list)  # candidates a reply to a clarify left (for 另一个呢)
