@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from nlu.rules import asks_of
+
 INTENTS = ("rank", "lookup", "compare", "region_avg", "top", "filter", "profile", "trend", "tier", "meta", "unknown")
 
 
@@ -55,8 +57,6 @@ class Frame:
     plural: bool = False  # 它俩 / 两个 / 两者: the previous answer's cities
     corrections: list[tuple[str, str]] = field(default_factory=list)  # (typed, understood) for typo matches
     excluded: list[tuple[str, str]] = field(default_factory=list)  # 不算直辖市 / 除了深圳: groups or ("entity", id) left out
-    asks: frozenset = frozenset()  # what the words ask besides the operation: level, number, rate, rank, tier, share,
-    # inside (see nlu.parse.ASKS); the answer families read these, never the words
     conditions: list = field(default_factory=list)  # 总分85以上但数据开放指数不到0.5: [(indicator names or [] for the
     # total, low, high, low_inclusive, high_inclusive)], one per indicator that carries a bound of its own
     alternatives: list[str] = field(default_factory=list)  # candidates a reply to a clarify left (for 另一个呢)
@@ -64,6 +64,12 @@ class Frame:
     and_last: bool = False  # 前五名和最后一名: the top n and the last place
     mean_of_set: bool = False  # 它们平均多少分: the mean of the last list's members
     within: tuple | None = None  # 其中…: (n, bottom, groups) of the previous answer's top list, the set asked about
+
+    @property
+    def asks(self) -> frozenset[str]:
+        """What the words ask besides the operation: level, number, rate, rank, tier, share, inside
+        (nlu.rules.ASKS); the answer families read these, never the words."""
+        return asks_of(self.words)
 
     @property
     def entity_ids(self) -> list[str]:

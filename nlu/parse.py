@@ -14,7 +14,7 @@ from nlu import compose, query
 from nlu.frame import Frame, Mention
 from nlu.lexicon import FUNCTION_WORDS, Lexicon, toneless
 from nlu.normalize import MAX_CHARS, basic, cn_to_int, find_years, mask, to_simplified
-from nlu.rules import NOT_PLACES, OFF_TOPIC, RANK_WORDS, TIER_WORDS
+from nlu.rules import NOT_PLACES, OFF_TOPIC, RANK_WORDS
 
 MASK = "□"
 CN = r"[零〇一二三四五六七八九十两百]+"
@@ -368,7 +368,6 @@ def _parse(text: str, lex: Lexicon) -> Frame:
         frame.leftover = " ".join(w for w in frame.leftover.replace("智慧", " ").split())
     frame.difference = bool(re.search(r"差多少|差距|相差|高多少|低多少|差几|多几分|少几分|多多少|少多少|高出|低出|差了", words))
     frame.words = words
-    frame.asks = frozenset(name for name, pattern in ASKS.items() if pattern.search(words))
     if frame.indicators and frame.position is None and frame.n is None and re.search(r"最多|最少", words) \
             and not re.search(r"最高|最低|最好|最差", words):  # 加分项最多: an indicator's most is its first place;
         frame.position = 1  # on a deduction (扣分最多) its lowest value; 哪个省的城市最多 names no indicator
@@ -431,17 +430,6 @@ def _exclusions(frame: Frame, norm: str, spans: list[tuple[int, int]], lex: Lexi
                 break
             pos = end
 
-
-# What a question's words ask besides its operation, for the answer families (bot reads Frame.asks, not words).
-ASKS = {
-    "level": re.compile(r"水平(?!指数)|咋样|怎么样|怎样|如何|情况|表现|档次|位置|属于"),  # a tiers-only report: the tier
-    "number": re.compile(r"指数|多少|几分|得分|分数|分值"),  # …: the number it does not publish
-    "rate": re.compile(r"得分率"),
-    "rank": re.compile(RANK_WORDS),  # 领军城市在数字经济里分别排第几: each member's place
-    "tier": re.compile(TIER_WORDS),  # 江苏的城市分别是几线: each member's tier
-    "share": re.compile(r"占比|比例|百分之|比重|占多大|几成|百分比"),  # 探索城市占比多少: of how many
-    "inside": re.compile(r"在|里|中|内"),  # 杭州在江苏排第几: a place inside another
-}
 
 _QUESTION_END = re.compile(r"[？?；;]")
 _CUE = re.compile(r"几|多少|哪|谁|什么|吗|呢|排名|排第|第[一二三四五六七八九十\d]|得分|分数|平均|前[一二三四五六七八九十\d]")

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 RANK_WORDS = (r"排名|排第|第几|名次|排行|位列|几名|排多少|排几|排老几|排在|第多少|什么位置|哪个位置|排位|多少名|rank|排到|"
               r"进(?:了|入|没进)?(?:前|top)\s*\d*[十百]?(?:了|吗|没)")
@@ -42,6 +42,24 @@ GAIN_SIGN = (r"(?:比.{0,8})?(?:下降|退步|下滑|降低|减少|提高|提升
              r"(?:分数|总分|得分|排名|名次)(?:有)?(?:下降|退步|下滑|降低|减少|提高|提升|上升|进步|增长|增加)了?的|"
              r"比□*(?:年|届)?(?:的)?.{0,4}(?:高|低|多|少|好|差)(?:了)?的(?:城市|有|是)")  # 2016年比2015年低的城市
 MEAN_WORDS = r"平均|均值|均分|平均数|加权得分|加权分"
+
+
+# What a question's words ask besides its operation, for the answer families (bot reads Frame.asks, not words).
+ASKS = {
+    "level": re.compile(r"水平(?!指数)|咋样|怎么样|怎样|如何|情况|表现|档次|位置|属于"),  # a tiers-only report: the tier
+    "number": re.compile(r"指数|多少|几分|得分|分数|分值"),  # …: the number it does not publish
+    "rate": re.compile(r"得分率"),
+    "rank": re.compile(RANK_WORDS),  # 领军城市在数字经济里分别排第几: each member's place
+    "tier": re.compile(TIER_WORDS),  # 江苏的城市分别是几线: each member's tier
+    "share": re.compile(r"占比|比例|百分之|比重|占多大|几成|百分比"),  # 探索城市占比多少: of how many
+    "inside": re.compile(r"在|里|中|内"),  # 杭州在江苏排第几: a place inside another
+}
+
+
+@lru_cache(maxsize=4096)
+def asks_of(words: str) -> frozenset[str]:
+    """The names of ASKS whose pattern the words match (the same few hundred word shapes recur: kept)."""
+    return frozenset(name for name, pattern in ASKS.items() if pattern.search(words))
 
 
 @dataclass(frozen=True)
