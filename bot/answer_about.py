@@ -169,11 +169,13 @@ class AboutAnswers(EngineBase):
                     return Reply(f"{LABEL[key]}中「{name}」：{note[0].sentence}（见指标体系修改说明表）", "ok", "meta")
             return Reply("报告没有列出这个指标的下级指标。", "no_data", "meta")
         if kind == "weight" and f.indicators:
+            for key in keys:  # 智慧基础设施的权重, no year: the report that prints one (2016 prints none)
+                name, _ = self._indicator(f, key)
+                ind = self.store.indicator(key, name)
+                w = (ind.weight or (ind.max_score and f"{ind.max_score} 分")) if ind else None
+                if w:
+                    return Reply(f"{LABEL[key]}中「{name}」的权重为 {w}。", "ok", "meta", facts=[w])
             name, _ = self._indicator(f, report)
-            ind = self.store.indicator(report, name)
-            w = (ind.weight or (ind.max_score and f"{ind.max_score} 分")) if ind else None
-            if w:
-                return Reply(f"{LABEL[report]}中「{name}」的权重为 {w}。", "ok", "meta", facts=[w])
             return Reply(f"{LABEL[report]}没有给出「{name}」的权重。", "no_data", "meta")
         if kind in ("count", "cities"):
             rep = self.store.report(report)

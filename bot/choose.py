@@ -127,7 +127,8 @@ class EngineBase:
             return None
         surface = f.indicators[0][0]
         having = [LABEL[k] for k in self.all_keys if any(self._indicator_in(k, c) for c in asked)]
-        text = f"{'、'.join(LABEL[k] for k in keys)}没有「{surface}」这个指标。"
+        who = "、".join(self._name(e) for e in f.entity_ids[:2])
+        text = f"{'、'.join(LABEL[k] for k in keys)}没有「{surface}」这个指标" + (f"，查不到{who}的这一项。" if who else "。")
         if having:
             text += f"有这个指标的报告：{'、'.join(having)}。"
         return Reply(text, "no_data", f.intent or "lookup", facts=[surface], context=self._context(f))
@@ -212,9 +213,13 @@ class EngineBase:
 
     def _no_such_indicator(self, f: Frame) -> Reply:
         """「南京智慧交通得分」: no report has that indicator — say so and name the smart-city indicators."""
-        smart = [k for k in self.all_keys if k in SMART and self.catalogue(k).per_city_numbers][:1]
+        keys, _problem = self._reports(f)  # the report asked (by year or keyword), else the newest smart-city one
+        smart = [k for k in (keys if f.years or f.report_keys else []) if self.catalogue(k).per_city_numbers][:1] or \
+            [k for k in self.all_keys if k in SMART and self.catalogue(k).per_city_numbers][:1]
         names = "、".join(i.name for k in smart for i in self.store.indicators(k) if i.level == 1)
-        text = f"五份报告都没有「{f.unknown_indicator}」这个指标。" + (f"{LABEL[smart[0]]}的一级指标：{names}。" if names else "")
+        who = "、".join(self._name(e) for e in f.entity_ids[:2])
+        text = f"五份报告都没有「{f.unknown_indicator}」这个指标" + (f"，查不到{who}的这一项" if who else "") + "。" \
+            + (f"{LABEL[smart[0]]}的一级指标：{names}。" if names else "")
         return Reply(text, "no_data", f.intent or "lookup", facts=[f.unknown_indicator], context=self._context(f))
 
     def _only_averages(self, f: Frame, intent: str) -> Reply | None:

@@ -91,6 +91,8 @@ def slots(frame: Frame, store) -> set[str]:
         have.add("report_or_year")
     if frame.plural:
         have.add("plural")
+    if any(k != "smart" for k in frame.report_keys):
+        have.add("named_report")  # a report other than the smart-city editions (2015和2016年以及数字经济: no history)
     totals = _totals(store)
     if any(c not in totals for _, cands in frame.indicators for c in cands):
         have.add("part")  # an indicator below a report's total (绩效考核情况, not 数字经济指数)

@@ -242,6 +242,15 @@ def _apply(frame: Frame, ctx: Context) -> Frame:
         frame.years, frame.report_keys = frame.years or list(ctx.years), frame.report_keys or list(ctx.report_keys)
         frame.indicators, frame.total = frame.indicators or list(ctx.indicators), frame.total or ctx.total
         return frame
+    if frame.pronoun and not frame.mentions and not frame.indicators and ctx.intent == "meta" and ctx.indicators \
+            and not ctx.entities:  # 智慧基础设施包括哪些 → 它的权重呢: 它 is that indicator
+        meta = "weight" if re.search(r"权重|占比|分值|满分|几分", frame.words) else (
+            "contains" if re.search(r"包括|包含|含有|有哪些|由什么|什么意思|指什么|考察", frame.words) else None)
+        if meta:
+            frame.indicators, frame.pronoun, frame.follow_up = [(s, list(c)) for s, c in ctx.indicators], False, True
+            frame.years, frame.report_keys = frame.years or list(ctx.years), frame.report_keys or list(ctx.report_keys)
+            _continue(frame, "meta", "Meta", meta)
+            return frame
     asks_compare = bool(COMPARE_ASKED.search(frame.words))
     if asks_compare and not frame.mentions and not frame.plural and ctx.focus and frame.groups \
             and re.search(MEAN_WORDS, frame.words) and ctx.intent != "region_avg":  # 柯桥区多少分 → 比市辖区平均分高多少

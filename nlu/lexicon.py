@@ -57,6 +57,9 @@ NICKNAMES = {
     "邕城": ["南宁"], "洪城": ["南昌"], "庐州": ["合肥"], "杭城": ["杭州"], "筑城": ["贵阳"], "林城": ["贵阳"],
     "襄樊": ["襄阳"], "思茅": ["普洱"], "大庸": ["张家界"], "渡口": ["攀枝花"], "徽州": ["黄山"], "浑江": ["白山"],
     "淮阴": ["淮安"], "通什": ["五指山"], # former names of prefectures (renamed 1987–2010)
+    "青城": ["呼和浩特"], "金城": ["兰州"], "夏都": ["西宁"], "凤城": ["银川"], "盛京": ["沈阳"], "并州": ["太原"],
+    "长安": ["西安"], "古都": ["西安"], "石门": ["石家庄"], "商都": ["郑州"], "滨城": ["大连"], "英雄城": ["南昌"],
+    "北国春城": ["长春"], "维扬": ["扬州"],
     "日光城": ["拉萨"], "呼市": ["呼和浩特"], "乌市": ["乌鲁木齐"], "哈市": ["哈尔滨"], "石市": ["石家庄"], "椰城": ["海口"], "鹿城": ["温州", "包头", "三亚"], "莞城": ["东莞"], "禅城": [],
 }
 # Short forms people type → indicator names (any report that has the name).
@@ -104,6 +107,13 @@ GROUP_FORMS = {
     "珠三角": ("cluster", "珠三角"),
     "自治州": ("place_kind", "自治州"), "民族自治州": ("place_kind", "自治州"),  # a kind of place, by its official name
 }
+
+# Cities people name together in one joined word (苏锡常): each a city of its own.
+JOINED_NAMES = {"苏锡常": ["苏州", "无锡", "常州"], "锡常": ["无锡", "常州"], "苏锡": ["苏州", "无锡"],
+                "长株潭": ["长沙", "株洲", "湘潭"], "广佛": ["广州", "佛山"], "广深": ["广州", "深圳"],
+                "深莞惠": ["深圳", "东莞", "惠州"], "厦漳泉": ["厦门", "漳州", "泉州"], "沪宁杭": ["上海", "南京", "杭州"],
+                "宁杭": ["南京", "杭州"], "杭嘉湖": ["杭州", "嘉兴", "湖州"], "宁绍": ["宁波", "绍兴"], "京津": ["北京", "天津"],
+                "成渝两地": ["成都", "重庆"], "乌昌": ["乌鲁木齐", "昌吉回族自治州"], "呼包鄂": ["呼和浩特", "包头", "鄂尔多斯"]}
 
 # Function words that would otherwise lend a character to a name (其中山东 is 其中 + 山东, not 中山).
 JOINING_WORDS = ("其中", "当中", "之中", "其余", "其他")
@@ -254,6 +264,10 @@ class Lexicon:
             self._add(form, Sense("group", group))
         for form in JOINING_WORDS:  # 其中山东的: 其中 is read whole, so 中山 is not a city there
             self._add(form, Sense("word", form))
+        for form, names in JOINED_NAMES.items():  # 苏锡常: three cities in one word
+            ids = [next((x.value for x in self.surfaces.get(n, []) if x.kind == "entity"), None) for n in names]
+            if all(ids) and not any(x.kind == "entity" for x in self.surfaces.get(form, [])):
+                self._add(form, Sense("joined", tuple(ids)))
         for form, kind in KIND_FORMS.items():
             self._add(form, Sense("kind", kind))
         for form in TOTAL_FORMS:

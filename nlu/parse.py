@@ -23,7 +23,8 @@ FILLER = set("的了吗呢啊吧呀哦嘛么在是和与跟及同比那它该其
 STOPWORDS = FUNCTION_WORDS | {"梯队", "排名第", "个", "其中", "里面", "当中", "之中", "这些", "那些", "这几个", "那几个", "上面", "具体", "到底", "究竟", "准确",
                               "大概", "大约", "现在", "目前"}
 PRONOUN_RE = re.compile(r"它|该市|这个城市|这座城市|该城市|这城市|此市|他|她|那个城市|那座城市|那城市|那个市")
-PLURAL_RE = re.compile(r"它俩|它们|他俩|他们|她们|两个城市|两座城市|这两个|这俩|两者|二者|两城|两市|^两个|双方|这几个城市|这三个|这四个|三个城市|四个城市|三者")
+PLURAL_RE = re.compile(r"它俩|它们|他俩|他们|她们|两个城市|两座城市|这两个|这俩|两者|二者|两城|两市|^两个|双方|这几个城市|这三个|这四个|三个城市|四个城市|三者|"
+                       r"(?:这)?[两三](?:个|座)?(?:省|省份|区|县|地方|地)(?![a-z])")  # 这两个省 / 两地
 FOLLOW_RE = re.compile(r"^(那|那么|那个|换成|再看看?|还有|和|跟|与|同|其中|里面|这里面)|呢$|呢\s|它")
 # Token-scanning patterns, compiled once at import (the first question no longer compiles them).
 _TOP_RE = re.compile(rf"(?:前|top|top\s|头)\s*{NUM}\s*(?:名|位|强|个)?|{NUM}\s*强")  # 前十 / top5 / 50强
@@ -328,6 +329,10 @@ def _parse(text: str, lex: Lexicon) -> Frame:
             ids = [s.value for s in senses if s.kind == "entity"]
             how = "exact"
             frame.mentions.append(Mention(surface, start, end, ids, how))
+        elif "joined" in kinds:  # 苏锡常: one mention per city of the joined word
+            name_spans.append((start, end))
+            for entity_id in next(s.value for s in senses if s.kind == "joined"):
+                frame.mentions.append(Mention(surface, start, end, [entity_id], "joined"))
         elif "place" in kinds:
             frame.unknown_places.append(next(s.value for s in senses if s.kind == "place"))
         for s in senses:

@@ -237,7 +237,10 @@ class Members(OnSet):
 class Count(OnSet):
     """How many members a set has: 2016年减分项为0的城市有几个."""
 
-    family = "filter"
+    @property
+    def family(self) -> str:  # type: ignore[override]
+        """A count of a narrowed set is a filter question; of a report's whole table or category, report info."""
+        return "filter" if isinstance(self.of, OnSet) else "meta"
 
 
 @dataclass

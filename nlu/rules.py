@@ -193,7 +193,8 @@ RULES: tuple[Rule, ...] = (
                r"(?:城市|对象)(?:数量|总数|个数)",
          help="报告本身", examples=(("2015年评估了多少个城市", "Meta(count, 2015)"), ("2016年一共评了多少个城市", "Meta(count, 2016)"))),
     Rule("cities", "Meta", kind="cities", absent=("entity", "group", "bound"),
-         words=r"(?:评估|评|选取|选)了?哪些城市|哪些城市(?:参评|入选|被评估)|评估对象|评估范围",
+         words=r"(?:评估|评|选取|选)了?哪些城市|哪些城市(?:参评|入选|被评估)|评估对象|评估范围|"
+               r"(?:怎么|如何|按什么|根据什么|凭什么|依据什么|什么标准)(?:来)?(?:选|挑|确定|选取|选择|选出)|选(?:取|择)?(?:的)?标准|入选标准",
          examples=(("2021年评估了哪些城市", "Meta(cities, 2021)"),)),
     Rule("contains", "Meta", kind="contains", needs=("named_thing",), absent=("entity", "bound", "n", "position", "group"),
          unless=TIER_WORDS,
@@ -250,7 +251,7 @@ RULES: tuple[Rule, ...] = (
     Rule("trend", "Change", needs=("entity",), words=TREND_WORDS,
          help="历年变化", examples=(("北京历届排名", "Change(北京)"), ("广州15年到16年排名变化", "Change(广州 2015 2016)"),
                    ("徐州从2015到2016排名上升了多少位", "Change(徐州 2015 2016)"))),
-    Rule("trend_years", "Change", needs=("entity", "years2", "one_city"),
+    Rule("trend_years", "Change", needs=("entity", "years2", "one_city"), absent=("named_report",),
          examples=(("无锡智慧基础设施2014和2015对比", "Change(无锡 2014 2015 智慧基础设施)"),)),
     Rule("count_where", "Count", needs=("bound",), words=r"几个|多少个|多少城市|有多少|数量|几座|几家|多少家",
          help="计数", examples=(("2016年减分项为0的城市有几个", "Count(Where(Cities(2016 减分项), =0))"),

@@ -191,6 +191,15 @@ CONVERSATIONS = {
         ("其中广东的有哪些", "Members(InGroup(Top(Cities(de2020 总分), n=5), province:广东))", "ok"),
         ("有几个", "Count(InGroup(Top(Cities(de2020 总分), n=5), province:广东))", "ok"),
     ],
+    "它 after a question about an indicator is that indicator": [
+        ("智慧管理包括哪些二级指标", "Meta(contains, 智慧管理/智慧治理)", "ok"),
+        ("它的权重呢", "Meta(weight, 智慧管理/智慧治理)", "ok"),
+    ],
+    "这两个省 are the two provinces just asked about": [
+        ("广东政府网站排名", "Rank(广东省 gw2020)", "ok"),
+        ("福建呢", "Rank(福建省 gw2020)", "ok"),
+        ("这两个省谁高", "Compare(福建省 广东省 gw2020)", "ok"),
+    ],
     "第六到第十呢 is a range of the list just shown": [
         ("2016年前五", "Top(Cities(2016), n=5)", "ok"),
         ("第六到第十呢", "Nth(Cities(2016), k=6, last=10)", "ok"),
@@ -384,6 +393,13 @@ def test_which_city_leaves_out_the_provinces_own_table(engine):
      "admin_level:省会城市)))", "ok", "只算一次"),
     ("上海数字经济哪项最强", "Profile(上海 de2020 总分, best)", "no_data", "没有公布各城市的分项得分"),
     ("数字经济哪个省的城市最多", "Top(Cities(de2020 总分), n=10)", "ok", "前10名"),
+    ("苏锡常2016年智慧人群比较", "Compare(苏州 无锡 常州 2016 智慧人群)", "ok", "常州"),
+    ("长株潭数字经济谁最强", "Compare(长沙 株洲 湘潭 de2020 总分)", "ok", "湘潭"),
+    ("冰城2016年排名", "Rank(哈尔滨 2016)", "ok", "哈尔滨总分"),
+    ("2021年的城市是怎么选的", "Meta(cities, 2021)", "ok", "GDP"),
+    ("常州2015年和2016年以及数字经济里分别排第几", "Each(Rank(常州 de2020 总分), Rank(常州 2015 总分), Rank(常州 2016 总分))",
+     "ok", "数字经济指数"),
+    ("2015年南昌智慧环境得分", "Value(南昌 2015 smart)", "no_data", "南昌"),
     ("21年徐州是哪个梯队", "Tier(徐州 2021 sc2021)", "ok", "徐州属"),
     ("yichang 2016 zongfen", "Value(宜昌 2016 总分)", "ok", "宜昌总分"),
 ])
