@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 
 from bot.choose import EngineBase
-from bot.reply import LABEL, SCOPE, Reply
+from bot.reply import LABEL, SCOPE, Reply, partial_table
 from nlu.frame import Frame
 from store.catalogue import EDITIONS, REPORTS, TIER_REPORT
 
@@ -71,8 +71,8 @@ class AboutAnswers(EngineBase):
         parts = []
         for scope in scopes:
             rows = self.store.table(report, total, scope)
-            partial = re.search(r"前\d+名", rows[0].table or "") if rows else None
-            parts.append(f"{scope}（{partial[0]}表，列出 {len(rows)} 个）" if partial else f"{scope}（{len(rows)} 个）")
+            partial = partial_table(rows[0].table) if rows else None
+            parts.append(f"{scope}（{partial}表，列出 {len(rows)} 个）" if partial else f"{scope}（{len(rows)} 个）")
         text = f"{LABEL[report]}分 {len(scopes)} 类排名：{'、'.join(parts)}。"
         return Reply(text, "ok", "meta", facts=scopes, context=self._context(f))
 

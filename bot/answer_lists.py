@@ -5,7 +5,7 @@ import copy
 import re
 
 from bot.choose import EngineBase
-from bot.reply import HISTORY_YEARS, LABEL, SCOPE, Reply, bound_text, fmt_number
+from bot.reply import HISTORY_YEARS, LABEL, SCOPE, Reply, bound_text, fmt_number, partial_table
 from nlu.frame import Frame
 from store.catalogue import HISTORY_REPORT
 
@@ -61,8 +61,8 @@ class ListAnswers(EngineBase):
             facts.append(mean.printed.value_text)
         if mean.computed is not None and mean.count:
             unit = "区县" if gtype == "parent" else {"市辖区": "市辖区", "县市": "县市", "区县": "区县", "省/自治区": "省区"}.get(scope, "城市")
-            partial = re.search(r"前\d+名", mean.members[0].table) if mean.members else None
-            cover = f"（该表只列出{partial[0]}）" if partial else ""
+            partial = partial_table(mean.members[0].table) if mean.members else None
+            cover = f"（该表只列出{partial}）" if partial else ""
             parts.append(f"按表中 {mean.count} 个{unit}的数据计算{cover}，简单平均为 {fmt_number(mean.computed)}")
             facts += [fmt_number(mean.computed), str(mean.count)]
         if not parts:

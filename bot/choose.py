@@ -4,9 +4,7 @@ The answer mixins (answer_city, answer_lists, answer_about) build on these helpe
 """
 from __future__ import annotations
 
-import re
-
-from bot.reply import HINT, HISTORY_YEARS, LABEL, SCOPE, SMART, Reply
+from bot.reply import HINT, HISTORY_YEARS, LABEL, SCOPE, SMART, Reply, partial_table
 from nlu.context import Context
 from nlu.frame import Frame
 from nlu.lexicon import Lexicon, lexicon_for
@@ -260,9 +258,9 @@ class EngineBase:
         """「排名第5，共 148 个」, 「与合肥并列第3，共 151 个」; a partial table says what it is (「地市前100名表中
         与苏州并列第2（该表列出 131 个）」), a computed rank says where it comes from."""
         tied = f"与{'、'.join(v.ties[:4])}{'等' if len(v.ties) > 4 else ''}并列第{v.rank}" if v.ties else ""
-        partial = re.search(r"前\d+名", v.table or "")
+        partial = partial_table(v.table)
         if partial:
-            return f"{scope}{partial[0]}表中{tied or f'第{v.rank}'}（该表列出 {v.total} 个）"
+            return f"{scope}{partial}表中{tied or f'第{v.rank}'}（该表列出 {v.total} 个）"
         words = f"{scope}{tied or f'排名第{v.rank}'}，共 {v.total} 个"
         return words + ("（报告未印名次，按得分算出）" if v.rank_kind == "computed" else "")
 

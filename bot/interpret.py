@@ -13,10 +13,9 @@ composing nodes are evaluated here:
 from __future__ import annotations
 
 import copy
-import re
 
 from bot.choose import EngineBase
-from bot.reply import LABEL, SCOPE, Reply, bound_text, fmt_number
+from bot.reply import LABEL, SCOPE, Reply, bound_text, fmt_number, partial_table
 from nlu import query as q
 from nlu.frame import Frame, Mention
 from nlu.query import walk as _walk
@@ -120,8 +119,8 @@ class Interpreter(EngineBase):
                                     for e, v in rs)
         if isinstance(node, q.Count):
             printed = next((v.table for _, v in rows if v is not None), "") or ""
-            partial = re.search(r"前\d+名", printed)  # 区县 前100名 lists 124: the table is no census
-            text = f"{label}共 {len(rows)} 个" + (f"（该表只列出{partial[0]}）" if partial else "") \
+            partial = partial_table(printed)  # 区县 前100名 lists 124: the table is no census
+            text = f"{label}共 {len(rows)} 个" + (f"（该表只列出{partial}）" if partial else "") \
                 + (f"：{names(rows)}。" if rows else "。")
             facts = [str(len(rows))]
         elif isinstance(node, q.Nth):
@@ -224,16 +223,15 @@ class Interpreter(EngineBase):
             return label + bound_text(low, high, node.low_inclusive, node.high_inclusive, f.full_marks), keep, True
         if isinstance(node, (q.Top, q.Nth)):
             seq = list(reversed(ordered)) if node.bottom else ordered
+            filtered = any(isinstance(n, (q.InGroup, q.Outside, q.Where)) for n in _walk(node.of))  # places within
             if isinstance(node, q.Top):
                 ranked = all(r[1].rank is not None for r in seq)
-                filtered = any(isinstance(n, (q.InGroup, q.Outside, q.Where)) for n in _walk(node.of))
                 if ranked and not node.bottom and not filtered:  # 前100名 as the table prints it: dense ranks give more rows
                     cut = [r for r in seq if r[1].rank <= node.n]
                 else:
                     cut = seq[: node.n]
                     cut += [r for r in seq[node.n:] if cut and r[1].value == cut[-1][1].value]
                 return label + f"{'倒数' if node.bottom else '前'}{node.n}名", cut, True
-            filtered = any(isinstance(n, (q.InGroup, q.Outside, q.Where)) for n in _walk(node.of))
             if node.last:  # 第50到55名: every place in the range, as the table prints the places
                 if all(r[1].rank is not None for r in seq) and not node.bottom and not filtered:
                     return label, [r for r in seq if node.k <= r[1].rank <= node.last], True
@@ -339,8 +337,8 @@ class Interpreter(EngineBase):
             ties = [self._name(v.entity_id) for v in rows if v.entity_id != entity_id and v.value == mine.value]
             tie = f"与{'、'.join(ties)}并列" if ties else ""
             label = self._what(key, indicator, mine.scope)
-            partial = re.search(r"前\d+名", mine.table or "")  # 前100名表: its rows, not every city evaluated
-            among = f"在{partial[0]}表列出的 {len(rows)} 个中" if partial else f"在 {len(rows)} 个中"
+            partial = partial_table(mine.table)  # 前100名表: its rows, not every city evaluated
+            among = f"在{partial}表列出的 {len(rows)} 个中" if partial else f"在 {len(rows)} 个中"
             lines.append(f"{label} {where}：{self._name(entity_id)} {mine.value_text}，{among}{tie}排第{place}"
                          f"（全表第{mine.rank}名）。来源：{mine.table}")
             facts += [mine.value_text, str(place), str(mine.rank)]

@@ -1,6 +1,7 @@
 """What an answer is: the Reply every front end renders, the report labels and a number formatter."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from nlu.context import Context
@@ -24,6 +25,15 @@ class Reply:
     query: str = ""  # the question as understood (nlu.query node, shown)
     explain: list[str] = field(default_factory=list)  # how the question was read, in words (--explain, 🔍)
     corrections: list[tuple[str, str]] = field(default_factory=list)  # (typed, understood): typos corrected
+
+
+_PARTIAL_RE = re.compile(r"前\d+名")
+
+
+def partial_table(table: str | None) -> str | None:
+    """「前100名」 when a source table lists only its top places (地市政府网站评估结果（前100名）), else None."""
+    found = _PARTIAL_RE.search(table or "")
+    return found[0] if found else None
 
 
 def fmt_number(x: float) -> str:

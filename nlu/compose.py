@@ -448,6 +448,16 @@ def _one_list(kind: str, frame: Frame, ask: q.Ask, store) -> q.Node:
     return top
 
 
+def _named_keys(ask: q.Ask) -> list[str]:
+    """The reports the question names by keyword (the smart-city family is no one report)."""
+    return [k for k in ask.reports if k in REPORTS]
+
+
+def _year_keys(ask: q.Ask) -> list[str]:
+    """The reports of the years the question names."""
+    return [k for k, facts in REPORTS.items() if facts.year in ask.years]
+
+
 def _by_type(groups: list[tuple[str, str]]) -> dict[str, list[str]]:
     """Group names by their type, in order, each once."""
     by_type: dict[str, list[str]] = {}
@@ -461,7 +471,7 @@ def _district_table(frame: Frame, ask: q.Ask, parents: list[str]) -> list[tuple[
     """北京哪个区的政府网站最好: a city's districts are ranked in the report's table of districts (or counties)."""
     if not parents or any(g[0] == "admin_level" for g in ask.groups):
         return []
-    keys = [k for k in ask.reports if k in REPORTS] or [k for k, f in REPORTS.items() if f.year in ask.years]
+    keys = _named_keys(ask) or _year_keys(ask)
     kind = "county" if re.search(r"县(?!区)", frame.words) else "district"
     scopes = [REPORTS[k].district_scopes[kind] for k in keys if REPORTS[k].district_scopes]
     return [("admin_level", scopes[0])] if len(set(scopes)) == 1 else []
@@ -486,7 +496,7 @@ def deduction(indicators: list[str], store) -> bool:
 
 def _split_categories(ask: q.Ask) -> list[tuple[str, str]]:
     """区县 asked of a report that ranks districts and counties in two tables: both tables."""
-    keys = [k for k in ask.reports if k in REPORTS] or [k for k, f in REPORTS.items() if f.year in ask.years]
+    keys = _named_keys(ask) or _year_keys(ask)
     if len(keys) != 1 or ("admin_level", "区县") not in ask.groups:
         return list(ask.groups)
     facts = REPORTS[keys[0]]
@@ -498,7 +508,7 @@ def _split_categories(ask: q.Ask) -> list[tuple[str, str]]:
 
 def _inside_combined(ask: q.Ask) -> list[tuple[tuple[str, str], tuple[str, str]]]:
     """Categories the asked report prints inside a combined table (直辖市 in 直辖市及计划单列市): (category, table)."""
-    keys = [k for k in ask.reports if k in REPORTS] or [k for k, f in REPORTS.items() if f.year in ask.years]
+    keys = _named_keys(ask) or _year_keys(ask)
     if len(keys) != 1:
         return []
     scopes = REPORTS[keys[0]].scopes
@@ -509,7 +519,7 @@ def _inside_combined(ask: q.Ask) -> list[tuple[tuple[str, str], tuple[str, str]]
 def _memberships_only(ask: q.Ask) -> bool:
     """The reports asked about hold categories and regions as memberships of one table (2015: 省会城市 among all
     151), so 前十里有几个省会城市 filters the top ten; where a category is a table of its own it stays the table."""
-    keys = {k for k in ask.reports if k in REPORTS} | {k for k, f in REPORTS.items() if f.year in ask.years}
+    keys = set(_named_keys(ask)) | set(_year_keys(ask))
     return bool(keys) and not any(REPORTS[k].category_tables for k in keys)
 
 

@@ -135,6 +135,13 @@ def _pick(ctx: Context, words: str) -> list[str]:
     return list(ctx.pending)
 
 
+def _keep_report(frame: Frame, ctx: Context, indicator: bool = True) -> None:
+    """The follow-up keeps the last answer's years and reports (and indicator) where it names none of its own."""
+    frame.years, frame.report_keys = frame.years or list(ctx.years), frame.report_keys or list(ctx.report_keys)
+    if indicator:
+        frame.indicators, frame.total = frame.indicators or list(ctx.indicators), frame.total or ctx.total
+
+
 def _left_over(frame: Frame, ctx: Context) -> None:
     """The candidates a reply to a clarify did not pick, kept for 另一个呢."""
     chosen = frame.mentions[0].candidates if frame.mentions else []
@@ -239,8 +246,7 @@ def _apply(frame: Frame, ctx: Context) -> Frame:
         frame.mean_of_set, frame.follow_up, frame.plural = True, True, False
         frame.within = (ctx.n, ctx.bottom, tuple(ctx.groups)) if ctx.n else (tuple(ctx.within) or None)
         frame.groups = list(dict.fromkeys(list(ctx.groups) + list(ctx.filters)))
-        frame.years, frame.report_keys = frame.years or list(ctx.years), frame.report_keys or list(ctx.report_keys)
-        frame.indicators, frame.total = frame.indicators or list(ctx.indicators), frame.total or ctx.total
+        _keep_report(frame, ctx)
         return frame
     if frame.pronoun and not frame.mentions and not frame.indicators and ctx.intent == "meta" and ctx.indicators \
             and not ctx.entities:  # 智慧基础设施包括哪些 → 它的权重呢: 它 is that indicator
@@ -248,7 +254,7 @@ def _apply(frame: Frame, ctx: Context) -> Frame:
             "contains" if re.search(r"包括|包含|含有|有哪些|由什么|什么意思|指什么|考察", frame.words) else None)
         if meta:
             frame.indicators, frame.pronoun, frame.follow_up = [(s, list(c)) for s, c in ctx.indicators], False, True
-            frame.years, frame.report_keys = frame.years or list(ctx.years), frame.report_keys or list(ctx.report_keys)
+            _keep_report(frame, ctx, indicator=False)
             _continue(frame, "meta", "Meta", meta)
             return frame
     asks_compare = bool(COMPARE_ASKED.search(frame.words))
@@ -260,15 +266,14 @@ def _apply(frame: Frame, ctx: Context) -> Frame:
     if (frame.plural or frame.difference) and not frame.mentions and ctx.intent == "region_avg" and not frame.groups \
             and len(ctx.recent_groups) >= 2 and ctx.recent_groups[0][0] == ctx.recent_groups[1][0] and not ctx.entities:
         frame.groups = [tuple(g) for g in ctx.recent_groups[:2]][::-1]  # 长三角加权得分 → 京津冀呢 → 差多少
-        frame.years, frame.report_keys = frame.years or list(ctx.years), frame.report_keys or list(ctx.report_keys)
-        frame.indicators, frame.total = frame.indicators or list(ctx.indicators), frame.total or ctx.total
+        _keep_report(frame, ctx)
         _continue(frame, "region_avg", "Mean")
         frame.follow_up = frame.difference = True
         return frame
     if (frame.plural or asks_compare) and not frame.mentions and ctx.intent == "region_avg" and not frame.indicators \
             and len(ctx.recent_indicators) >= 2 and not ctx.entities:  # 物联网平均 → 云计算呢 → 两者差了多少
         frame.indicators = [(s, list(c)) for s, c in ctx.recent_indicators[:2]][::-1]
-        frame.years, frame.report_keys = frame.years or list(ctx.years), frame.report_keys or list(ctx.report_keys)
+        _keep_report(frame, ctx, indicator=False)
         _continue(frame, "region_avg", "Mean")
         frame.follow_up = frame.difference = True
         return frame
