@@ -29,6 +29,7 @@ IN_PLACE = re.compile(r"在□+(?:省|市)?(?:的|那|这|所有|全部)?(?:几�
                       r".{0,3}?(?:排|名次|第几)")  # 浙江的县市里它排第几
 _PROVINCE_RANK = re.compile(r"□+(?:省|市)?(?:里|内|中)?(?:排|排名|排在)?(?:第几|多少|几|第多少)(?:名|位)?(?:呢|啊)?[?？]?")
 BARE_REPLY = re.compile(r"(?:那|是|要)?□+(?:市|省|区|县)?(?:的|那个|那一个|这个|那边)?(?:的)?(?:呢|吧|啊)?[?？]?")  # 南通那个
+THESE = re.compile(r"它们|他们|这些|这几个")  # the cities the last list showed
 ANOTHER = re.compile(r"另一个|另外一个|另外那个|另一|另外的|别的那个|不是这个")
 WITHIN_LAST = re.compile(r"其中|这里面|这里头|这些(?:城市)?(?:里|中|当中)|这几个(?:城市)?(?:里|中|当中)|上面(?:的|这些|那些)|名单里|榜上|里面有")
 THIS_TABLE = re.compile(r"这个榜|这榜|该榜|这份榜|这个榜单|这个排名|这张表|这个表|该表|这个排行")
@@ -240,7 +241,7 @@ def _apply(frame: Frame, ctx: Context) -> Frame:
         frame.follow_up, has_names = True, True
         if any(re.search(pattern, frame.words) for pattern, _ in PICK_BY_ORDER):  # 第二个 picks, it is no position
             frame.position = frame.n = frame.builds = frame.intent = None
-    if (frame.plural or re.search(r"这些|它们|他们|这几个", frame.words)) and not frame.mentions \
+    if (frame.plural or THESE.search(frame.words)) and not frame.mentions \
             and re.search(MEAN_WORDS, frame.words) and ctx.builds in SET_NODES:  # 它们平均多少分: of the list shown
         _continue(frame, "region_avg", "Mean")
         frame.mean_of_set, frame.follow_up, frame.plural = True, True, False
@@ -279,7 +280,7 @@ def _apply(frame: Frame, ctx: Context) -> Frame:
         return frame
     many = 4 if re.search(r"这四个|四个城市|四者", frame.words) else 3 if re.search(r"这三个|三个城市|三座|三者|仨", frame.words) else 2
     pair = ctx.entities if len(ctx.entities) >= many else ctx.recent[:many]  # 这三个里谁最高: the last three asked
-    if re.search(r"它们|他们|这些|这几个", frame.words) and len(ctx.members) >= 2:
+    if THESE.search(frame.words) and len(ctx.members) >= 2:
         pair = ctx.members  # 前三 → 它们的智慧人群分别多少: every city the list showed
     elif len(ctx.entities) < many and len(ctx.members) >= many and ctx.builds in SET_NODES:
         pair = ctx.members[:many]  # 数字经济前五 → 它俩谁高: the first two of the list

@@ -401,9 +401,10 @@ def _parse(text: str, lex: Lexicon) -> Frame:
     return frame
 
 
-_EXCEPT_RE = re.compile(r"不算|除了|除去|除开|不包括|不包含|不含|排除|去掉|刨除|扣除|剔除|除")
+EXCEPT_WORDS = r"不算|除了|除去|除开|不包括|不包含|不含|排除|去掉|刨除|扣除|剔除|除"
+_EXCEPT_RE = re.compile(EXCEPT_WORDS)
 _JOINER_RE = re.compile(r"[和与及跟、]|以及|还有|掉|的")
-_EXCEPT_PHRASE_RE = re.compile(r"(?:不算|除了|除去|除开|不包括|不包含|不含|排除|去掉|刨除|扣除|剔除|除)(.*?)(?=之外|以外|外|[,，。;；!?！？()（）\s]|$)")
+_EXCEPT_PHRASE_RE = re.compile(rf"(?:{EXCEPT_WORDS})(.*?)(?=之外|以外|外|[,，。;；!?！？()（）\s]|$)")
 
 
 def _exclusions(frame: Frame, norm: str, spans: list[tuple[int, int]], lex: Lexicon) -> None:
@@ -417,8 +418,8 @@ def _exclusions(frame: Frame, norm: str, spans: list[tuple[int, int]], lex: Lexi
     for m in _EXCEPT_RE.finditer(norm):
         pos = m.end()
         while True:
-            while pos < len(norm) and _JOINER_RE.match(norm, pos):
-                pos = _JOINER_RE.match(norm, pos).end()
+            while joiner := _JOINER_RE.match(norm, pos):
+                pos = joiner.end()
             end = starts.get(pos)
             if end is None or not any(norm[pos:end] in phrase for phrase in phrases):
                 break
