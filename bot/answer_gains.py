@@ -24,7 +24,11 @@ class GainAnswers(EngineBase):
                          context=self._context(f))
         before = {v.entity_id: v for v in self.store.table(first, names[0])}
         after = {v.entity_id: v for v in self.store.table(second, names[1])}
-        keep = self._gain_filter(node.ask)
+        groups = self._gain_groups(node.ask)
+        keep = self._gain_filter(groups)
+        label = f"{self.store.report(first).year}→{self.store.report(second).year}"  # 2015→2016 (江苏)
+        if groups:
+            label += " " + "、".join(name for _, name in groups)
         both = [e for e in after if e in before and (keep is None or e in keep)
                 and before[e].value is not None and after[e].value is not None]
         if not both:
@@ -37,7 +41,7 @@ class GainAnswers(EngineBase):
 
         if node.sign:  # 下降了的城市有哪些: every city whose change has that sign, largest first
             moved = sorted((e for e in both if change(e) * node.sign > 0), key=change, reverse=node.sign > 0)
-            return self._gains_of_sign(node, f, moved, len(both), before, after, change)
+            return self._gains_of_sign(node, f, label, moved, len(both), before, after)
         ordered = sorted(both, key=change, reverse=not node.bottom)[: node.n]
         what = "名次" if node.by_rank else ("总分" if names[1] == self.store.total_indicator(second) else names[1])
         direction = ("下降" if node.bottom else "上升") if node.by_rank else ("下降" if node.bottom else "提高")
@@ -50,10 +54,6 @@ class GainAnswers(EngineBase):
             else:
                 shown = f"{b.value_text}→{a.value_text}（{'+' if delta >= 0 else '−'}{fmt_number(abs(delta))}）"
             lines.append(f"{i}. {self._name(e)} {shown}")
-        label = f"{self.store.report(first).year}→{self.store.report(second).year}"
-        within = self._gain_filter_names(node.ask)
-        if within:
-            label += f" {within}"
         text = (f"{label} {what}{direction}最多的 {len(ordered)} 个城市（两届都参评的 {len(both)} 个中）："
                 + "；".join(lines) + "。")
         if node.by_rank:
@@ -62,13 +62,10 @@ class GainAnswers(EngineBase):
         facts = [x for e in ordered for x in (before[e].value_text, after[e].value_text)]
         return Reply(text, "ok", node.family, facts=facts, context=self._context(f, ordered[:1]))
 
-    def _gains_of_sign(self, node: q.Gains, f: Frame, moved: list[str], total: int, before, after, change) -> Reply:
-        first, second = EDITIONS[0], EDITIONS[-1]
-        span = f"{self.store.report(first).year}→{self.store.report(second).year}"
+    def _gains_of_sign(self, node: q.Gains, f: Frame, label: str, moved: list[str], total: int, before, after) -> Reply:
         what = "名次" if node.by_rank else "得分"
         word = ("上升" if node.by_rank else "提高") if node.sign > 0 else "下降"
-        within = self._gain_filter_names(node.ask)
-        head = f"{span} {within + ' ' if within else ''}{what}{word}的城市（两届都参评的 {total} 个中）共 {len(moved)} 个"
+        head = f"{label} {what}{word}的城市（两届都参评的 {total} 个中）共 {len(moved)} 个"
         if node.count or not moved:
             return Reply(head + "。", "ok", node.family, facts=[str(len(moved))], context=self._context(f))
         shown = moved[:20]
@@ -84,15 +81,14 @@ class GainAnswers(EngineBase):
             return self.store.total_indicator(report)
         return next((name for name in ask.indicators if self.store.indicator(report, name)), None)
 
-    def _gain_filter_names(self, ask: q.Ask) -> str:
+    def _gain_groups(self, ask: q.Ask) -> list[tuple[str, str]]:
+        """The provinces and groups the question names (江苏进步最大的城市), in its order."""
         provinces = [self.store.entity(e).province for e in ask.entities if self.store.entity(e).kind == "province"]
-        return "、".join(provinces + [g[1] for g in ask.groups if g[0] in ("province", "region", "tier", "cluster")])
+        return [("province", p) for p in provinces] + [g for g in ask.groups if g[0] in ("province", "region", "tier",
+                                                                                          "cluster")]
 
-    def _gain_filter(self, ask: q.Ask) -> set[str] | None:
-        """The cities of the provinces or groups the question names (江苏进步最大的城市), or None for all."""
-        provinces = [self.store.entity(e).province for e in ask.entities if self.store.entity(e).kind == "province"]
-        groups = [("province", p) for p in provinces] + [g for g in ask.groups if g[0] in ("province", "region", "tier",
-                                                                                            "cluster")]
+    def _gain_filter(self, groups: list[tuple[str, str]]) -> set[str] | None:
+        """The cities of those groups, or None for all."""
         if not groups:
             return None
         keep: set[str] = set()
