@@ -266,10 +266,6 @@ class CityAnswers(EngineBase):
         text = f"{LABEL[report]}：{self._name(entity_id)}{word}是{v.indicator}，{why}。来源：{v.table}"
         return Reply(text, "ok", "profile", facts=[v.indicator, v.value_text], context=self._context(f))
 
-    def _max_score(self, report: str, indicator: str) -> str | None:
-        ind = self.store.indicator(report, indicator)
-        return ind.max_score if ind else None
-
     def _parent_asked(self, f: Frame, report: str) -> str | None:
         """宁波智慧基础设施的三个二级指标: the indicator whose parts are asked for, when it has parts."""
         for _surface, cands in f.indicators:

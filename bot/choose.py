@@ -168,9 +168,14 @@ class EngineBase:
                 return e.name
         return e.name
 
-    def _max(self, report: str, indicator: str) -> str:
+    def _max_score(self, report: str, indicator: str) -> str | None:
+        """The indicator's printed maximum (20 for 2015's 智慧管理), or None."""
         ind = self.store.indicator(report, indicator)
-        return f"/{ind.max_score}" if ind and ind.max_score and REPORTS[report].scores_out_of else ""
+        return ind.max_score if ind else None
+
+    def _max(self, report: str, indicator: str) -> str:
+        top = self._max_score(report, indicator)
+        return f"/{top}" if top and REPORTS[report].scores_out_of else ""
 
     def _narrow(self, f: Frame) -> Reply | None:
         """Resolve an ambiguous name by the reports in question, or ask."""
