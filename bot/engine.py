@@ -36,7 +36,8 @@ class Engine(Interpreter, CityAnswers, ListAnswers, GroupAnswers, AboutAnswers, 
     # --- entry point ------------------------------------------------------------
     def answer(self, text: str, ctx: Context | None = None, *, follow_ups: bool = True, extras: bool = True) -> Reply:
         """The reply to `text` in the context `ctx`; `follow_ups` adds the checked follow-up questions, `extras`
-        the chart and the explanation (front ends that show neither, such as `ask --jsonl`, skip them)."""
+        the chart, the explanation and the reading (`reply.query`); front ends that show none of them, such as
+        `ask --jsonl`, skip them."""
         parts = split_questions(text)
         if parts:  # 三线城市有几个？最高分是哪个: each in turn, the second in the first's context
             return self._answer_each(parts, ctx, extras)
@@ -52,7 +53,7 @@ class Engine(Interpreter, CityAnswers, ListAnswers, GroupAnswers, AboutAnswers, 
         try:
             node = build(frame, self.store)
             reply = self._evaluate(node, frame)
-            reply.query = node.show(self._name)
+            reply.query = node.show(self._name) if extras else ""
         except Exception:  # a bug must cost one answer, never the conversation or the process
             log.exception("failed to answer %r", text[:200])
             self.errors += 1

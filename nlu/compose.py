@@ -42,6 +42,8 @@ _LOWEST_RE = re.compile(r"最低|最差|最后一?名|倒数第一|垫底|最弱
 _CITIES_OF_RE = re.compile(r"城市|哪些|有几|几个|多少个|名单|进了|进入|入围|上榜|区县|市辖区|县市")  # the cities of provinces
 _LIST_WORDS_RE = re.compile(LIST_WORDS)
 _OFF_TOPIC_RE = re.compile("|".join(map(re.escape, OFF_TOPIC)))  # one search, not 42 substring tests
+_EACH_RE = re.compile(EACH_WORDS)
+_JOINED_RE = re.compile(r"和|与|跟|及|、|还有|以及|vs|对比|比较")
 _TOTALS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
@@ -165,21 +167,26 @@ def _kind_asked(frame: Frame, store) -> str | None:
 
 
 _FITTING: dict[frozenset[str], tuple[Rule, ...]] = {}  # the rules whose slots fit, per set of slots present
+_CHOSEN: dict[tuple[frozenset[str], str], Rule | None] = {}  # the rule chosen, per (slots present, words)
 
 
 def choose_rule(frame: Frame, store) -> Rule | None:
     """The first rule whose slots and words match the question.  Which rules the slots fit is kept per
-    set of slots (questions have a few hundred different ones): only those rules are tried on the words."""
+    set of slots (questions have a few hundred different ones), and the rule chosen per slots and
+    words (names and years masked, the 33,778 benchmark questions have 1,300 different pairs)."""
     have = frozenset(slots(frame, store))
+    key = (have, frame.words)
+    if key in _CHOSEN:
+        return _CHOSEN[key]
     fitting = _FITTING.get(have)
     if fitting is None:
         if len(_FITTING) >= 10_000:
             _FITTING.clear()
         fitting = _FITTING[have] = tuple(rule for rule in RULES if rule.fits(have))
-    for rule in fitting:
-        if rule.reads(frame.words):
-            return rule
-    return None
+    if len(_CHOSEN) >= 10_000:
+        _CHOSEN.clear()
+    chosen = _CHOSEN[key] = next((rule for rule in fitting if rule.reads(frame.words)), None)
+    return chosen
 
 
 NODE_OF_INTENT = {"rank": "Rank", "lookup": "Value", "compare": "Compare", "region_avg": "Mean", "profile": "Profile",
@@ -283,7 +290,7 @@ def build(frame: Frame, store) -> q.Node:
 
 def _each(leaf, frame: Frame, ask: q.Ask) -> q.Node:
     """One leaf, or Each over the cities / reports the question names with 分别, 各, 和."""
-    many = re.search(EACH_WORDS, frame.words) or leaf in (q.Tier, q.Change)  # a change is one city's history
+    many = _EACH_RE.search(frame.words) or leaf in (q.Tier, q.Change)  # a change is one city's history
     scopes = [g for g in ask.groups if g[0] == "admin_level"]
     if len(scopes) >= 2 and len(ask.entities) == 1 and leaf in (q.Rank, q.Value):  # 在副省级和省会里分别排第几
         rest = [g for g in ask.groups if g[0] != "admin_level"]
@@ -297,7 +304,7 @@ def _each(leaf, frame: Frame, ask: q.Ask) -> q.Node:
     if len(indicators) >= 2 and len(ask.entities) <= 1 and leaf in (q.Rank, q.Value):  # 智慧管理和智慧经济分别排第几
         return q.Each([leaf(_narrow(ask, indicators=list(cands), total=False)) for cands in indicators])
     named = _named_reports(ask) if leaf is not q.Change else []  # a change spans its years
-    joined = many or re.search(r"和|与|跟|及|、|还有|以及|vs|对比|比较", frame.words)  # 2015年拉萨数字经济指数: no list
+    joined = many or _JOINED_RE.search(frame.words)  # 2015年拉萨数字经济指数: no list
     if len(named) >= 2 and len(ask.entities) <= 1 and joined:
         return q.Each([leaf(_narrow(ask, reports=[key], years=[year] if year else [])) for key, year in named])
     return leaf(ask)

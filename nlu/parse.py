@@ -304,6 +304,12 @@ def parse(text: str, lex: Lexicon) -> Frame:
     return _parse(text, lex)
 
 
+_DIFFERENCE_RE = re.compile(r"差多少|差距|相差|高多少|低多少|差几|多几分|少几分|多多少|少多少|高出|低出|差了")
+_MOST_RE = re.compile(r"最多|最少")
+_HIGHEST_LOWEST_RE = re.compile(r"最高|最低|最好|最差")
+_ASKS_A_FIGURE_RE = re.compile(r"排名|排第|第几|名次|得分|多少|评分|指数|几线|梯队|总分|分数|成绩|得了")  # an unknown place's question
+
+
 def _parse(text: str, lex: Lexicon) -> Frame:
     """Read one question."""
     frame = Frame(text=text if isinstance(text, str) else "")
@@ -371,10 +377,10 @@ def _parse(text: str, lex: Lexicon) -> Frame:
     if "智慧" in frame.leftover:  # 南京智慧排名 / 哪个城市最智慧: the smart-city reports (智慧管里 was read as a typo first)
         frame.report_keys = frame.report_keys or ["smart"]
         frame.leftover = " ".join(w for w in frame.leftover.replace("智慧", " ").split())
-    frame.difference = bool(re.search(r"差多少|差距|相差|高多少|低多少|差几|多几分|少几分|多多少|少多少|高出|低出|差了", words))
+    frame.difference = bool(_DIFFERENCE_RE.search(words))
     frame.words = words
-    if frame.indicators and frame.position is None and frame.n is None and re.search(r"最多|最少", words) \
-            and not re.search(r"最高|最低|最好|最差", words):  # 加分项最多: an indicator's most is its first place;
+    if frame.indicators and frame.position is None and frame.n is None and _MOST_RE.search(words) \
+            and not _HIGHEST_LOWEST_RE.search(words):  # 加分项最多: an indicator's most is its first place;
         frame.position = 1  # on a deduction (扣分最多) its lowest value; 哪个省的城市最多 names no indicator
         frame.bottom = ("最少" in words) != compose.deduction(frame.indicators[0][1], lex.store)
     frame.by_rate = "得分率" in words and (frame.low is not None or frame.high is not None)
@@ -386,7 +392,7 @@ def _parse(text: str, lex: Lexicon) -> Frame:
     if not frame.mentions and not frame.pronoun and not frame.plural and not frame.difference and frame.leftover \
             and not (frame.groups or frame.position or frame.n) \
             and (rule is None or rule.builds not in ("Meta", "SmallTalk", "Mean", "Where", "Count", "Gains")) \
-            and re.search(r"排名|排第|第几|名次|得分|多少|评分|指数|几线|梯队|总分|分数|成绩|得了", words):
+            and _ASKS_A_FIGURE_RE.search(words):
         guesses = [w for w in frame.leftover.split() if _may_be_place(w, rule)]
         frame.unknown_places = frame.unknown_places or guesses[:1]  # 伦敦排名: a place we do not know
     if frame.unknown_places and not frame.mentions:
