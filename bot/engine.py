@@ -17,8 +17,9 @@ from bot.answer_city import CityAnswers
 from bot.answer_gains import GainAnswers
 from bot.answer_groups import GroupAnswers
 from bot.answer_lists import ListAnswers
-from bot.interpret import Interpreter
+from bot.interpret import Interpreter, leaf_answer
 from bot.reply import HINT, LABEL, Reply
+from nlu import query as q
 from nlu.compose import build
 from nlu.context import Context, apply
 from nlu.frame import Frame
@@ -103,7 +104,10 @@ class Engine(Interpreter, CityAnswers, ListAnswers, GroupAnswers, AboutAnswers, 
             reply.suggestions = followups.keep(followups.candidates(self, node, frame, reply), reply,
                                                lambda q: self.answer(q, after, follow_ups=False))
 
-    def _dispatch(self, f: Frame) -> Reply:
+    def _dispatch(self, f: Frame, node: q.Node | None = None) -> Reply:
+        """A leaf's answer: what is wrong with the question first (too long, a pronoun with nobody to
+        refer to, a place or indicator no report has, a report without per-city numbers), then the answer
+        family of the leaf's kind (bot.interpret.LEAF_ANSWERS)."""
         if f.problem == "too_long":
             return Reply("消息太长了（超过 500 字）。请用一句话问，比如「无锡2015智慧管理排名」。", "out_of_scope", "unknown")
         if f.problem == "empty":
@@ -118,18 +122,18 @@ class Engine(Interpreter, CityAnswers, ListAnswers, GroupAnswers, AboutAnswers, 
             narrowed = self._narrow(f)
             if narrowed:
                 return narrowed
-        if f.unknown_places and not f.entity_ids and f.intent not in ("meta", "top", "filter", "region_avg"):
+        answer = leaf_answer(node, f)
+        if f.unknown_places and not f.entity_ids and answer not in ("_meta", "_top", "_filter", "_region_avg"):
             return self._not_evaluated(f, f.unknown_places[0], f.intent)
-        if f.unknown_indicator and not f.indicators and f.intent in ("rank", "lookup", "compare", "top", "filter"):
+        if f.unknown_indicator and not f.indicators and answer in ("_rank", "_lookup", "_compare", "_top", "_filter"):
             return self._no_such_indicator(f)
-        if f.intent in ("rank", "lookup", "profile", "trend", "compare", "top", "filter"):
+        if answer in ("_rank", "_lookup", "_profile", "_trend", "_compare", "_top", "_filter"):
             unpublished = self._only_averages(f, f.intent)
             if unpublished:
                 return unpublished
-        if f.intent in ("rank", "lookup", "profile", "trend", "compare"):
+        if answer in ("_rank", "_lookup", "_profile", "_trend", "_compare"):
             off_topic = self._off_topic(f)
             if off_topic:
                 return off_topic
-        handler = getattr(self, "_" + f.intent)
-        return handler(f)
+        return getattr(self, answer)(f)
 

@@ -1,9 +1,10 @@
 """The interpreter: walks a query tree (nlu.query) and returns one Reply.
 
 Leaves about one subject (Rank, Value, Profile, Tier, Change, Compare, Mean,
-Meta) are answered by the answer families (answer_city, answer_lists,
-answer_about) on the question's frame, narrowed to the leaf's subject.  The
-composing nodes are evaluated here:
+Meta, and plain Top/Nth/Where lists) are answered by the answer family of the
+leaf's kind (`LEAF_ANSWERS`: answer_city, answer_lists, answer_about) on the
+question's frame, narrowed to the leaf's subject.  The composing nodes are
+evaluated here:
   - Each: every item on its own, joined into one block;
   - sets (Cities, InGroup, Where, Top, Nth) are evaluated to rows of one ranking
     table — the report's, filtered by province, tier or city cluster — and
@@ -34,6 +35,22 @@ SMALL_TALK = {
 EXAMPLES = "比如：「无锡2015智慧管理排名」「广东哪些城市进了数字经济前30」「宝鸡和泰安数字经济分别几线」。"
 
 
+# The answer family of each leaf kind: a leaf about one subject is answered by that method of the engine (the
+# guards in Engine._dispatch run first).  The contract's intent is the node's family, not this.
+LEAF_ANSWERS: dict[type, str] = {
+    q.Rank: "_rank", q.Value: "_lookup", q.Compare: "_compare", q.Tier: "_tier", q.Change: "_trend",
+    q.Profile: "_profile", q.Mean: "_region_avg", q.Top: "_top", q.Nth: "_top", q.Where: "_filter", q.Meta: "_meta",
+}
+
+
+def leaf_answer(node: q.Node | None, f: Frame) -> str:
+    """The method answering a leaf: by its kind; who is in a tier is the tier family's list, who is in any
+    other group (直辖市, 长三角) the report's; a node of no leaf kind, by the question's intent."""
+    if isinstance(node, q.Members):
+        return "_tier" if any(isinstance(n, q.InGroup) and n.group[0] == "tier" for n in _walk(node)) else "_meta"
+    return LEAF_ANSWERS.get(type(node)) or "_" + (f.intent or "meta")
+
+
 class Interpreter(EngineBase):
     """Evaluates query trees; the answer families provide the leaves."""
 
@@ -60,7 +77,7 @@ class Interpreter(EngineBase):
         if isinstance(node, q.GroupMeans) or isinstance(node, (q.Top, q.Nth)) and isinstance(node.of, q.GroupMeans):
             return self._group_ranking(node, f)
         if isinstance(node, (q.Rank, q.Value)) and len(node.ask.entities) == 2:
-            wrong = self._not_inside(node.ask.entities, f)  # 无锡…在浙江排第几: a false premise, said first
+            wrong = self._not_inside(node, f)  # 无锡…在浙江排第几: a false premise, said first
             if wrong:
                 return wrong
         if isinstance(node, (q.Rank, q.Value)) and len(node.ask.entities) == 1 and _filters(node.ask):
@@ -70,13 +87,13 @@ class Interpreter(EngineBase):
         if isinstance(node, q.Mean) and node.minus is not None:
             return self._mean_difference(node, f)
         if isinstance(node, q.Mean) and node.ranked:
-            return self._group_place(f, self._dispatch(f))
-        return self._dispatch(f)
+            return self._group_place(f, self._dispatch(f, node))
+        return self._dispatch(f, node)
 
     # --- Each ---------------------------------------------------------------------------------
     def _each(self, node: q.Each, f: Frame) -> Reply:
         replies = [self._evaluate(item, _set_frame(f, item, self.store)) if isinstance(item, q.OnSet)
-                   else self._dispatch(_narrowed(f, item, self.store)) for item in node.items]
+                   else self._dispatch(_narrowed(f, item, self.store), item) for item in node.items]
         good = [r for r in replies if r.status in ("ok", "no_data")]
         if not good:
             return replies[0]
@@ -343,14 +360,14 @@ class Interpreter(EngineBase):
                          f"（全表第{mine.rank}名）。来源：{mine.table}")
             facts += [mine.value_text, str(place), str(mine.rank)]
         if not lines:
-            return self._dispatch(f)
+            return self._dispatch(f, node)
         text = "\n".join(("• " if len(lines) > 1 else "") + line for line in lines) + "\n报告未印组内名次，按得分算出。"
         return Reply(text, "ok", node.family, facts=facts, context=self._context(f, [entity_id]))
 
     # --- a difference of two means ---------------------------------------------------------------
-    def _not_inside(self, entities: list[str], f: Frame) -> Reply | None:
+    def _not_inside(self, node: q.Rank | q.Value, f: Frame) -> Reply | None:
         """A city ranked "in" a province it does not lie in: say where it lies, then its own answer."""
-        kinds = [self.store.entity(e) for e in entities]
+        kinds = [self.store.entity(e) for e in node.ask.entities]
         provinces = [e for e in kinds if e.kind == "province"]
         cities = [e for e in kinds if e.kind != "province"]
         if len(provinces) != 1 or len(cities) != 1 or cities[0].province == provinces[0].province:
@@ -359,7 +376,7 @@ class Interpreter(EngineBase):
             return None
         sub = copy.copy(f)
         sub.mentions = [Mention(cities[0].name, -1, -1, [cities[0].id], "each")]
-        own = self._dispatch(sub)
+        own = self._dispatch(sub, type(node)(q.Ask(entities=[cities[0].id])))
         own.text = f"{self._name(cities[0].id)}不在{provinces[0].name}（它在{cities[0].province}）。" + own.text
         return own
 
