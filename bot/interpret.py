@@ -14,6 +14,7 @@ evaluated here:
 from __future__ import annotations
 
 import copy
+from typing import NamedTuple
 
 from bot.choose import EngineBase
 from bot.reply import LABEL, SCOPE, Reply, bound_text, fmt_number, partial_table
@@ -33,6 +34,15 @@ SMALL_TALK = {
     "help": "我能回答五份城市评估报告（2015、2016、2021 年智慧城市，2020 年政府网站、数字经济）里的排名、得分、梯队和指标。",
 }
 EXAMPLES = "比如：「无锡2015智慧管理排名」「广东哪些城市进了数字经济前30」「宝鸡和泰安数字经济分别几线」。"
+
+
+class Rows(NamedTuple):
+    """A set evaluated: what it is (a heading), its members in table order with their value on the indicator
+    asked (None where the report prints tiers only), and whether values were printed."""
+
+    label: str
+    rows: list[tuple[str, Value | None]]
+    has_values: bool
 
 
 # The answer family of each leaf kind: a leaf about one subject is answered by that method of the engine (the
@@ -100,7 +110,7 @@ class Interpreter(EngineBase):
         text = "\n".join(("• " if len(good) > 1 and "\n• " not in r.text else "") + r.text for r in good)  # a block of its own
         if len(good) > 1 and all(isinstance(i, q.Count) for i in node.items) and all(r.status == "ok" for r in good):
             sets = [self._rows(i.of, _set_frame(f, i, self.store)) for i in node.items]
-            ids = [{e for e, _ in got[1]} for got in sets if not isinstance(got, Reply)]
+            ids = [{e for e, _ in got.rows} for got in sets if not isinstance(got, Reply)]
             if len(ids) == len(good):  # 直辖市和副省级城市一共几个: each table, and how many in all
                 union = set().union(*ids)
                 overlap = sum(len(x) for x in ids) - len(union)
@@ -116,10 +126,10 @@ class Interpreter(EngineBase):
         family = "tier" if f.intent == "tier" else node.family
         sub = _set_frame(f, node, self.store)
         got = self._rows(node, sub)  # the base set on its own groups (filters are nodes)
-        if (isinstance(got, Reply) or not got[1]) and not (f.report_keys or f.years):
+        if (isinstance(got, Reply) or not got.rows) and not (f.report_keys or f.years):
             for key in self._reports(sub)[0][1:]:  # 青海有几个城市参评, no report named: one that has them
                 other = self._rows(node, _with_report(sub, key))
-                if not isinstance(other, Reply) and other[1]:
+                if not isinstance(other, Reply) and other.rows:
                     got = other
                     break
         if isinstance(got, Reply):
@@ -157,9 +167,9 @@ class Interpreter(EngineBase):
         if isinstance(node, (q.Count, q.Members)) and "share" in f.asks:  # 探索城市占比多少: of how many
             base = node.of.of if isinstance(node.of, q.OnSet) else None  # the set the filter was taken from
             every = self._rows(base, sub) if base else None
-            if every and not isinstance(every, Reply) and every[1]:
-                share = f"{len(rows) / len(every[1]) * 100:.0f}%"
-                text = text.rstrip("。") + f"。占全部 {len(every[1])} 个的 {share}。"
+            if every and not isinstance(every, Reply) and every.rows:
+                share = f"{len(rows) / len(every.rows) * 100:.0f}%"
+                text = text.rstrip("。") + f"。占全部 {len(every.rows)} 个的 {share}。"
                 facts.append(share)
         source = next((v.table for _, v in rows if v is not None), None)
         if source:
@@ -176,8 +186,8 @@ class Interpreter(EngineBase):
         ctx.entities = [e for e in ctx.entities if self.store.entity(e).kind != "province"]  # kept as a filter
         return Reply(text, "ok", family, facts=facts, context=ctx)
 
-    def _rows(self, node: q.Node, f: Frame):
-        """(label, [(entity id, Value or None)], has values) for a set node, or a Reply saying why not."""
+    def _rows(self, node: q.Node, f: Frame) -> Rows | Reply:
+        """A set node evaluated, or a Reply saying why it cannot be."""
         if isinstance(node, q.Cities):
             return self._cities(f)
         if isinstance(node, (q.Members, q.Count)):
@@ -190,7 +200,7 @@ class Interpreter(EngineBase):
             gtype, left_out = node.group[0], (node.group[1], *node.also)
             out = set(left_out) if gtype == "entity" else set().union(*(self._group_ids(gtype, g) for g in left_out))
             shown = "、".join(self._name(g) if gtype == "entity" else g for g in left_out)
-            return label + f"（不含{shown}）", [(e, v) for e, v in rows if e not in out], has_values
+            return Rows(label + f"（不含{shown}）", [(e, v) for e, v in rows if e not in out], has_values)
         if isinstance(node, q.InGroup):
             gtype = node.group[0]
             group_names = (node.group[1], *node.also)
@@ -198,14 +208,14 @@ class Interpreter(EngineBase):
             name = "、".join(self._name(g) if gtype == "parent" else g for g in group_names)
             where = {"province": f"{name}的", "tier": f"{name}城市中", "cluster": f"{name}城市中",
                      "parent": f"{name}的", "place_kind": f"{name}中"}.get(gtype, name)
-            return label + where, [(e, v) for e, v in rows if e in keep or self._province_of(e) in keep], has_values
+            return Rows(label + where, [(e, v) for e, v in rows if e in keep or self._province_of(e) in keep], has_values)
         if not has_values:
             return Reply(f"{label}只公布梯队，没有各城市的分数，无法排序或按分数筛选。", "no_data", node.family,
                          context=self._context(f))
         ordered = sorted(rows, key=lambda r: -(r[1].value or 0))
         if isinstance(node, q.Where) and node.on:  # a second indicator's bound: read each member's value on it
             if not ordered:  # nobody passed the first condition
-                return label, [], True
+                return Rows(label, [], True)
             report = ordered[0][1].report
             other = next((self._indicator_in(report, n) for n in node.on if report and self._indicator_in(report, n)),
                          self._total(report) if report and node.on == ["总分"] else None)
@@ -214,8 +224,8 @@ class Interpreter(EngineBase):
             theirs = {e: self.store.value(report, e, other, v.scope) or self.store.value(report, e, other) for e, v in ordered}
             keep = [(e, v) for e, v in ordered if theirs[e] is not None and _within(
                 theirs[e].value, node.low, node.high, node.low_inclusive, node.high_inclusive)]
-            return label + f"，{other} " + bound_text(node.low, node.high, node.low_inclusive, node.high_inclusive,
-                                                     False), keep, True
+            return Rows(label + f"，{other} " + bound_text(node.low, node.high, node.low_inclusive, node.high_inclusive,
+                                                     False), keep, True)
         if isinstance(node, q.Where):
             low, high = node.low, node.high
             if f.full_marks:
@@ -234,10 +244,10 @@ class Interpreter(EngineBase):
                 if not rated:
                     return Reply(f"{label}没有印出得分率，无法按得分率筛选。", "no_data", node.family, context=self._context(f))
                 keep = [(e, v) for e, v, r in rated if _within(r, low, high, node.low_inclusive, node.high_inclusive)]
-                return label + "得分率 " + bound_text(low, high, node.low_inclusive, node.high_inclusive, False).replace(
-                    " 分", "%") + note, keep, True
+                return Rows(label + "得分率 " + bound_text(low, high, node.low_inclusive, node.high_inclusive, False).replace(
+                    " 分", "%") + note, keep, True)
             keep = [r for r in ordered if _within(r[1].value, low, high, node.low_inclusive, node.high_inclusive)]
-            return label + bound_text(low, high, node.low_inclusive, node.high_inclusive, f.full_marks), keep, True
+            return Rows(label + bound_text(low, high, node.low_inclusive, node.high_inclusive, f.full_marks), keep, True)
         if isinstance(node, (q.Top, q.Nth)):
             seq = list(reversed(ordered)) if node.bottom else ordered
             filtered = any(isinstance(n, (q.InGroup, q.Outside, q.Where)) for n in _walk(node.of))  # places within
@@ -248,15 +258,15 @@ class Interpreter(EngineBase):
                 else:
                     cut = seq[: node.n]
                     cut += [r for r in seq[node.n:] if cut and r[1].value == cut[-1][1].value]
-                return label + f"{'倒数' if node.bottom else '前'}{node.n}名", cut, True
+                return Rows(label + f"{'倒数' if node.bottom else '前'}{node.n}名", cut, True)
             if node.last:  # 第50到55名: every place in the range, as the table prints the places
                 if all(r[1].rank is not None for r in seq) and not node.bottom and not filtered:
-                    return label, [r for r in seq if node.k <= r[1].rank <= node.last], True
-                return label, seq[node.k - 1: node.last], True
+                    return Rows(label, [r for r in seq if node.k <= r[1].rank <= node.last], True)
+                return Rows(label, seq[node.k - 1: node.last], True)
             if not 1 <= node.k <= len(seq):
-                return label, [], True
+                return Rows(label, [], True)
             target = seq[node.k - 1][1].value
-            return label, [r for r in seq if r[1].value == target], True
+            return Rows(label, [r for r in seq if r[1].value == target], True)
         return got
 
     def _cities(self, f: Frame):
@@ -275,15 +285,15 @@ class Interpreter(EngineBase):
         report = keys[0]
         if not self.catalogue(report).per_city_numbers:
             ids = [m.entity_id for _, g in self.store.groups(report, "tier") for m in self.store.members(report, "tier", g)]
-            return LABEL[report], [(e, None) for e in ids], False
+            return Rows(LABEL[report], [(e, None) for e in ids], False)
         indicator, note = self._indicator(f, report)
         scope = self._scope(f, report) or "全部"
         rows = [(v.entity_id, v) for v in self.store.table(report, indicator, scope) if v.value is not None]
         asked = next((g for t, g in f.groups if t == "admin_level" and SCOPE.get((report, g)) == scope and g != scope), None)
         members = set(self.store.group_entities(report, "admin_level", asked)) if asked else set()
         if members:  # 直辖市 asked, 直辖市及计划单列市 printed: that table's rows of the category asked
-            return self._what(report, indicator, scope) + note + f" {asked}", [r for r in rows if r[0] in members], True
-        return self._what(report, indicator, scope) + note + " ", rows, True
+            return Rows(self._what(report, indicator, scope) + note + f" {asked}", [r for r in rows if r[0] in members], True)
+        return Rows(self._what(report, indicator, scope) + note + " ", rows, True)
 
     def _group_ids(self, gtype: str, name: str) -> set[str]:
         if gtype == "province":
