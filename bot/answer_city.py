@@ -3,58 +3,71 @@ from __future__ import annotations
 
 import copy
 import re
+from dataclasses import dataclass, field
 
 from bot.choose import EngineBase
 from bot.reply import HISTORY_YEARS, LABEL, Reply, fmt_number
 from nlu.frame import Frame
 from store.catalogue import EDITIONS, HISTORY_REPORT, REPORTS, TIERS_ONLY
-from store.query import Value
+from store.query import Stat, Value
+
+
+@dataclass
+class Figures:
+    """What is known of one place in one report: its values on the indicator asked (the first in the scope
+    asked, then the other scopes that rank it), its tier, and a note on the indicator read; a province's row of
+    a provincial table (`province`: rank, count, mean); a tiers-only report's tier alone (no values)."""
+
+    report: str
+    entity_id: str
+    values: list[Value] = field(default_factory=list)
+    tier: str | None = None
+    note: str = ""
+    province: dict[str, Stat] | None = None
 
 
 class CityAnswers(EngineBase):
     """Intents whose subject is one or more cities."""
 
-    def _province_line(self, report: str, entity_id: str) -> tuple[str, list[str]] | None:
-        """The 2015 provincial table: a province's rank and reference average over its cities (line, facts)."""
+    def _figures(self, f: Frame, entity_id: str, report: str) -> Figures | None:
+        """One place in one report, evaluated: a province's row of the provincial table, a tiers-only report's
+        tier, or its values on the indicator asked in every scope that ranks it (the asked scope's first)."""
         e = self.store.entity(entity_id)
-        if e.kind != "province":
-            return None
-        got = {st.kind: st for st in self.store.stats(report, "province:" + e.province)}
-        if "rank" not in got:
-            return None
-        rank, count, mean = got["rank"].value_text, got["count"].value_text, got["mean"].value_text
-        line = (f"{LABEL[report]}·省份排名：{e.full_name}第{rank}名，入评城市 {count} 个，参考平均分 {mean}。"
-                f"来源：{got['rank'].sentence.split('：')[0]}")
-        return line, [rank, count, mean]
-
-    def _one(self, f: Frame, entity_id: str, report: str) -> tuple[list[str], list[str], Value | None]:
-        """Lines and facts about one entity in one report."""
-        province = self._province_line(report, entity_id)
-        if province:
-            line, facts = province
-            return [line], facts, None
+        if e.kind == "province":
+            got = {st.kind: st for st in self.store.stats(report, "province:" + e.province)}
+            if "rank" in got:
+                return Figures(report, entity_id, province=got)
         if not self.catalogue(report).per_city_numbers:
             tier = self._tier_line(report, entity_id)
-            if not tier:
-                return [], [], None
-            return [f"{LABEL[report]}：{self._name(entity_id)}属{tier}；该报告只公布梯队，不公布各城市指数和名次。"], [], None
+            return Figures(report, entity_id, tier=tier) if tier else None
         indicator, note = self._indicator(f, report)
         scope = self._scope(f, report)
         values = [self.store.value(report, entity_id, indicator, scope)] if scope else \
             self.store.values_in_scopes(report, entity_id, indicator) or [self.store.value(report, entity_id, indicator)]
         values = [v for v in values if v]
-        lines, facts = [], []
-        if values:
-            v = values[0]
-            tier = self._tier_line(report, entity_id) if self.catalogue(report).tier_kind else None
-            line = (f"{LABEL[report]}{('·' + v.scope) if v.scope not in ('全部', '附件1') else ''}：{self._name(entity_id)}"
-                    f"{self._value_line(v, note)}" + (f"，属{tier}" if tier else "") + "。")
-            extra = [self._rank_words(w, w.scope) for w in values[1:] if w.rank]
-            if extra:
-                line += "另：" + "；".join(extra) + "。"
-            lines.append(line + f"来源：{v.table}")
-            facts += [str(w.rank) for w in values if w.rank] + [v.value_text]
-        return lines, facts, values[0] if values else None
+        if not values:
+            return None
+        tier = self._tier_line(report, entity_id) if self.catalogue(report).tier_kind else None
+        return Figures(report, entity_id, values=values, tier=tier, note=note)
+
+    def _figures_line(self, fig: Figures) -> tuple[str, list[str]]:
+        """Figures rendered: one line with its source, and the facts it states."""
+        report, name = fig.report, self._name(fig.entity_id)
+        if fig.province:
+            got = fig.province
+            rank, count, mean = got["rank"].value_text, got["count"].value_text, got["mean"].value_text
+            line = (f"{LABEL[report]}·省份排名：{self.store.entity(fig.entity_id).full_name}第{rank}名，入评城市 {count} 个，"
+                    f"参考平均分 {mean}。来源：{got['rank'].sentence.split('：')[0]}")
+            return line, [rank, count, mean]
+        if not fig.values:
+            return f"{LABEL[report]}：{name}属{fig.tier}；该报告只公布梯队，不公布各城市指数和名次。", []
+        v = fig.values[0]
+        line = (f"{LABEL[report]}{('·' + v.scope) if v.scope not in ('全部', '附件1') else ''}：{name}"
+                f"{self._value_line(v, fig.note)}" + (f"，属{fig.tier}" if fig.tier else "") + "。")
+        extra = [self._rank_words(w, w.scope) for w in fig.values[1:] if w.rank]
+        if extra:
+            line += "另：" + "；".join(extra) + "。"
+        return line + f"来源：{v.table}", [str(w.rank) for w in fig.values if w.rank] + [v.value_text]
 
     def _single(self, f: Frame, intent: str) -> Reply:
         entity_id = f.entity_ids[0]
@@ -71,11 +84,11 @@ class CityAnswers(EngineBase):
         if missing and explicit:
             return missing
         lines, facts, first = [], [], None
-        for key in holding:
-            got, fs, v = self._one(f, entity_id, key)
-            lines += got
-            facts += fs
-            first = first or v
+        for fig in filter(None, (self._figures(f, entity_id, key) for key in holding)):
+            line, stated = self._figures_line(fig)
+            lines.append(line)
+            facts += stated
+            first = first or (fig.values[0] if fig.values else None)
         if not lines:
             return self._absent(f, entity_id, holding[0], intent)
         if len(holding) == 1 and not self.catalogue(holding[0]).per_city_numbers and (intent == "lookup" or explicit):
