@@ -158,18 +158,23 @@ class CityAnswers(EngineBase):
             common = common[:2]
         lines, facts, panels = [], [], []
         for key in common:
-            if not self.catalogue(key).per_city_numbers:
+            numbers = self.catalogue(key).per_city_numbers
+            if not numbers or ("tier" in f.asks and self.catalogue(key).tier_kind):  # 哪个梯队更高: the tiers compared
                 tiers = [(self._name(i), self._tier_line(key, i)) for i in ids]
                 if any(t is None for _, t in tiers):
                     continue
                 body = "、".join(f"{n}属{t}" for n, t in tiers)
-                order = [g for _, g in self.store.groups(key, "tier")]  # 领军, 先锋, 探索: best first
-                levels = [next(i for i, g in enumerate(order) if t.startswith(g)) for _, t in tiers]
-                if len(set(levels)) == 1:
-                    verdict = "同一梯队，该报告不公布各城市指数，无法再细比。"
+                order = [g for _, g in self.store.groups(key, "tier")]  # 领军, 先锋, 探索 / 一线 … 四线: best first
+                levels = [min(range(len(order)), key=lambda i, t=t: (order[i] not in t, -len(order[i])))
+                          for _, t in tiers]  # the longest tier name in the line (新一线 before 一线)
+                if len(set(levels)) > 1:
+                    verdict = f"{tiers[levels.index(min(levels))][0]}所在梯队更高" + ("。" if numbers else "（该报告只公布梯队，不公布指数）。")
+                elif numbers:
+                    verdict = "同一梯队。"
                 else:
-                    verdict = f"{tiers[levels.index(min(levels))][0]}所在梯队更高（该报告只公布梯队，不公布指数）。"
+                    verdict = "同一梯队，该报告不公布各城市指数，无法再细比。"
                 lines.append(f"{LABEL[key]}：{body}。{verdict}")
+                facts += [t for _, t in tiers]
                 continue
             indicator, note = self._indicator(f, key)
             scope = self._scope(f, key)

@@ -362,7 +362,8 @@ def _apply(frame: Frame, ctx: Context) -> Frame:
     if not frame.years and not frame.report_keys:
         frame.years = list(ctx.years)
         frame.report_keys = list(ctx.report_keys)
-    if not frame.indicators and not frame.total and frame.intent != "tier":
+    if not frame.indicators and not frame.total and frame.intent != "tier" \
+            and not (frame.builds == "Profile" and ctx.total):  # 总分 → 各项呢: every part, not the total's
         frame.indicators = [(s, list(c)) for s, c in ctx.indicators]
         frame.total = ctx.total
     if not has_names and ctx.builds == "GroupMeans" and frame.builds in ("Nth", "Top") and not frame.group_kinds \

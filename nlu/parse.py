@@ -37,10 +37,12 @@ _RANGE_RE = re.compile(rf"第\s*{NUM}\s*(?:名|位)?\s*(?:到|至|-|~|～|—)\s
 _EDITION_RE = re.compile(rf"第\s*{NUM}\s*届")
 _FIRST_RE = re.compile(r"最高|最好|榜首|冠军|排名最前|最靠前|最前面|最强|头名|状元|最先进|最发达|最厉害|最牛|最领先")
 _BEST_RE = re.compile(r"最智慧|最数字化")  # read on the unmasked text: 智慧 is also a report's keyword
-_WORST_ENDS = ("差", "低", "弱", "靠后", "落后")
-_ENDS_N_RE = re.compile(rf"最(好|高|强|优秀|靠前|差|低|弱|靠后|落后)的?\s*{NUM}\s*(?:个|名|座|位|家)")
+_WORST_ENDS = ("差", "低", "弱", "靠后", "落后", "后", "后面", "末", "末尾", "垫底", "排尾", "吊车尾", "倒数")
+_ENDS_N_RE = re.compile(  # 最好的三个 / 排最后的两个 / 垫底的三个 / 最前面的五个: an end of the table and how many
+    rf"(?:最(好|高|强|优秀|靠前|前面|前|差|低|弱|靠后|落后|后面|后|末)|(末尾|垫底|排尾|吊车尾))的?\s*{NUM}\s*(?:个|名|座|位|家)")
 _LAST_ONE_RE = re.compile(r"最后一名|倒数第一|倒数第1|垫底|最后一位|末位|最后的")
-_LAST_RE = re.compile(r"最低|最差|垫底|最后一名|最弱|最末|最落后|吊车尾")
+_LAST_RE = re.compile(r"最低|最差|垫底|最后一名|最弱|最末|最落后|吊车尾|末尾|排尾")
+_FULL_N_RE = re.compile(rf"(?:拿满|得满|满)\s*{NUM}\s*分")
 _FULL_RE = re.compile(r"满分(?!是?(?:几|多少))|拿满|得满|全满|满了")
 _EQUAL_RE = re.compile(rf"(?:为|等于|=|是|得|拿到|拿了|拿|得到|获得|刚好|正好)\s*(-?)\s*{NUM}\s*分?\s*(?=的|城市|有|$|\s)")
 _DEDUCTED_RE = re.compile(rf"(?:扣了?|减了?|被扣)\s*{NUM}\s*分")  # 减分项扣了2分: the printed value is -2
@@ -54,7 +56,7 @@ _LETTERS_RE = re.compile(r"[a-z]+")
 _PIECES_RE = re.compile(rf"[{MASK}\s\d.%]+")
 _HAN_RE = re.compile(r"[\u4e00-\u9fff]+")
 _WORD_CHAR_RE = re.compile(r"[\u4e00-\u9fff\w]")
-_POSITION_RE = re.compile(rf"(?:倒数|前|后|第|top|头)\s*第?\s*{CN}\s*(?:名|位|个|强)?")
+_POSITION_RE = re.compile(rf"(?:倒数|前|后|第|top|头|末尾|垫底|排尾)\s*的?\s*第?\s*{CN}\s*(?:名|位|个|强)?")
 _ONE_SIDED = [(re.compile(pattern), side, inclusive) for pattern, side, inclusive in (
     (rf"{NUM}\s*(?:分|%)?\s*(?:以上|之上|及以上)", "low", True),
     (rf"(?:不低于|不少于|至少|大于等于|>=|≥)\s*{NUM}", "low", True),
@@ -141,7 +143,7 @@ def _numbers(frame: Frame, text: str) -> None:
             return _bounds(frame, t[: m.end()])
     ends = num and not m and _ENDS_N_RE.search(t)  # 最好的三个城市 / 最差的五个: a top or bottom n
     if ends:
-        frame.n, frame.bottom = int(cn_to_int(ends[2]) or 0) or None, ends[1] in _WORST_ENDS
+        frame.n, frame.bottom = int(cn_to_int(ends[3]) or 0) or None, (ends[1] or ends[2]) in _WORST_ENDS
         return _bounds(frame, t)
     more = _MORE_RE.search(t)
     if more:  # 再往后五名: the places after the last list (read with the context)
@@ -187,6 +189,10 @@ def _conditions(frame: Frame, text: str, measures: list[tuple[int, list[str]]]) 
 
 def _bounds(frame: Frame, t: str) -> None:
     """Filter bounds: 70分以上, 超过10分, 介于60和70之间, 为0, 满分."""
+    stated = _FULL_N_RE.search(t)
+    if stated:  # 拿满4分: the full marks are said, the value is that
+        frame.low = frame.high = _num(stated[1])
+        return
     if _FULL_RE.search(t):
         frame.full_marks = True
         return

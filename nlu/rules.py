@@ -20,7 +20,8 @@ MEMBER_WORDS = r"哪些|有谁|名单|都有|包括|包含|有几个|多少个|�
 COMPARE_WORDS = (r"对比|比较|vs|pk|比一比|哪个(?:更)?(?:强|高|好|低|差|弱|靠前)|谁(?:的)?.{0,8}(?:更)?(?:高|强|好|低|差|领先|靠前|大)|"
                  r"差多少|差距|相差|高多少|低多少|差几|比.{0,8}(?:高|低|强|弱|好|差)|和.{1,8}比|并列吗|一样吗")
 PROFILE_WORDS = (r"各项|各个指标|全部指标|所有指标|各指标|画像|详情|详细|明细|概况|得分情况|指标情况|所有得分|全部得分|"
-                 r"各方面|具体得分|得分构成|介绍|表现|所有报告|各报告|各个报告|二级指标|三级指标|小项|各分项|细项")
+                 r"各方面|具体得分|得分构成|介绍|表现|所有报告|各报告|各个报告|一级指标|二级指标|三级指标|小项|各分项|细项|"
+                 r"[几两二三四五六七八九十\d]+个(?:一级|二级|三级|分项)?(?:指标|指数|维度|方面|分项)")  # 八个指数分别多少
 TREND_WORDS = r"历届|历年|哪年|哪一年|哪届|哪一届|哪几届|哪些届|哪几年|进过前|入选过|上过榜|变化|趋势|走势|各届|逐年|进步|退步|升降|涨跌|这几年|近几届|升了|降了|涨了|跌了|上升|下降|变了"
 TIER_WORDS = (r"几线|梯队|哪一?线|什么线|线城市|第几线|什么水平|哪一?类城市|属于哪一?类|什么级别|哪一?档|档次|什么城市|"
               r"哪个等级|什么等级")
@@ -245,6 +246,9 @@ RULES: tuple[Rule, ...] = (
          words=MEMBER_WORDS + r"|参评|入选|入围|上榜|出现|同时|既是|都是|的.{0,5}城市[?？]?$",
          examples=(("长三角包括哪些城市", "Members(InGroup(Cities(), cluster:长三角))"),
                    ("2015年浙江有哪些城市参评", "Members(InGroup(Cities(2015), province:浙江))"))),
+    Rule("compare_tiers", "Compare", needs=("entities2",), words=rf"^(?=.*(?:{TIER_WORDS})).*(?:{COMPARE_WORDS}|哪(?:个|一个|座).{{0,4}}更?(?:高|好|强|靠前|低|差|弱))",
+         examples=(("2021年绍兴和台州哪个梯队更高", "Compare(绍兴 台州 2021 sc2021)"),
+                   ("宝鸡和泰安数字经济谁的档次高", "Compare(宝鸡 泰安 de2020 总分)"))),
     Rule("tier", "Tier", words=TIER_WORDS, unless=r"哪些城市|有哪些|名单", absent=("n", "position"),
          help="分级", examples=(("南京是数字经济几线城市", "Tier(南京 de2020 总分)"), ("临沂2021年是什么城市", "Tier(临沂 2021)"),
                    ("宝鸡和泰安数字经济分别几线", "Each(Tier(宝鸡 de2020 总分), Tier(泰安 de2020 总分))"))),
@@ -272,7 +276,11 @@ RULES: tuple[Rule, ...] = (
          examples=(("和常熟差多少", "Compare(常熟市, diff=True)"),)),
     Rule("profile", "Profile", needs=("entity",), words=PROFILE_WORDS, unless=RANK_WORDS,
          help="各项得分", examples=(("上海2015年各项得分", "Profile(上海 2015)"), ("介绍下无锡2015年智慧城市情况", "Profile(无锡 2015 smart)"),
-                   ("宁波智慧基础设施的三个二级指标2015得分", "Profile(宁波 2015 智慧基础设施)"))),
+                   ("宁波智慧基础设施的三个二级指标2015得分", "Profile(宁波 2015 智慧基础设施)"),
+                   ("绍兴政府网站的几个指数分别多少", "Profile(绍兴 gw2020)"),
+                   ("扬州2016年一级指标都是多少分", "Profile(扬州 2016)"))),
+    Rule("profile_follow", "Profile", needs=("follow",), absent=("entity", "indicator", "n", "position", "bound"), words=PROFILE_WORDS,
+         unless=RANK_WORDS + "|" + MEMBER_WORDS, examples=(("16年的各项呢", "Profile(2016)"), ("那各项得分呢", "Profile()"))),
     Rule("profile_data", "Profile", needs=("entity",), absent=("indicator",), words=r"数据|资料|信息|档案",
          unless=RANK_WORDS, examples=(("给我看看南山区的数据", "Profile(南山区)"),)),
     Rule("profile_how", "Profile", needs=("entity",), absent=("part",), words=r"情况|怎么样|如何|咋样", unless=RANK_WORDS,

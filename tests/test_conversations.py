@@ -9,6 +9,11 @@ from __future__ import annotations
 import pytest
 
 CONVERSATIONS = {
+    "各项呢 after a city's total asks every part of it, in the year the follow-up names": [
+        ("绍兴2015年总分", "Value(绍兴 2015 总分)", "ok"),
+        ("各项呢", "Profile(绍兴 2015)", "ok"),
+        ("16年的各项呢", "Profile(绍兴 2016)", "ok"),
+    ],
     "change between the two years just asked": [
         ("常州2015年总分多少", "Value(常州 2015 总分)", "ok"),
         ("那2016年呢", "Value(常州 2016 总分)", "ok"),
@@ -402,6 +407,15 @@ def test_which_city_leaves_out_the_provinces_own_table(engine):
     ("2015年南昌智慧环境得分", "Value(南昌 2015 smart)", "no_data", "南昌"),
     ("21年徐州是哪个梯队", "Tier(徐州 2021 sc2021)", "ok", "徐州属"),
     ("yichang 2016 zongfen", "Value(宜昌 2016 总分)", "ok", "宜昌总分"),
+    ("政府网站省会城市排最后的三个", "Top(Cities(gw2020 admin_level:省会城市), n=3, bottom=True)", "ok", "倒数3名"),
+    ("2015年智慧经济垫底的两个城市", "Top(Cities(2015 智慧经济), n=2, bottom=True)", "ok", "倒数2名"),
+    ("2016年江苏末尾的两个", "Top(InGroup(Cities(2016), province:江苏), n=2, bottom=True)", "ok", "江苏的倒数2名"),
+    ("数字经济最后的三名", "Top(Cities(de2020 总分), n=3, bottom=True)", "ok", "倒数3名"),
+    ("2015年排末尾的是谁", "Nth(Cities(2015), k=1, bottom=True)", "ok", "倒数第1"),
+    ("2015年加分项得满5分的有几个", "Count(Where(Cities(2015 加分项), =5))", "ok", "为 5 的共"),
+    ("淮安2016年几个一级指标的得分", "Profile(淮安 2016)", "ok", "智慧民生"),
+    ("2021年绍兴和台州哪个梯队更高", "Compare(绍兴 台州 2021 sc2021)", "ok", "同一梯队"),
+    ("南京和杭州数字经济几线，谁更高", "Compare(南京 杭州 de2020 总分)", "ok", "杭州所在梯队更高"),
 ])
 def test_compositions_read_and_answered(engine, question, reading, status, must):
     reply = engine.answer(question, follow_ups=False)
