@@ -5,7 +5,7 @@ import copy
 import re
 
 from bot.choose import EngineBase
-from bot.reply import HISTORY_YEARS, LABEL, SCOPE, Reply, bound_text, fmt_number, partial_table
+from bot.reply import HISTORY_YEARS, LABEL, SCOPE, Reply, bound_text, fmt_number, partial_table, within
 from nlu.frame import Frame
 from store.catalogue import HISTORY_REPORT
 
@@ -148,13 +148,12 @@ class ListAnswers(EngineBase):
         for report, scope in pairs:
             indicator, note = self._indicator(f, report)
             where = self._what(report, indicator, scope) + note
-            if not self.store.table(report, indicator, scope):  # 区县 tables print no 数据开放指数
-                members = set(self.store.group_entities(report, "admin_level", scope)) if scope != "全部" else set()
-                kept = [v for v in self.store.table(report, indicator, "全部") if v.entity_id in members]
-                if not kept:
-                    empty.append(f"{LABEL[report]}·{scope}的表没有「{indicator}」这一列")
-                    continue
-                line, got = self._members_top(f, where, scope, kept)  # 省会城市的智慧经济: the members in the full table
+            kept, named = self._scope_rows(f, report, indicator, scope)
+            if not kept:  # 区县 tables print no 数据开放指数
+                empty.append(f"{LABEL[report]}·{scope}的表没有「{indicator}」这一列")
+                continue
+            if named:  # 省会城市 / 华中的智慧经济: the members, in the full table
+                line, got = self._members_top(f, where, named, kept)
                 lines.append(line)
                 facts += got
                 continue
@@ -235,6 +234,10 @@ class ListAnswers(EngineBase):
         for scope in self._scopes_for(f, report):  # 政府网站 without a category: every category
             rows = self.store.filter(report, indicator, f.low, f.high, scope, f.low_inclusive, f.high_inclusive)
             where = self._what(report, indicator, scope) + note
+            kept, named = self._scope_rows(f, report, indicator, scope) if not rows else ([], None)
+            if named:  # 华中智慧经济超过5分: the members, in the full table
+                rows = [v for v in kept if within(v.value, f.low, f.high, f.low_inclusive, f.high_inclusive)]
+                where += f"（{named}，取自全表）"
             if not rows:
                 lines.append(f"{where}没有{cond}。")
                 continue

@@ -152,6 +152,18 @@ class EngineBase:
         rows = self.store.table(report, indicator, scope)
         return bool(rows) and all(self.store.entity(v.entity_id).kind == "province" for v in rows)
 
+    def _scope_rows(self, f: Frame, report: str, indicator: str, scope: str) -> tuple[list[Value], str | None]:
+        """A scope's table on an indicator, and None; when that table prints no such column (the 2015 regional
+        tables print only 总分), the full table's rows of the groups asked that the scope stands for (华中; 西北 in
+        西北与西南), with those groups' names, so the caller says the places were picked from the full table."""
+        rows = self.store.table(report, indicator, scope)
+        if rows or scope == "全部":
+            return rows, None
+        asked = [(t, g) for t, g in f.groups if SCOPE.get((report, g)) == scope] or [("admin_level", scope)]
+        members = {e for t, g in asked for e in self.store.group_entities(report, t, g)}
+        kept = [v for v in self.store.table(report, indicator, "全部") if v.entity_id in members]
+        return kept, ("、".join(g for _, g in asked) if kept else None)
+
     def _scope(self, f: Frame, report: str) -> str | None:
         for _gtype, name in f.groups:
             scope = SCOPE.get((report, name))

@@ -17,7 +17,7 @@ import copy
 from typing import NamedTuple
 
 from bot.choose import EngineBase
-from bot.reply import LABEL, SCOPE, Reply, bound_text, fmt_number, partial_table
+from bot.reply import LABEL, SCOPE, Reply, bound_text, fmt_number, partial_table, within
 from nlu import query as q
 from nlu.frame import Frame, Mention
 from nlu.query import walk as _walk
@@ -43,6 +43,7 @@ class Rows(NamedTuple):
     label: str
     rows: list[tuple[str, Value | None]]
     has_values: bool
+    own_ranks: bool = True  # the ranks printed are the set's own (False: its places were taken from a larger table)
 
 
 # The answer family of each leaf kind: a leaf about one subject is answered by that method of the engine (the
@@ -90,7 +91,7 @@ class Interpreter(EngineBase):
             wrong = self._not_inside(node, f)  # 无锡…在浙江排第几: a false premise, said first
             if wrong:
                 return wrong
-        if isinstance(node, (q.Rank, q.Value)) and len(node.ask.entities) == 1 and _filters(node.ask):
+        if isinstance(node, (q.Rank, q.Value)) and len(node.ask.entities) == 1 and self._within_groups(node, f):
             return self._rank_in_group(node, f)
         if isinstance(node, q.Mean) and node.of is not None:
             return self._mean_of_set(node, f)
@@ -135,7 +136,7 @@ class Interpreter(EngineBase):
         if isinstance(got, Reply):
             got.intent = family
             return got
-        label, rows, has_values = got
+        label, rows, has_values = got.label, got.rows, got.has_values
         ranks = isinstance(node, (q.Members, q.Count)) and "rank" in f.asks  # 领军城市…分别排第几
         tiers = isinstance(node, (q.Members, q.Count)) and "tier" in f.asks and not any(
             isinstance(n, q.InGroup) and n.group[0] == "tier" for n in _walk(node))  # …分别是几线 (a tier's own list: no)
@@ -195,7 +196,7 @@ class Interpreter(EngineBase):
         got = self._rows(node.of, f)
         if isinstance(got, Reply):
             return got
-        label, rows, has_values = got
+        label, rows, has_values = got.label, got.rows, got.has_values
         if isinstance(node, q.Outside):
             gtype, left_out = node.group[0], (node.group[1], *node.also)
             out = set(left_out) if gtype == "entity" else set().union(*(self._group_ids(gtype, g) for g in left_out))
@@ -222,7 +223,7 @@ class Interpreter(EngineBase):
             if other is None:
                 return Reply(f"{label.strip()}没有「{node.on[0]}」这个指标。", "no_data", node.family, context=self._context(f))
             theirs = {e: self.store.value(report, e, other, v.scope) or self.store.value(report, e, other) for e, v in ordered}
-            keep = [(e, v) for e, v in ordered if theirs[e] is not None and _within(
+            keep = [(e, v) for e, v in ordered if theirs[e] is not None and within(
                 theirs[e].value, node.low, node.high, node.low_inclusive, node.high_inclusive)]
             return Rows(label + f"，{other} " + bound_text(node.low, node.high, node.low_inclusive, node.high_inclusive,
                                                      False), keep, True)
@@ -243,14 +244,15 @@ class Interpreter(EngineBase):
                     note = f"（报告未印得分率，按满分 {ind.max_score} 计算）"
                 if not rated:
                     return Reply(f"{label}没有印出得分率，无法按得分率筛选。", "no_data", node.family, context=self._context(f))
-                keep = [(e, v) for e, v, r in rated if _within(r, low, high, node.low_inclusive, node.high_inclusive)]
+                keep = [(e, v) for e, v, r in rated if within(r, low, high, node.low_inclusive, node.high_inclusive)]
                 return Rows(label + "得分率 " + bound_text(low, high, node.low_inclusive, node.high_inclusive, False).replace(
                     " 分", "%") + note, keep, True)
-            keep = [r for r in ordered if _within(r[1].value, low, high, node.low_inclusive, node.high_inclusive)]
+            keep = [r for r in ordered if within(r[1].value, low, high, node.low_inclusive, node.high_inclusive)]
             return Rows(label + bound_text(low, high, node.low_inclusive, node.high_inclusive, f.full_marks), keep, True)
         if isinstance(node, (q.Top, q.Nth)):
             seq = list(reversed(ordered)) if node.bottom else ordered
-            filtered = any(isinstance(n, (q.InGroup, q.Outside, q.Where)) for n in _walk(node.of))  # places within
+            filtered = any(isinstance(n, (q.InGroup, q.Outside, q.Where)) for n in _walk(node.of)) \
+                or not got.own_ranks  # places within a larger table: counted, not read from the ranks
             if isinstance(node, q.Top):
                 ranked = all(r[1].rank is not None for r in seq)
                 if ranked and not node.bottom and not filtered:  # 前100名 as the table prints it: dense ranks give more rows
@@ -288,7 +290,10 @@ class Interpreter(EngineBase):
             return Rows(LABEL[report], [(e, None) for e in ids], False)
         indicator, note = self._indicator(f, report)
         scope = self._scope(f, report) or "全部"
-        rows = [(v.entity_id, v) for v in self.store.table(report, indicator, scope) if v.value is not None]
+        table, named = self._scope_rows(f, report, indicator, scope)
+        rows = [(v.entity_id, v) for v in table if v.value is not None]
+        if named:  # 华中的智慧经济: the region's table prints only 总分; its cities in the full table
+            return Rows(self._what(report, indicator, scope) + note + f"（{named}，取自全表）", rows, True, own_ranks=False)
         asked = next((g for t, g in f.groups if t == "admin_level" and SCOPE.get((report, g)) == scope and g != scope), None)
         members = set(self.store.group_entities(report, "admin_level", asked)) if asked else set()
         if members:  # 直辖市 asked, 直辖市及计划单列市 printed: that table's rows of the category asked
@@ -325,7 +330,7 @@ class Interpreter(EngineBase):
             if isinstance(got, Reply):
                 got.intent = node.family
                 return got
-            label, rows, has_values = got
+            label, rows, has_values = got.label, got.rows, got.has_values
             labels.append(label)
             per_set.append({e: (v if has_values else None) for e, v in rows})
         common = [e for e in per_set[0] if all(e in rows for rows in per_set[1:])]
@@ -338,22 +343,38 @@ class Interpreter(EngineBase):
         return Reply(text, "ok", node.family, facts=facts, context=self._context(f, common[:2]))
 
     # --- a city's place inside a group ------------------------------------------------------------
+    def _within_groups(self, node: q.Rank | q.Value, f: Frame) -> list[tuple[str, str]]:
+        """The groups a city's rank is taken within: a province, cluster, tier or city asked; or a region or
+        category whose own table prints no column for the indicator asked (2015's 华中 table prints only 总分)."""
+        found = _filters(node.ask)
+        keys = self._reports(f)[0] if not found else []
+        if not keys or not self.catalogue(keys[0]).per_city_numbers:
+            return found
+        scope = self._scope(f, keys[0])
+        if not scope or scope == "全部" or self.store.table(keys[0], self._indicator(f, keys[0])[0], scope):
+            return found
+        return [(t, g) for t, g in node.ask.groups if SCOPE.get((keys[0], g)) == scope]
+
     def _rank_in_group(self, node: q.Node, f: Frame) -> Reply:
         """绵阳在成渝城市群里排第几 / 合肥在安徽排第几 / 福田区在深圳排第几: the place's rank among the group's
         members in the table that ranks it (competition ranking on the printed values), beside its place in
         the whole table; one line per report when none is named."""
         entity_id = node.ask.entities[0]
-        gtype, gname = _filters(node.ask)[0]
+        gtype, gname = self._within_groups(node, f)[0]
         keep = self._group_ids(gtype, gname)
         keys, _ = self._reports(f)
         keys = [k for k in keys if self.catalogue(k).per_city_numbers and k in self.store.reports_with(entity_id)]
         if f.years or f.report_keys:
             keys = keys[:1]
-        where = f"{self._name(gname)}的" if gtype == "parent" else f"{gname}的" if gtype == "province" else f"{gname}城市中"
+        where = f"{self._name(gname)}的" if gtype == "parent" else f"{gname}的" if gtype == "province" else (
+            f"{gname}中" if gname.endswith("城市") else f"{gname}城市中")
         lines, facts = [], []
         for key in keys:
             indicator, _note = self._indicator(f, key)
-            mine = self.store.value(key, entity_id, indicator, self._scope(f, key))
+            scope = self._scope(f, key)
+            if scope and not self.store.table(key, indicator, scope):
+                scope = None  # 华中 asked on 智慧经济: the full table, its members counted
+            mine = self.store.value(key, entity_id, indicator, scope)
             if mine is None or mine.value is None:
                 continue
             rows = [v for v in self.store.table(key, indicator, mine.scope)
@@ -426,7 +447,7 @@ class Interpreter(EngineBase):
         if isinstance(got, Reply):
             got.intent = "region_avg"
             return got
-        label, rows, has_values = got
+        label, rows, has_values = got.label, got.rows, got.has_values
         values = [v.value for _, v in rows if v is not None and v.value is not None]
         if not has_values or not values:
             return Reply(f"{label.strip()}没有可以计算平均的分数。", "no_data", "region_avg", context=self._context(f))
@@ -514,14 +535,6 @@ def _narrowed(f: Frame, item: q.Node, store) -> Frame:
         sub.indicators = [(ask.indicators[0], list(ask.indicators))]  # one of several indicators asked
         sub.total = ask.total
     return sub
-
-
-def _within(value, low, high, low_inclusive, high_inclusive) -> bool:
-    if value is None:
-        return False
-    if low is not None and (value < low or (value == low and not low_inclusive)):
-        return False
-    return not (high is not None and (value > high or (value == high and not high_inclusive)))
 
 
 def _rate(v: Value) -> float | None:

@@ -36,6 +36,15 @@ def partial_table(table: str | None) -> str | None:
     return found[0] if found else None
 
 
+def within(value, low, high, low_inclusive, high_inclusive) -> bool:
+    """Whether a value lies within a filter's bounds (None: no bound on that side)."""
+    if value is None:
+        return False
+    if low is not None and (value < low or (value == low and not low_inclusive)):
+        return False
+    return not (high is not None and (value > high or (value == high and not high_inclusive)))
+
+
 def fmt_number(x: float) -> str:
     return f"{x:.2f}".rstrip("0").rstrip(".") if abs(x - round(x, 2)) < 1e-9 else f"{x:.2f}"
 

@@ -527,3 +527,20 @@ def test_a_set_asked_by_rank_shows_each_place_in_the_table(engine, store):
 def test_an_indicator_no_report_has_is_no_data_never_another_number(engine, question):
     reply = engine.answer(question, follow_ups=False)
     assert reply.status == "no_data" and "这个指标" in reply.text and "排名第" not in reply.text
+
+
+def test_a_region_whose_own_table_lacks_the_indicator_is_taken_from_the_full_table(engine):
+    """2015's regional tables print only 总分: a region's list, count or rank on another indicator is its
+    members in the full table (counted from the store here), never "none"."""
+    store = engine.store
+    members = set(store.group_entities("sc2015", "region", "华中"))
+    rows = [v for v in store.table("sc2015", "智慧经济", "全部") if v.entity_id in members and v.value is not None]
+    assert rows and not store.table("sc2015", "智慧经济", "华中")
+    above = [v for v in rows if v.value > 5]
+    reply = engine.answer("2015年华中有几个城市智慧经济超过5分", follow_ups=False)
+    assert reply.status == "ok" and f"共 {len(above)} 个" in reply.text, reply.text
+    best = max(rows, key=lambda v: v.value)
+    reply = engine.answer("2015年华中智慧经济最高的是谁", follow_ups=False)
+    assert engine._name(best.entity_id) in reply.text and best.value_text in reply.text, reply.text
+    reply = engine.answer(f"{engine._name(best.entity_id)}2015年智慧经济在华中排第几", follow_ups=False)
+    assert f"在 {len(rows)} 个中排第1" in reply.text, reply.text
