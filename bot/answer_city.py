@@ -391,6 +391,8 @@ class CityAnswers(EngineBase):
             if (want is None or y in want) and y in history:
                 lines.append(f"{y} 年：第{history[y]}名（历届前十名对比表）")
                 facts.append(str(history[y]))
+            elif want is not None and y in want:  # 14、15、16三年名次: the year asked, said even when not listed
+                lines.append(f"{y} 年：未进前十名（该年只公布了前十名）")
         editions = []
         for key in EDITIONS:
             year = self.store.report(key).year

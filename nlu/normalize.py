@@ -174,6 +174,9 @@ _EDITION_RE = re.compile(r"第([一二三四五六七八九十])届")
 _YEAR4_RE = re.compile(r"(?<!\d)(20[0-3]\d)(?!\d)(?:\s*年)?")
 _YEAR2_RE = re.compile(r"(?<![\d.])(\d{2})\s*年")
 _BARE_YEAR_RE = re.compile(r"(?:^|(?<=□)|(?<=□ ))(1[4-6]|2[01])(?= ?□|\s*$)")
+_YEAR_LIST_RE = re.compile(  # 14、15、16 (、 is a space by now): two or more bare years in a row
+    r"(?<![\d.])(?:1[4-6]|2[01])(?:(?:\s*[、，,和与及到至~-]\s*|\s+)(?:1[4-6]|2[01]))+(?![\d.])(?!\s*(?:名|个|分|%|强))")
+_TWO_DIGITS_RE = re.compile(r"\d\d")
 _YEAR_CN_RE = re.compile(r"([二两][〇零o0][一二三][\d〇零一二三四五六七八九])\s*年?|"
                          r"(?<![\d〇零一二三四五六七八九十])([一][一二三四五六七八九〇零])\s*年")
 _NUMBER_RE = re.compile(r"-?\d+(?:\.\d+)?")
@@ -192,6 +195,9 @@ def find_years(text: str) -> list[tuple[int, int, int]]:
         year = 2000 + int(m[1])
         if 2005 <= year <= 2030:
             found.append((year, m.start(), m.end()))
+    for m in _YEAR_LIST_RE.finditer(text):  # 南京14、15、16三年名次: bare years in a list
+        for d in _TWO_DIGITS_RE.finditer(m[0]):
+            found.append((2000 + int(d[0]), m.start() + d.start(), m.start() + d.end()))
     for m in _BARE_YEAR_RE.finditer(text):  # 芜湖 15 经济: a bare year
         found.append((2000 + int(m[1]), m.start(1), m.end(1)))  # between names and keywords (masked as □)
     for m in _YEAR_CN_RE.finditer(text):

@@ -416,6 +416,8 @@ def test_which_city_leaves_out_the_provinces_own_table(engine):
     ("淮安2016年几个一级指标的得分", "Profile(淮安 2016)", "ok", "智慧民生"),
     ("2021年绍兴和台州哪个梯队更高", "Compare(绍兴 台州 2021 sc2021)", "ok", "同一梯队"),
     ("南京和杭州数字经济几线，谁更高", "Compare(南京 杭州 de2020 总分)", "ok", "杭州所在梯队更高"),
+    ("常州14、15、16三年名次", "Change(常州 2014 2015 2016)", "ok", "2014 年：未进前十名"),
+    ("嘉兴这三年的名次", "Change(嘉兴)", "ok", "历届"),
 ])
 def test_compositions_read_and_answered(engine, question, reading, status, must):
     reply = engine.answer(question, follow_ups=False)
