@@ -188,6 +188,9 @@ class AboutAnswers(EngineBase):
             if extra:
                 text += f"另评估了{'和'.join(extra)}。"
             return Reply(text, "ok", "meta", facts=[str(rep.entity_count)])
+        system = self._other_system(f, report)
+        if system:  # 县域的一级指标: the system that scores the districts and counties
+            return system
         inds = self.store.indicators(report)
         level = next((n for n, word in ((1, "一级"), (2, "二级"), (3, "三级")) if word in f.norm), None)
         if level and re.search(r"几个|多少个|数量|一共有|共有|总共", f.norm):  # 2021年有多少个三级指标
@@ -202,6 +205,23 @@ class AboutAnswers(EngineBase):
         return Reply(text, "ok", "meta", facts=top)
 
 
+
+    def _other_system(self, f: Frame, report: str) -> Reply | None:
+        """The indicator system of the tables the question names, where the report scores them by another
+        system than its own (数字经济: 市辖区 and 县市, 区县 meaning both), or None."""
+        districts = self.catalogue(report).district_scopes
+        scopes = [s for _, g in f.groups for s in ((districts or {}).values() if g == "区县" else [SCOPE.get((report, g))])]
+        found = [(s, self.store.indicator_system(report, s)) for s in dict.fromkeys(scopes) if s]
+        found = [(s, got) for s, got in found if got]
+        if not found:
+            return None
+        title, inds = found[0][1]
+        top = [i for i in inds if i.level == 1]
+        parts = "；".join(f"{_weighted(i)}：" + "、".join(_weighted(c) for c in inds if c.parent == i.name) for i in top)
+        tables = "、".join(s for s, got in found if got[0] == title)
+        text = (f"{LABEL[report]}的{tables}按「{title}」评分，{len(top)} 个一级指标——{parts}。"
+                f"（城市用另一套：{'、'.join(_weighted(i) for i in self.store.indicators(report) if i.level == 1)}。）")
+        return Reply(text, "ok", "meta", facts=[i.name for i in top])
 
     def _level_count(self, report: str, level: int, inds) -> Reply:
         """How many indicators of one level: as the text states it, and as its tables list them."""

@@ -230,6 +230,11 @@ def build(frame: Frame, store) -> q.Node:
             ids = [e.id for e in store.entities() if e.kind == "province" and e.province in provinces]
             return q.Mean(_narrow(ask, groups=[g for g in ask.groups if g[0] != "province"], entities=ids[:1]))
         return q.Mean(ask, of=members)
+    if kind == "Mean" and not ask.entities and len(_split_categories(ask)) > len(ask.groups):
+        split = _split_categories(ask)  # 数字经济县域平均分: the mean of each of its 市辖区 and 县市 tables
+        tables = [g for g in split if g not in ask.groups]
+        rest = [g for g in split if g in ask.groups]
+        return q.Each([q.Mean(_narrow(ask, groups=rest + [t])) for t in tables])
     if kind == "Mean":
         if frame.n and not ask.groups and not ask.entities:
             ask.groups = frame.groups = [("top", f"Top{frame.n}")]  # 前十城市平均分: the mean of the first n
@@ -338,7 +343,12 @@ def _list(kind: str, frame: Frame, ask: q.Ask, store) -> q.Node:
         if len(sets) >= 2:
             both = q.Both(sets)
             return q.Count(both) if re.search(COUNT_WORDS, frame.words) else both
-    ask = _narrow(ask, groups=_split_categories(ask))  # 数字经济评估了多少个区县: its 市辖区 and 县市 tables
+    split = _split_categories(ask)  # 数字经济评估了多少个区县: its 市辖区 and 县市 tables
+    tables = [g for g in split if g not in ask.groups]
+    ask = _narrow(ask, groups=split)
+    if len(tables) >= 2 and kind in ("Top", "Nth", "Where"):  # 数字经济县域前五: each table's
+        rest = [g for g in ask.groups if g not in tables]
+        return q.Each([_one_list(kind, frame, _narrow(ask, groups=rest + [t]), store) for t in tables])
     by_type = _by_type([g for g in ask.groups if g[0] != "tier"])
     same_type = [names for gtype, names in by_type.items() if len(names) >= 2 and (
         gtype == "admin_level" or re.search(EACH_WORDS + r"|各几|各多少|每个", frame.words))]  # 直辖市和副省级城市: two tables

@@ -99,7 +99,7 @@ GROUP_FORMS = {
     "副省级城市": ("admin_level", "副省级城市"), "副省级": ("admin_level", "副省级城市"),
     "省级": ("admin_level", "省/自治区"), "省份": ("admin_level", "省/自治区"), "各省": ("admin_level", "省/自治区"),
     "区县": ("admin_level", "区县"), "市辖区": ("admin_level", "市辖区"), "县市": ("admin_level", "县市"),
-    "县域": ("admin_level", "县市"), "县级市": ("admin_level", "县市"),
+    "县域": ("admin_level", "区县"), "县级市": ("admin_level", "县市"),  # 县域（市、区）: the report's word for both
     "一线": ("tier", "一线"), "新一线": ("tier", "新一线"), "二线": ("tier", "二线"), "三线": ("tier", "三线"),
     "四线": ("tier", "四线"), "领军": ("tier", "领军"), "先锋": ("tier", "先锋"), "探索": ("tier", "探索"),
     "长三角": ("cluster", "长三角"), "京津冀": ("cluster", "京津冀"), "粤港澳大湾区": ("cluster", "粤港澳大湾区"),

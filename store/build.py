@@ -226,6 +226,13 @@ def _rows(reports: list[ParsedReport]) -> dict[str, list[dict]]:
             out["indicators"].append({"report": rep.key, "name": ind.name, "level": ind.level, "parent": ind.parent,
                                       "max_score": ind.max_score, "weight": ind.weight,
                                       "description": ind.description, "ord": ind.order})
+        if rep.other_system:
+            title, scopes, indicators = rep.other_system
+            for scope in scopes:
+                for ind in indicators:
+                    out["indicator_systems"].append({"report": rep.key, "scope": scope, "title": title, "name": ind.name,
+                                                     "level": ind.level, "parent": ind.parent, "weight": ind.weight,
+                                                     "ord": ind.order})
         for name, synonyms in rep.synonyms.items():
             for syn in synonyms:
                 out["indicator_synonyms"].append({"report": rep.key, "synonym": syn, "indicator": name})

@@ -26,6 +26,13 @@ CITY_INDICATORS = [
     ("城市治理", "20%", ["政策规划 15%", "建设运营 65%", "运营成效 20%"]),
     ("产业融合", "25%", ["数字产业化 10%", "产业数字化 70%", "运营成效 20%"]),
 ]
+# The 县域（市、区）system (appendix, line ~2412), which scores the 市辖区 and 县市 tables: three level-1 indicators.
+COUNTY_SYSTEM = "县域（市、区）数字经济指标体系"
+COUNTY_INDICATORS = [
+    ("数据及信息化基础设施", "20%", ["信息基础设施 30%", "数据基础 50%", "运营基础 20%"]),
+    ("服务与治理", "40%", ["政策规划 15%", "建设运营 65%", "运营成效 20%"]),
+    ("产业融合", "40%", ["数字产业化 10%", "产业数字化 70%", "运营成效 20%"]),
+]
 AVERAGE_RES = [
     (re.compile(r"(数据及信息化基础设施|城市服务|城市治理|产业融合)平均得分为([\d.]+)分"), "全部"),
     (re.compile(r"本次评估中(\S+?数字化)整体平均得分为([\d.]+)分"), "全部"),
@@ -53,6 +60,13 @@ def _report() -> ParsedReport:
     for i, (name, weight, parts) in enumerate(CITY_INDICATORS, 1):
         report.indicators.append(Indicator(name, 1, parent="数字经济指数", weight=weight, order=i,
                                            description="、".join(p.replace(" ", " 权重") for p in parts)))
+    county = []
+    for name, weight, parts in COUNTY_INDICATORS:
+        county.append(Indicator(name, 1, parent="数字经济指数", weight=weight, order=len(county)))
+        for part in parts:  # a level-2 name recurs under several level-1s (运营成效): told apart by its parent
+            part_name, part_weight = part.split(" ")
+            county.append(Indicator(part_name, 2, parent=name, weight=part_weight, order=len(county)))
+    report.other_system = (COUNTY_SYSTEM, ("市辖区", "县市"), county)
     return report
 
 

@@ -21,7 +21,8 @@ from pathlib import Path
 DEFAULT_DB = Path(__file__).resolve().parent.parent / "data" / "scores.db"
 # PRAGMA user_version the build writes.  0: before ranks were precomputed; 2: a rankings row per
 # place; 3: ranking_tables.places and scopes as JSON (faster to read).
-FORMAT = 5  # 4: the stated size of each indicator system (stats 指标体系); 5: tier lists against scores (anomalies)
+FORMAT = 6  # 4: the stated size of each indicator system (stats 指标体系); 5: tier lists against scores (anomalies);
+# 6: a second indicator system for some tables (indicator_systems: 数字经济 县域)
 TIE_SEP = "、"  # joins the names tied with a place in ranking_tables.places (no place name has it)
 _TABLE_NAME_RE = re.compile(r"[a-z_]+")
 
@@ -175,6 +176,10 @@ class Store:
             ind = Indicator(**dict(r))
             self._indicators.setdefault(ind.report, []).append(ind)
             self._indicator.setdefault((ind.report, ind.name), ind)
+        self._systems: dict[tuple[str, str], tuple[str, list[Indicator]]] = {}
+        for r in self._q("select * from indicator_systems order by report, scope, ord"):
+            title, inds = self._systems.setdefault((r["report"], r["scope"]), (r["title"], []))
+            inds.append(Indicator(r["report"], r["name"], r["level"], r["parent"], None, r["weight"], None, r["ord"]))
         self._synonyms = self._tuples("select report, synonym, indicator from indicator_synonyms")
         self._aliases = self._tuples("select alias, entity_id, source from aliases")
         self._load_tables()
@@ -339,6 +344,15 @@ class Store:
 
     def indicators(self, report: str) -> list[Indicator]:
         return self._indicators.get(report, [])
+
+    def indicator_system(self, report: str, scope: str) -> tuple[str, list[Indicator]] | None:
+        """The other indicator system a report prints for one of its tables (its title and indicators, level 1
+        then each one's level-2 parts), or None where the table is scored by the report's own indicators.
+
+        >>> store.indicator_system("de2020", "县市")[0]
+        '县域（市、区）数字经济指标体系'
+        """
+        return self._systems.get((report, scope))
 
     def total_indicator(self, report: str) -> str:
         """The report's overall indicator: 总分, 数字经济指数 or 发展水平指数."""

@@ -80,3 +80,6 @@ class ParsedReport:
     stats: list[Stat] = field(default_factory=list)
     anomalies: list[Anomaly] = field(default_factory=list)
     synonyms: dict[str, list[str]] = field(default_factory=dict)  # indicator → other names
+    # another indicator system the report prints for some of its tables (数字经济: 县域（市、区）for 市辖区 and 县市):
+    # its title, the scopes it applies to, and its indicators (names may repeat the main system's, weights differ)
+    other_system: tuple[str, tuple[str, ...], list[Indicator]] | None = None

@@ -7,6 +7,8 @@ every ranking table as the store answers it, computed once at build time: report
 indicator, scope, year, measure, how many places, and the places in order (JSON, see
 store.build.rankings: each place's scores row and what it shows, its rank, printed
 or computed, and the names tied with it), so reading a ranking is one indexed row.
+`indicator_systems` holds a second indicator system a report prints for some of its
+tables (the 数字经济 white paper's 县域 system for its 市辖区 and 县市 tables).
 `scopes` lists (JSON) for each indicator of a report the scopes ranking it, 全部
 first, and per entity the scopes ranking that entity on it, in the report's order.
 """
@@ -23,6 +25,8 @@ TABLES = {
     "indicators": ({"report": str, "name": str, "level": int, "parent": str, "max_score": str,
                     "weight": str, "description": str, "ord": int}, ("report", "name")),
     "indicator_synonyms": ({"report": str, "synonym": str, "indicator": str}, ("report", "synonym")),
+    "indicator_systems": ({"report": str, "scope": str, "title": str, "name": str, "level": int, "parent": str,
+                           "weight": str, "ord": int}, ("report", "scope", "ord")),
     "scores": ({"id": int, "report": str, "year": int, "entity_id": str, "printed_name": str,
                 "indicator": str, "measure": str, "scope": str, "value": float, "value_text": str,
                 "rank": int, "rank_text": str, "rank_kind": str, "rate_text": str,

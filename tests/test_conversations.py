@@ -418,6 +418,12 @@ def test_which_city_leaves_out_the_provinces_own_table(engine):
     ("南京和杭州数字经济几线，谁更高", "Compare(南京 杭州 de2020 总分)", "ok", "杭州所在梯队更高"),
     ("常州14、15、16三年名次", "Change(常州 2014 2015 2016)", "ok", "2014 年：未进前十名"),
     ("嘉兴这三年的名次", "Change(嘉兴)", "ok", "历届"),
+    ("数字经济区县的指标有哪些", "Meta(indicators, de2020 总分 admin_level:区县)", "ok", "服务与治理（40%）"),
+    ("数字经济县域前三", "Each(Top(Cities(de2020 总分 admin_level:市辖区), n=3), Top(Cities(de2020 总分 "
+     "admin_level:县市), n=3))", "ok", "县市前3名"),
+    ("数字经济县域平均分", "Each(Mean(de2020 总分 admin_level:市辖区), Mean(de2020 总分 admin_level:县市))", "ok",
+     "市辖区"),
+    ("政府网站省会城市评了几个", "Count(Cities(gw2020 admin_level:省会城市))", "ok", "共 23 个"),
 ])
 def test_compositions_read_and_answered(engine, question, reading, status, must):
     reply = engine.answer(question, follow_ups=False)

@@ -210,3 +210,22 @@ def test_failed_build_leaves_previous_database(tmp_path, db_path):
 def test_store_opens_read_only(store):
     with pytest.raises(sqlite3.DatabaseError):  # more in test_store_open.py
         store.conn.execute("delete from scores")
+
+
+def test_the_county_indicator_system_is_stored_as_printed_and_its_weights_add_up(store):
+    """数字经济's appendix prints a second system for its 市辖区 and 县市 tables: every weight in it is printed in
+    the appendix, and the weights of each level add up to 100%."""
+    text = (RAW / "003_5df1c8c77506a7d3.txt").read_text(encoding="utf-8")
+    county = text[text.index("县域（市、区）数字经济指标体系", text.index("附录")):]
+    for scope in ("市辖区", "县市"):
+        title, inds = store.indicator_system("de2020", scope)
+        assert title == "县域（市、区）数字经济指标体系"
+        top = [i for i in inds if i.level == 1]
+        assert [i.name for i in top] == ["数据及信息化基础设施", "服务与治理", "产业融合"]
+        assert sum(int(i.weight.rstrip("%")) for i in top) == 100
+        for parent in top:
+            parts = [i for i in inds if i.parent == parent.name]
+            assert sum(int(i.weight.rstrip("%")) for i in parts) == 100, parent.name
+            assert f"{parent.name} {parent.weight}" in text and all(f"{i.name} {i.weight}" in text for i in parts)
+        assert "服务与治理 40%" in county
+    assert store.indicator_system("de2020", "全部") is None and store.indicator_system("sc2015", "县市") is None
