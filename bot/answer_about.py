@@ -4,9 +4,9 @@ from __future__ import annotations
 import re
 
 from bot.choose import EngineBase
-from bot.reply import LABEL, SCOPE, Reply, partial_table
+from bot.reply import HISTORY_YEARS, LABEL, SCOPE, Reply, partial_table, quote_clause
 from nlu.frame import Frame
-from store.catalogue import EDITIONS, REPORTS, TIER_REPORT
+from store.catalogue import EDITIONS, HISTORY_REPORT, REPORTS, TIER_REPORT
 
 
 class AboutAnswers(EngineBase):
@@ -120,6 +120,10 @@ class AboutAnswers(EngineBase):
             named = keys if (f.report_keys or f.years) else self.all_keys
             lines = [f"{LABEL[k]}（{self.store.report(k).title}）由{self.store.report(k).publisher}发布。" for k in named]
             return Reply("\n".join(lines), "ok", "meta", facts=[self.store.report(k).publisher for k in named])
+        if kind == "reports" and (f.years or [k for k in f.report_keys if k in REPORTS]) and len(keys) < len(self.all_keys):
+            lines = [f"{LABEL[k]}：{self.store.report(k).title}，{self.store.report(k).publisher}，"
+                     f"评估对象 {self.store.report(k).entity_count} 个" for k in keys]  # 第五届是哪一年: the one named
+            return Reply("\n".join(lines), "ok", "meta", facts=[str(self.store.report(k).year) for k in keys])
         if kind == "reports":
             reports = sorted(self.store.reports(), key=lambda r: -r.year)
             lines = [f"• {LABEL[r.key]}：{r.title}，{r.publisher}，评估对象 {r.entity_count} 个" for r in reports]
@@ -177,6 +181,15 @@ class AboutAnswers(EngineBase):
                     return Reply(f"{LABEL[key]}中「{name}」的权重为 {w}。", "ok", "meta", facts=[w])
             name, _ = self._indicator(f, report)
             return Reply(f"{LABEL[report]}没有给出「{name}」的权重。", "no_data", "meta")
+        earlier = [y for y in f.years if y in HISTORY_YEARS]
+        if kind == "count" and earlier:  # 2014年评估了多少个城市: only the 2015 report's text says, for 2014
+            said = self.store.stats(HISTORY_REPORT, f"edition:{earlier[0]}", "总分", "count")
+            if said:
+                text = (f"{earlier[0]} 年的评估共 {said[0].value_text} 个城市（2015 年报告所述，2015 年增加到 "
+                        f"{self.store.report(HISTORY_REPORT).entity_count} 个）。原文：「{quote_clause(said[0].sentence, said[0].value_text)}」")
+                return Reply(text, "ok", "meta", facts=[said[0].value_text])
+            return Reply(f"报告没有记载 {earlier[0]} 年评估了多少个城市：2011–2014 年的评估只留下前十名。", "no_data", "meta",
+                         facts=[str(earlier[0])])
         if kind in ("count", "cities"):
             rep = self.store.report(report)
             text = f"{LABEL[report]}评估了 {rep.entity_count} 个城市。"

@@ -2,10 +2,9 @@
 from __future__ import annotations
 
 import copy
-import re
 
 from bot.choose import EngineBase
-from bot.reply import HISTORY_YEARS, LABEL, SCOPE, Reply, bound_text, fmt_number, partial_table, within
+from bot.reply import HISTORY_YEARS, LABEL, SCOPE, Reply, bound_text, fmt_number, partial_table, quote_clause, within
 from nlu.frame import Frame
 from store.catalogue import HISTORY_REPORT
 
@@ -72,7 +71,7 @@ class ListAnswers(EngineBase):
             parts.insert(0, "报告未印此平均数")
         text = f"{what}：" + "；".join(parts) + "。"
         if mean.printed:
-            text += f"\n原文：「{_quote(mean.printed.sentence, mean.printed.value_text)}」"
+            text += f"\n原文：「{quote_clause(mean.printed.sentence, mean.printed.value_text)}」"
         return Reply(text, "ok", "region_avg", facts=facts, context=self._context(f))
 
     # --- lists --------------------------------------------------------------------------------
@@ -245,15 +244,6 @@ class ListAnswers(EngineBase):
             lines.append(f"{where} {cond}共 {len(rows)} 个：{body}。来源：{rows[0].table}")
             facts += [v.value_text for v in rows] + [str(len(rows))]
         return Reply("\n".join(lines), "ok", "filter", facts=facts, context=self._context(f))
-
-
-def _quote(sentence: str, value: str) -> str:
-    """The clause of a sentence that holds the value, trimmed for a phone screen."""
-    clauses = re.split(r"(?<=[，。；,;])", sentence)
-    for c in clauses:
-        if value in c:
-            return c.strip("，。；,; ")[:80]
-    return sentence[:80]
 
 
 def _without_group(f: Frame, group: tuple[str, str]) -> Frame:

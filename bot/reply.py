@@ -36,6 +36,15 @@ def partial_table(table: str | None) -> str | None:
     return found[0] if found else None
 
 
+def quote_clause(sentence: str, value: str) -> str:
+    """The clause of a sentence that holds the value, trimmed for a phone screen."""
+    clauses = re.split(r"(?<=[，。；,;])", sentence)
+    for c in clauses:
+        if value in c:
+            return c.strip("，。；,; ")[:80]
+    return sentence[:80]
+
+
 def within(value, low, high, low_inclusive, high_inclusive) -> bool:
     """Whether a value lies within a filter's bounds (None: no bound on that side)."""
     if value is None:

@@ -147,8 +147,8 @@ RULES: tuple[Rule, ...] = (
     Rule("tier_yesno", "Tier", needs=("one_city", "tier"), words=r"吗|是否|是不是|算不算|属于|属不属于|是",
          examples=(("青岛2021年是领军城市吗", "Tier(青岛 2021 tier:领军)"),)),
     Rule("standard", "Meta", kind="standard", needs=("tier",), unless=MEAN_WORDS,
-         words=r"标准|门槛|条件|区间|范围|怎么划分|如何划分|划分|分界|阈值|多少分|什么水平|界限|怎么算|怎么定",
-         examples=(("领军城市是什么标准", "Meta(standard, tier:领军)"),)),
+         words=r"标准|门槛|条件|区间|范围|(?:怎么|如何|按什么|根据什么)(?:来)?(?:划|分|定|评|算)|划分|分界|阈值|多少分|什么水平|界限",
+         examples=(("领军城市是什么标准", "Meta(standard, tier:领军)"), ("先锋城市是怎么划的", "Meta(standard, tier:先锋)"))),
     Rule("tier_members", "Members", needs=("tier",), absent=("bound", "n", "position", "one_city"),
          words=MEMBER_WORDS + r"|是谁|都有|有什么|城市", unless=MEAN_WORDS,
          examples=(("2021年先锋城市有哪些", "Members(InGroup(Cities(2021), tier:先锋))"),
@@ -221,8 +221,10 @@ RULES: tuple[Rule, ...] = (
          examples=(("政府网站绩效评估是哪个机构做的", "Meta(publisher, gw2020 总分)"), ("数字经济白皮书谁发布的", "Meta(publisher, de2020 总分)"))),
     Rule("reports", "Meta", kind="reports", absent=("entity",),
          words=r"哪些报告|什么报告|几份报告|报告有哪些|有哪些报告|数据来源|数据从哪|资料来源|哪几份|哪些评估|报告最新|最新的报告|"
-               r"哪个报告|几届|多少届|哪几届|数据是哪一?年|哪一?年的数据|数据.{0,4}(?:时间|年份)",
-         examples=(("都有哪些报告可以查", "Meta(reports)"),)),
+               r"哪个报告|几届|多少届|哪几届|数据是哪一?年|哪一?年的数据|数据.{0,4}(?:时间|年份)|"
+               r"(?:是|在|于)(?:哪一?年|什么时候|何时)|(?:哪一?年|什么时候|何时)(?:的|发布|做|搞|出|评)|第几届",
+         examples=(("都有哪些报告可以查", "Meta(reports)"), ("第六届评估是哪一年的", "Meta(reports, 2016)"),
+                   ("2015年的报告是第几届", "Meta(reports, 2015)"))),
     # --- lists of cities ----------------------------------------------------------------------
     Rule("profile_pick", "Profile", words=PICK_WORDS, absent=("n", "bound", "entities2", "group"),
          examples=(("长沙2015年哪项指标最强", "Profile(长沙 2015, best)"), ("哪一项最弱", "Profile(worst)"),

@@ -273,6 +273,9 @@ class _Parser:
             return
         stats = self.report.stats
         ind = self.section_indicator
+        earlier = re.search(r"由(20\d\d)年的(\d+)个城市增加到", s)  # the edition before's size, as this one states it
+        if earlier:
+            stats.append(Stat(f"edition:{earlier[1]}", "总分", "count", earlier[2], s, lineno))
         w = re.search(r"[（(]权重为\s*(\d+)\s*分", s)
         if w and ind != "总分":
             self.weights.setdefault(ind, w[1])

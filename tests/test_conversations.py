@@ -424,7 +424,19 @@ def test_which_city_leaves_out_the_provinces_own_table(engine):
     ("数字经济县域平均分", "Each(Mean(de2020 总分 admin_level:市辖区), Mean(de2020 总分 admin_level:县市))", "ok",
      "市辖区"),
     ("政府网站省会城市评了几个", "Count(Cities(gw2020 admin_level:省会城市))", "ok", "共 23 个"),
+    ("2012年评了几个城市", "Meta(count, 2012)", "no_data", "只留下前十名"),
+    ("第六届是哪年", "Meta(reports, 2016)", "ok", "2016 智慧城市评估（第六届）"),
 ])
+
+
+def test_an_earlier_editions_size_is_the_one_the_next_report_states(engine):
+    """2014年评估了多少个城市: the 2015 report's text states it (stored as a stat with its sentence); the answer
+    gives that number, never the 2015 edition's own count."""
+    said = engine.store.stats("sc2015", "edition:2014", "总分", "count")
+    assert said and said[0].value_text in said[0].sentence
+    reply = engine.answer("第四届评估覆盖了多少城市", follow_ups=False)
+    assert reply.status == "ok" and f"共 {said[0].value_text} 个城市" in reply.text, reply.text
+    assert f"评估了 {engine.store.report('sc2015').entity_count} 个" not in reply.text
 def test_compositions_read_and_answered(engine, question, reading, status, must):
     reply = engine.answer(question, follow_ups=False)
     assert (reply.query, reply.status) == (reading, status) and must in reply.text, reply.text
