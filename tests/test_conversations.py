@@ -428,15 +428,6 @@ def test_which_city_leaves_out_the_provinces_own_table(engine):
     ("第六届是哪年", "Meta(reports, 2016)", "ok", "2016 智慧城市评估（第六届）"),
 ])
 
-
-def test_an_earlier_editions_size_is_the_one_the_next_report_states(engine):
-    """2014年评估了多少个城市: the 2015 report's text states it (stored as a stat with its sentence); the answer
-    gives that number, never the 2015 edition's own count."""
-    said = engine.store.stats("sc2015", "edition:2014", "总分", "count")
-    assert said and said[0].value_text in said[0].sentence
-    reply = engine.answer("第四届评估覆盖了多少城市", follow_ups=False)
-    assert reply.status == "ok" and f"共 {said[0].value_text} 个城市" in reply.text, reply.text
-    assert f"评估了 {engine.store.report('sc2015').entity_count} 个" not in reply.text
 def test_compositions_read_and_answered(engine, question, reading, status, must):
     reply = engine.answer(question, follow_ups=False)
     assert (reply.query, reply.status) == (reading, status) and must in reply.text, reply.text
@@ -564,3 +555,13 @@ def test_a_region_whose_own_table_lacks_the_indicator_is_taken_from_the_full_tab
     assert engine._name(best.entity_id) in reply.text and best.value_text in reply.text, reply.text
     reply = engine.answer(f"{engine._name(best.entity_id)}2015年智慧经济在华中排第几", follow_ups=False)
     assert f"在 {len(rows)} 个中排第1" in reply.text, reply.text
+
+
+def test_an_earlier_editions_size_is_the_one_the_next_report_states(engine):
+    """2014年评估了多少个城市: the 2015 report's text states it (stored as a stat with its sentence); the answer
+    gives that number, never the 2015 edition's own count."""
+    said = engine.store.stats("sc2015", "edition:2014", "总分", "count")
+    assert said and said[0].value_text in said[0].sentence
+    reply = engine.answer("第四届评估覆盖了多少城市", follow_ups=False)
+    assert reply.status == "ok" and f"共 {said[0].value_text} 个城市" in reply.text, reply.text
+    assert f"评估了 {engine.store.report('sc2015').entity_count} 个" not in reply.text
