@@ -20,7 +20,8 @@ MASK = "□"
 CN = r"[零〇一二三四五六七八九十两百]+"
 NUM = rf"(\d+(?:\.\d+)?|{CN})"
 FILLER = set("的了吗呢啊吧呀哦嘛么在是和与跟及同比那它该其这个里中请问帮我查看下想知道一有没都还又再给告诉说下")
-STOPWORDS = FUNCTION_WORDS | {"梯队", "排名第", "个", "其中", "里面", "当中", "之中", "这些", "那些", "这几个", "那几个", "上面", "具体", "到底", "究竟", "准确",
+STOPWORDS = FUNCTION_WORDS | {"梯队", "排名第", "个", "其中", "里面", "当中", "之中", "这些", "那些", "这几个", "那几个", "那个", "这个",
+                              "那一个", "这一个", "上面", "具体", "到底", "究竟", "准确",
                               "大概", "大约", "现在", "目前"}
 PRONOUN_RE = re.compile(r"它|该市|这个城市|这座城市|该城市|这城市|此市|他|她|那个城市|那座城市|那城市|那个市")
 PLURAL_RE = re.compile(r"它俩|它们|他俩|他们|她们|两个城市|两座城市|这两个|这俩|两者|二者|两城|两市|^两个|双方|这几个城市|这三个|这四个|三个城市|四个城市|三者|"
@@ -494,6 +495,11 @@ def _merge_parent_child(frame: Frame, lex: Lexicon) -> None:
     merged: list[Mention] = []
     for m in frame.mentions:
         gap = frame.norm[merged[-1].end:m.start] if merged else None
+        if merged and gap == "" and len(merged[-1].candidates) > 1 and len(m.candidates) == 1:  # 通州区（北京）, as
+            under = [c for c in merged[-1].candidates if lex.store.entity(c).parent_id == m.candidates[0]]  # a clarify
+            if len(under) == 1:  # lists the candidates: the name, then its city
+                merged[-1] = Mention(merged[-1].surface + m.surface, merged[-1].start, m.end, under, merged[-1].how)
+                continue
         if merged and gap in ("", "的", "市的") and len(merged[-1].candidates) == 1:  # 南通的通州区 too
             parent = merged[-1].candidates[0]
             under = [c for c in m.candidates if lex.store.entity(c).parent_id == parent]

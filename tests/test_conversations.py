@@ -9,6 +9,10 @@ from __future__ import annotations
 import pytest
 
 CONVERSATIONS = {
+    "a clarify answered by the parent of one candidate: X的那个": [
+        ("通州区得分", "Value()", "clarify"),
+        ("北京的那个", "Value(通州区（北京）)", "ok"),
+    ],
     "各项呢 after a city's total asks every part of it, in the year the follow-up names": [
         ("绍兴2015年总分", "Value(绍兴 2015 总分)", "ok"),
         ("各项呢", "Profile(绍兴 2015)", "ok"),
@@ -426,6 +430,7 @@ def test_which_city_leaves_out_the_provinces_own_table(engine):
     ("政府网站省会城市评了几个", "Count(Cities(gw2020 admin_level:省会城市))", "ok", "共 23 个"),
     ("2012年评了几个城市", "Meta(count, 2012)", "no_data", "只留下前十名"),
     ("第六届是哪年", "Meta(reports, 2016)", "ok", "2016 智慧城市评估（第六届）"),
+    ("通州区(南通)数字经济排名", "Rank(通州区（南通） de2020 总分)", "ok", "通州区（南通）"),
 ])
 
 def test_compositions_read_and_answered(engine, question, reading, status, must):
