@@ -95,7 +95,8 @@ class ListAnswers(EngineBase):
             head = f"{year} 年{asked[0]}前{min(n, 10)}名（得分率）：" + "；".join(
                 f"{v.rank}. {v.entity} {v.value_text}" for v in hit)
         text = f"{head}。来源：2015 年报告·{rows[0].table}"
-        return Reply(text, "ok", "top", facts=[str(year)] + [v.value_text for v in hit], context=self._context(f))
+        return Reply(text, "ok", "top", facts=[str(year)] + [v.value_text for v in hit],
+                     context=self._listed(f, [v.entity_id for v in hit], bool(f.position)))
 
     def _history(self, f: Frame) -> Reply:
         year = next(y for y in f.years if y in HISTORY_YEARS)
@@ -114,7 +115,14 @@ class ListAnswers(EngineBase):
             n = f.n or 10
             names = "；".join(f"{m.position}. {m.entity}" for m in members if m.position <= n)
             text = f"{year} 年智慧城市评估前{min(n, 10)}名：{names}。来源：2015 年报告·历届前十名对比表（只有前十名）"
-        return Reply(text, "ok", "top", facts=[str(year)], context=self._context(f))
+        shown = [m.entity_id for m in members if m.position == f.position or not f.position and m.position <= (f.n or 10)]
+        return Reply(text, "ok", "top", facts=[str(year)], context=self._listed(f, shown, bool(f.position)))
+
+    def _listed(self, f: Frame, ids: list[str], one_place: bool):
+        """The context a list leaves: 它 is the city at the place asked; 它们 the cities shown."""
+        ctx = self._context(f, ids[:1] if one_place else None)
+        ctx.members = ids[:10]
+        return ctx
 
     def _top(self, f: Frame) -> Reply:
         if any(y in HISTORY_YEARS for y in f.years) and not f.entity_ids:

@@ -264,6 +264,14 @@ def _apply(frame: Frame, ctx: Context) -> Frame:
         frame.mentions, frame.follow_up = _entity_mentions(ctx.focus[:1]), True
         _continue(frame, "region_avg", "Mean")
         asks_compare = False
+    if frame.pronoun and not frame.mentions and (frame.difference or asks_compare) and ctx.intent == "region_avg" \
+            and len(frame.groups) == 1 and ctx.groups and not ctx.entities and ctx.groups[0] not in frame.groups:
+        frame.groups = frame.groups + [tuple(ctx.groups[0])]  # 京津冀平均指数 → 珠三角比它高多少: the two means
+        frame.pronoun = False
+        _keep_report(frame, ctx)
+        _continue(frame, "region_avg", "Mean")
+        frame.follow_up = frame.difference = True
+        return frame
     if (frame.plural or frame.difference) and not frame.mentions and ctx.intent == "region_avg" and not frame.groups \
             and len(ctx.recent_groups) >= 2 and ctx.recent_groups[0][0] == ctx.recent_groups[1][0] and not ctx.entities:
         frame.groups = [tuple(g) for g in ctx.recent_groups[:2]][::-1]  # 长三角加权得分 → 京津冀呢 → 差多少

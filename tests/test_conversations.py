@@ -9,6 +9,10 @@ from __future__ import annotations
 import pytest
 
 CONVERSATIONS = {
+    "a group compared with 它 after a group's mean: the two means and their difference": [
+        ("2015年华东平均分", "Mean(2015 region:华东)", "ok"),
+        ("华南比它高多少", "Mean(2015 region:华南, Mean(2015 region:华东))", "ok"),
+    ],
     "a clarify answered by the parent of one candidate: X的那个": [
         ("通州区得分", "Value()", "clarify"),
         ("北京的那个", "Value(通州区（北京）)", "ok"),
