@@ -35,7 +35,7 @@ HARMLESS = r"[说看查问找瞧聊讲][说看查问找瞧聊讲下一]*|换成|
 
 
 # slots() runs on every question: its patterns compiled once, and the reports' totals kept per store.
-_LIST_HINT_RE = re.compile(r"哪些|谁|哪个|哪几|前|top|倒数|最|第|城市|有几|多少个|名单|占几|占多少|几个|末尾|垫底|排尾")
+_LIST_HINT_RE = re.compile(r"哪些|谁|哪个|哪几|前|top|倒数|最|第(?!几|多少)|城市|有几|多少个|名单|占几|占多少|几个|末尾|垫底|排尾")
 _HARMLESS_RE = re.compile(HARMLESS)
 _HIGHEST_RE = re.compile(r"最高|最好|(?<!倒数)第一名?|榜首|冠军|最强|头名|最前")
 _LOWEST_RE = re.compile(r"最低|最差|最后一?名|倒数第一|垫底|最弱|末位|最末")

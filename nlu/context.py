@@ -33,7 +33,7 @@ THESE = re.compile(r"它们|他们|这些|这几个")  # the cities the last lis
 ANOTHER = re.compile(r"另一个|另外一个|另外那个|另一|另外的|别的那个|不是这个")
 WITHIN_LAST = re.compile(r"其中|这里面|这里头|这些(?:城市)?(?:里|中|当中)|这几个(?:城市)?(?:里|中|当中)|上面(?:的|这些|那些)|名单里|榜上|里面有")
 THIS_TABLE = re.compile(r"这个榜|这榜|该榜|这份榜|这个榜单|这个排名|这张表|这个表|该表|这个排行")
-CHANGE_WORDS = r"涨了|降了|升了|跌了|进步|退步|变化|变动|起伏|提高了|下降了|上升了|增加了|减少了|多了多少|少了多少"
+CHANGE_WORDS = r"涨了|降了|升了|跌了|进步|退步|变化|变动|起伏|咋变|怎么变|如何变|变了|提高了|下降了|上升了|增加了|减少了|多了多少|少了多少"
 _LIST_ASKED = re.compile(r"哪些|哪个|哪几|谁|前|榜单|名单|top|最|倒数|第|有几|多少个|平均")
 VERSUS_NAMED = re.compile(r"比□+.{0,6}(?:高|低|强|弱|好|差|靠前|靠后|多|少)|[跟和与同]□+(?:比|对比|相比|比较)|"
                           r"(?:对比|比较|vs|pk)□+|□+(?:呢)?(?:谁高|谁强|谁好|哪个高|哪个强)")
@@ -305,7 +305,11 @@ def _apply(frame: Frame, ctx: Context) -> Frame:
         frame.groups, frame.pronoun, frame.follow_up = list(ctx.groups), False, True  # 它包括哪些城市 (珠三角)
         if frame.intent in (None, "rank", "lookup") or frame.weak_intent:
             _continue(frame, "meta", "Members", "members")
-    if frame.more is not None and not has_names:  # 再往后几名: the places after the list just shown
+    if frame.step and not has_names and ctx.position:  # 第六名 → 下一个呢: the next place (上一个: the one before)
+        frame.position, frame.position_last, frame.bottom = max(1, ctx.position + frame.more), None, ctx.bottom
+        _continue(frame, "top", "Nth")
+        frame.follow_up = True
+    elif frame.more is not None and not has_names and not frame.step:  # 再往后几名: the places after the list shown
         shown = ctx.position_last or (ctx.n if ctx.position is None else ctx.position)
         if shown:
             count = frame.more or (ctx.n if ctx.position is None and ctx.n else 5)

@@ -20,10 +20,14 @@ MASK = "□"
 CN = r"[零〇一二三四五六七八九十两百]+"
 NUM = rf"(\d+(?:\.\d+)?|{CN})"
 FILLER = set("的了吗呢啊吧呀哦嘛么在是和与跟及同比那它该其这个里中请问帮我查看下想知道一有没都还又再给告诉说下")
+# 那年名次 / 这项排第几: the year or the indicator just asked, never a place (the context carries them over)
+YEAR_OR_ITEM_REFERENCES = ("那年", "这年", "当年", "该年", "那一年", "这一年", "这项", "那项", "该项", "此项", "这一项",
+                           "那一项", "这个指标", "那个指标", "该指标", "这个指数", "那个指数", "该指数")
 STOPWORDS = FUNCTION_WORDS | {"梯队", "排名第", "个", "其中", "里面", "当中", "之中", "这些", "那些", "这几个", "那几个", "那个", "这个",
-                              "那一个", "这一个", "上面", "具体", "到底", "究竟", "准确",
+                              "那一个", "这一个", *YEAR_OR_ITEM_REFERENCES, "上面", "具体", "到底", "究竟", "准确",
                               "大概", "大约", "现在", "目前"}
-PRONOUN_RE = re.compile(r"它|该市|这个城市|这座城市|该城市|这城市|此市|他|她|那个城市|那座城市|那城市|那个市")
+PRONOUN_RE = re.compile(r"它|该市|这个城市|这座城市|该城市|这城市|此市|他|她|那个城市|那座城市|那城市|那个市|"
+                        r"(?:这个|那个|该)(?:区|县|地方)|这地方|那地方")
 PLURAL_RE = re.compile(r"它俩|它们|他俩|他们|她们|两个城市|两座城市|这两个|这俩|两者|二者|两城|两市|^两个|双方|这几个城市|这三个|这四个|三个城市|四个城市|三者|"
                        r"(?:这)?[两三](?:个|座)?(?:省|省份|区|县|地方|地)(?![a-z])")  # 这两个省 / 两地
 FOLLOW_RE = re.compile(r"^(那|那么|那个|换成|再看看?|还有|和|跟|与|同|其中|里面|这里面)|呢$|呢\s|它")
@@ -33,6 +37,7 @@ _LAST_N_RE = re.compile(rf"(?:倒数\s*前|最后|后)\s*{NUM}\s*(?:名|位|个)
 _LAST_N2_RE = re.compile(rf"倒数\s*(?!第){NUM}\s*(?:名|位|个|座|城市)")
 _LAST_K_RE = re.compile(rf"倒数\s*第?\s*{NUM}?\s*(?:名|位)?")
 _KTH_RE = re.compile(rf"(?:第|no\.?|#)\s*{NUM}\s*(?:名|位)?")
+_STEP_RE = re.compile(r"(?:^|那|再)(下|上|后|前)一(?:个|名|位)(?!城市)")
 _MORE_RE = re.compile(rf"(?:再往后|往后|再往下|往下|接下来|接着往后|后面|再后面)\s*的?\s*{NUM}?\s*(?:几)?\s*(?:名|位|个)")
 _RANGE_RE = re.compile(rf"第\s*{NUM}\s*(?:名|位)?\s*(?:到|至|-|~|～|—)\s*(?:第\s*{NUM}\s*(?:名|位)?|{NUM}\s*(?:名|位)?)")
 _EDITION_RE = re.compile(rf"第\s*{NUM}\s*届")
@@ -145,6 +150,11 @@ def _numbers(frame: Frame, text: str) -> None:
     ends = num and not m and _ENDS_N_RE.search(t)  # 最好的三个城市 / 最差的五个: a top or bottom n
     if ends:
         frame.n, frame.bottom = int(cn_to_int(ends[3]) or 0) or None, (ends[1] or ends[2]) in _WORST_ENDS
+        return _bounds(frame, t)
+    step = _STEP_RE.search(t)
+    if step:  # 下一个呢 / 上一名是谁: the place after (or before) the one just shown
+        frame.more = -1 if step[1] in "上前" else 1
+        frame.step = True
         return _bounds(frame, t)
     more = _MORE_RE.search(t)
     if more:  # 再往后五名: the places after the last list (read with the context)
@@ -474,7 +484,8 @@ def _may_be_place(word: str, rule) -> bool:
     return not any(t in word for t in OFF_TOPIC + NOT_PLACES) and word not in DEMONSTRATIVES
 
 
-DEMONSTRATIVES = {"这个", "那个", "这", "那", "这里", "那里", "这儿", "那儿", "这边", "那边", "此", "该"}
+DEMONSTRATIVES = {"这个", "那个", "这", "那", "这里", "那里", "这儿", "那儿", "这边", "那边", "此", "该"} | set(
+    YEAR_OR_ITEM_REFERENCES)
 
 
 def family(builds: str, frame: Frame, store=None) -> str:

@@ -9,6 +9,22 @@ from __future__ import annotations
 import pytest
 
 CONVERSATIONS = {
+    "下一个 / 上一名 step from the place just shown": [
+        ("2016年第二十名是谁", "Nth(Cities(2016), k=20)", "ok"),
+        ("下一个呢", "Nth(Cities(2016), k=21)", "ok"),
+        ("上一名呢", "Nth(Cities(2016), k=20)", "ok"),
+    ],
+    "排名咋变的 after two editions asked is the city's change": [
+        ("嘉兴2015年总分", "Value(嘉兴 2015 总分)", "ok"),
+        ("第六届呢", "Value(嘉兴 2016 总分)", "ok"),
+        ("排名咋变的", "Change(嘉兴 2015 2016 总分)", "ok"),
+    ],
+    "那年 / 这项 are the year and the indicator just asked, never a place": [
+        ("泰州2016年总分", "Value(泰州 2016 总分)", "ok"),
+        ("那年名次是多少", "Rank(泰州 2016 总分)", "ok"),
+        ("2015年智慧经济得分", "Value(泰州 2015 智慧经济)", "ok"),
+        ("这项排第几", "Rank(泰州 2015 智慧经济)", "ok"),
+    ],
     "a group compared with 它 after a group's mean: the two means and their difference": [
         ("2015年华东平均分", "Mean(2015 region:华东)", "ok"),
         ("华南比它高多少", "Mean(2015 region:华南, Mean(2015 region:华东))", "ok"),
@@ -435,6 +451,10 @@ def test_which_city_leaves_out_the_provinces_own_table(engine):
     ("2012年评了几个城市", "Meta(count, 2012)", "no_data", "只留下前十名"),
     ("第六届是哪年", "Meta(reports, 2016)", "ok", "2016 智慧城市评估（第六届）"),
     ("通州区(南通)数字经济排名", "Rank(通州区（南通） de2020 总分)", "ok", "通州区（南通）"),
+    ("这个县多少分", "Value()", "clarify", "指的是哪个"),
+    ("宁波在往届评估里都排多少", "Change(宁波)", "ok", "历届"),
+    ("海南省的政府网站排名第几", "Rank(海南省 gw2020)", "ok", "海南省"),
+    ("苏州以前几届智慧城市评估排第几", "Change(苏州 smart)", "ok", "历届"),
 ])
 
 def test_compositions_read_and_answered(engine, question, reading, status, must):
