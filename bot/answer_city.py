@@ -95,7 +95,12 @@ class CityAnswers(EngineBase):
             if "level" in f.asks or intent == "rank" and "number" not in f.asks:  # a tiers-only report: the tier
                 return Reply(lines[0], "ok", "tier", facts=facts, context=self._context(f))  # 啥水平 / 排名: its tier
             return Reply(lines[0], "no_data", intent, facts=facts, context=self._context(f))  # 指数多少: not published
-        if "rate" in f.asks and len(lines) == 1 and first is not None and not first.rate_text:
+        printed_rate = next((v for v in self.store.values_in_scopes(first.report, entity_id, first.indicator) or []
+                             if v.rate_text), None) if "rate" in f.asks and first is not None and not first.rate_text else None
+        if printed_rate and len(lines) == 1:  # 临沂2015年总分的得分率: printed in its 华东 table, not in the main one
+            lines[0] += f"\n得分率（{printed_rate.table}所印）：{printed_rate.rate_text}"
+            facts.append(printed_rate.rate_text)
+        elif "rate" in f.asks and len(lines) == 1 and first is not None and not first.rate_text:
             ind = self.store.indicator(first.report, first.indicator)
             if not (ind and ind.max_score and first.value is not None):  # 2016年无锡的得分率: none printed, no maximum
                 return Reply(f"{LABEL[first.report]}没有印出得分率（也没有印出满分）。" + lines[0], "no_data", intent,
@@ -378,8 +383,8 @@ class CityAnswers(EngineBase):
                     facts += [v.value_text, str(v.rank)]
                 elif full and full.rank:  # outside the printed top ten, ranked in the full table
                     rate = f"，得分率 {full.rate_text}" if full.rate_text else ""
-                    lines.append(f"{y} 年{l1}：未进前十名；全表第{full.rank}名{rate}（{full.table}）")
-                    facts += [str(full.rank)] + ([full.rate_text] if full.rate_text else [])
+                    lines.append(f"{y} 年{l1}：未进前十名；全表第{full.rank}名，{full.value_text} 分{rate}（{full.table}）")
+                    facts += [str(full.rank), full.value_text] + ([full.rate_text] if full.rate_text else [])
                 else:
                     lines.append(f"{y} 年{l1}：未进前十名")
             src = "来源：2015 年报告·2014 年与 2015 年前十名对比表（只列前十）"

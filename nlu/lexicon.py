@@ -61,6 +61,7 @@ NICKNAMES = {
     "长安": ["西安"], "古都": ["西安"], "石门": ["石家庄"], "商都": ["郑州"], "滨城": ["大连"], "英雄城": ["南昌"],
     "北国春城": ["长春"], "维扬": ["扬州"],
     "日光城": ["拉萨"], "呼市": ["呼和浩特"], "乌市": ["乌鲁木齐"], "哈市": ["哈尔滨"], "石市": ["石家庄"], "椰城": ["海口"], "鹿城": ["温州", "包头", "三亚"], "莞城": ["东莞"], "禅城": [],
+    "钢城": ["包头", "鞍山", "攀枝花"], "钢都": ["鞍山"], "煤都": ["抚顺", "大同"], "瓷都": ["景德镇"], "药都": ["亳州"],
 }
 # Short forms people type → indicator names (any report that has the name).
 INDICATOR_FORMS = {
@@ -301,6 +302,8 @@ class Lexicon:
                 for entity_id in by_name.get(name, []):
                     if store.entity(entity_id).kind in ("city", "municipality"):
                         self._add(nick, Sense("entity", entity_id))
+            if names and not any(by_name.get(name) for name in names):  # 瓷都: a city no report evaluates
+                self._add(nick, Sense("place", names[0]))
         known = set(self.surfaces)
         for name in gazetteer.prefecture_names():
             short = gazetteer.stem(name)

@@ -12,7 +12,7 @@ import unicodedata
 
 from nlu import compose, query
 from nlu.frame import Frame, Mention
-from nlu.lexicon import FUNCTION_WORDS, Lexicon, toneless
+from nlu.lexicon import FUNCTION_WORDS, NICKNAMES, Lexicon, toneless
 from nlu.normalize import MAX_CHARS, basic, cn_to_int, find_years, mask, to_simplified
 from nlu.rules import NOT_PLACES, OFF_TOPIC, RANK_WORDS
 
@@ -67,6 +67,7 @@ _ONE_SIDED = [(re.compile(pattern), side, inclusive) for pattern, side, inclusiv
     (rf"{NUM}\s*(?:分|%)?\s*(?:以上|之上|及以上)", "low", True),
     (rf"(?:不低于|不少于|至少|大于等于|>=|≥)\s*{NUM}", "low", True),
     (rf"(?<!不)(?:超过|高于|大于|多于|>)\s*{NUM}", "low", False),
+    (rf"(?<![超进上入通经不度])过\s*{NUM}\s*(?:分|%)?(?!\s*(?:名|届|年|个|位))", "low", False),  # 总分过40的
     (rf"{NUM}\s*(?:分|%)?\s*(?:以下|之下|及以下)", "high", True),
     (rf"(?:不高于|不超过|至多|小于等于|<=|≤)\s*{NUM}", "high", True),
     (rf"(?<!不)(?:低于|小于|少于|<|不到)\s*{NUM}", "high", False),
@@ -283,7 +284,9 @@ def _fuzzy(frame: Frame, masked: str, lex: Lexicon) -> str:
                     cands.append((same, alias, entity_id))
             if cands:
                 best = max(c[0] for c in cands)
-                ids = sorted({c[2] for c in cands if c[0] == best})
+                top = [c for c in cands if c[0] == best]
+                top = [c for c in top if c[1] not in NICKNAMES] or top  # 卢州: 泸州 (a name) before 庐州 (合肥's nickname)
+                ids = sorted({c[2] for c in top})
                 start = frame.norm.find(word)
                 frame.mentions.append(Mention(word, start, start + len(word), ids, "pinyin"))
             else:

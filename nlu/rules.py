@@ -260,7 +260,7 @@ RULES: tuple[Rule, ...] = (
                    ("徐州从2015到2016排名上升了多少位", "Change(徐州 2015 2016)"))),
     Rule("trend_years", "Change", needs=("entity", "years2", "one_city"), absent=("named_report",),
          examples=(("无锡智慧基础设施2014和2015对比", "Change(无锡 2014 2015 智慧基础设施)"),)),
-    Rule("count_where", "Count", needs=("bound",), words=r"几个|多少个|多少城市|有多少|数量|几座|几家|多少家",
+    Rule("count_where", "Count", needs=("bound",), words=r"(?<![那这])几个|多少个|多少城市|有多少|数量|几座|几家|多少家",
          help="计数", examples=(("2016年减分项为0的城市有几个", "Count(Where(Cities(2016 减分项), =0))"),
                    ("2015年一共有几个城市总分超过60", "Count(Where(Cities(2015 总分), >60))"),
                    ("2016年减分项扣了2分的城市有几个", "Count(Where(Cities(2016 减分项), =-2))"),
