@@ -355,7 +355,13 @@ def _apply(frame: Frame, ctx: Context) -> Frame:
                              or (ctx.focus and all(g[0] in ("admin_level", "region") for g in frame.groups))):
             keep_builds = ctx.builds if ctx.builds not in ("Members", "Count", "Where", "Top", "Nth") or not has_names else None
             _continue(frame, ctx.intent, keep_builds if ctx.intent != "meta" else ctx.builds, ctx.meta)
-            if ctx.intent in ("top", "filter", "meta") and has_names and not frame.plural:
+            if frame.intent == "filter" and frame.builds in (None, "Where", "Count") and ctx.bounds \
+                    and frame.low is None and frame.high is None \
+                    and not frame.full_marks:  # 70分以上的城市 → 江苏的城市呢: the same condition
+                frame.low, frame.high, frame.low_inclusive, frame.high_inclusive = ctx.bounds
+            provinces_cities = frame.mentions and all(_is_provincial(m) for m in frame.mentions) \
+                and "城市" in frame.words  # 浙江的城市呢 after a list: the list, in that province
+            if ctx.intent in ("top", "filter", "meta") and has_names and not frame.plural and not provinces_cities:
                 _continue(frame, "rank")  # a city after a list: its own rank
         elif frame.intent is None and has_names:
             _continue(frame, "rank")

@@ -146,6 +146,9 @@ RULES: tuple[Rule, ...] = (
          examples=(("南京在长三角吗", "Meta(member_of, 南京 cluster:长三角)"),)),
     Rule("tier_yesno", "Tier", needs=("one_city", "tier"), words=r"吗|是否|是不是|算不算|属于|属不属于|是",
          examples=(("青岛2021年是领军城市吗", "Tier(青岛 2021 tier:领军)"),)),
+    Rule("group_follow", "Members", needs=("group", "follow"), absent=("entity", "indicator", "n", "position", "bound"),
+         words=r"^\w{1,6}?的?(?:城市)?呢[?？]?$", weak=True,  # 三线城市呢: the last question, of this group
+         examples=(("三线城市呢", "Members(InGroup(Cities(), tier:三线))"),)),
     Rule("standard", "Meta", kind="standard", needs=("tier",), unless=MEAN_WORDS,
          words=r"标准|门槛|条件|区间|范围|(?:怎么|如何|按什么|根据什么)(?:来)?(?:划|分|定|评|算)|划分|分界|阈值|多少分|什么水平|界限",
          examples=(("领军城市是什么标准", "Meta(standard, tier:领军)"), ("先锋城市是怎么划的", "Meta(standard, tier:先锋)"))),

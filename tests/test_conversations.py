@@ -9,6 +9,16 @@ from __future__ import annotations
 import pytest
 
 CONVERSATIONS = {
+    "a province's cities after a filtered list keep the condition": [
+        ("2016年总分60分以上的城市", "Where(Cities(2016 总分), >=60)", "ok"),
+        ("江苏的城市呢", "Where(InGroup(Cities(2016 总分), province:江苏), >=60)", "ok"),
+    ],
+    "a bare group with 呢 asks the last question of that group": [
+        ("数字经济一线城市平均多少分", "Mean(de2020 总分 tier:一线)", "ok"),
+        ("新一线城市呢", "Mean(de2020 总分 tier:新一线)", "ok"),
+        ("2016年前五", "Top(Cities(2016), n=5)", "ok"),
+        ("浙江的城市呢", "Top(InGroup(Cities(2016), province:浙江), n=5)", "ok"),
+    ],
     "下一个 / 上一名 step from the place just shown": [
         ("2016年第二十名是谁", "Nth(Cities(2016), k=20)", "ok"),
         ("下一个呢", "Nth(Cities(2016), k=21)", "ok"),
