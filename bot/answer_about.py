@@ -205,9 +205,13 @@ class AboutAnswers(EngineBase):
         if system:  # 县域的一级指标: the system that scores the districts and counties
             return system
         inds = self.store.indicators(report)
-        level = next((n for n, word in ((1, "一级"), (2, "二级"), (3, "三级")) if word in f.norm), None)
-        if level and re.search(r"几个|多少个|数量|一共有|共有|总共", f.norm):  # 2021年有多少个三级指标
-            return self._level_count(report, level, inds)
+        levels = [n for n, word in ((1, "一级"), (2, "二级"), (3, "三级")) if word in f.norm]
+        if levels and re.search(r"几个|多少个|多少项|数量|一共有|共有|总共", f.norm):  # 2021年有多少个三级指标
+            counts = [self._level_count(report, level, inds) for level in levels]  # 一级和二级各有多少个: each
+            if len(counts) == 1:
+                return counts[0]
+            return Reply("\n".join(r.text for r in counts), "ok" if any(r.status == "ok" for r in counts) else "no_data",
+                         "meta", facts=[x for r in counts for x in r.facts])
         top = [i.name for i in inds if i.level == 1]
         total = self._total(report)
         text = f"{LABEL[report]}的指标：{'、'.join(_weighted(i) for i in inds if i.level == 1)}（合计为「{total}」）。"

@@ -264,6 +264,20 @@ def _apply(frame: Frame, ctx: Context) -> Frame:
         frame.mentions, frame.follow_up = _entity_mentions(ctx.focus[:1]), True
         _continue(frame, "region_avg", "Mean")
         asks_compare = False
+    if re.match(r"(?:那|那么)?(?:它|这个|这)?比", frame.words) and not frame.mentions and ctx.intent == "region_avg" \
+            and (frame.difference or asks_compare) and not ctx.entities:  # 创新能力建设平均 → 比网络基础低多少
+        if len(frame.indicators) == 1 and not frame.groups and ctx.indicators and ctx.indicators[0] != frame.indicators[0]:
+            frame.indicators = [tuple(ctx.indicators[0]), frame.indicators[0]]
+            frame.groups = list(ctx.groups)
+        elif len(frame.groups) == 1 and not frame.indicators and ctx.groups and tuple(ctx.groups[0]) != frame.groups[0]:
+            frame.groups = [tuple(ctx.groups[0]), frame.groups[0]]
+            frame.indicators = [(s, list(c)) for s, c in ctx.indicators]
+        if len(frame.indicators) == 2 or len(frame.groups) == 2:
+            frame.pronoun = False
+            _keep_report(frame, ctx, indicator=False)
+            _continue(frame, "region_avg", "Mean")
+            frame.follow_up = frame.difference = True
+            return frame
     if frame.pronoun and not frame.mentions and (frame.difference or asks_compare) and ctx.intent == "region_avg" \
             and len(frame.groups) == 1 and ctx.groups and not ctx.entities and ctx.groups[0] not in frame.groups:
         frame.groups = frame.groups + [tuple(ctx.groups[0])]  # 京津冀平均指数 → 珠三角比它高多少: the two means

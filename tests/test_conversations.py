@@ -9,6 +9,12 @@ from __future__ import annotations
 import pytest
 
 CONVERSATIONS = {
+    "比X低多少 after a mean: the mean just given against X's": [
+        ("2021年产业生态平均指数", "Mean(2021 产业生态)", "ok"),
+        ("比网络基础低多少", "Mean(2021 产业生态, Mean(2021 网络基础))", "ok"),
+        ("2015年华北平均分", "Mean(2015 region:华北)", "ok"),
+        ("比东北高多少", "Mean(2015 region:华北, Mean(2015 region:东北))", "ok"),
+    ],
     "a province's cities after a filtered list keep the condition": [
         ("2016年总分60分以上的城市", "Where(Cities(2016 总分), >=60)", "ok"),
         ("江苏的城市呢", "Where(InGroup(Cities(2016 总分), province:江苏), >=60)", "ok"),
@@ -470,6 +476,7 @@ def test_which_city_leaves_out_the_provinces_own_table(engine):
     ("瓷都2016年排名", "Rank(2016)", "no_data", "景德镇"),
     ("卢州数字经济指数", "Value(泸州 de2020 总分)", "ok", "泸州"),
     ("临沂2015年总分的得分率是多少", "Value(临沂 2015 总分)", "ok", "所印）：33.88%"),
+    ("2016年一级指标和二级指标各有多少个", "Meta(indicators, 2016)", "ok", "二级指标"),
     ("苏州以前几届智慧城市评估排第几", "Change(苏州 smart)", "ok", "历届"),
 ])
 
