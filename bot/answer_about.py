@@ -120,6 +120,13 @@ class AboutAnswers(EngineBase):
             named = keys if (f.report_keys or f.years) else self.all_keys
             lines = [f"{LABEL[k]}（{self.store.report(k).title}）由{self.store.report(k).publisher}发布。" for k in named]
             return Reply("\n".join(lines), "ok", "meta", facts=[self.store.report(k).publisher for k in named])
+        if kind == "model":  # 2015年的评估用的啥模型: the model a report says its indicators are built on
+            named = keys if (f.report_keys or f.years) else self.all_keys
+            said = [(k, st) for k in named for st in self.store.stats(k, "model")]
+            if not said:
+                return Reply(f"{LABEL[named[0]]}没有说明依据什么评估模型。", "no_data", "meta", facts=[LABEL[named[0]]])
+            lines = [f"{LABEL[k]}依据「{st.value_text}」。原文：「{quote_clause(st.sentence, st.value_text)}」" for k, st in said]
+            return Reply("\n".join(lines), "ok", "meta", facts=[st.value_text for _, st in said])
         if kind == "reports" and (f.years or [k for k in f.report_keys if k in REPORTS]) and len(keys) < len(self.all_keys):
             lines = [f"{LABEL[k]}：{self.store.report(k).title}，{self.store.report(k).publisher}，"
                      f"评估对象 {self.store.report(k).entity_count} 个" for k in keys]  # 第五届是哪一年: the one named

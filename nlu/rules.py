@@ -191,6 +191,9 @@ RULES: tuple[Rule, ...] = (
     Rule("method", "Meta", kind="method", words=r"(?:加权|gdp).{0,8}(?:怎么|如何|什么|方法|方式|计算|算的|算法)|怎么加权|如何加权",
          absent=("entity",),
          examples=(("城市群数字经济的加权得分是怎么算的", "Meta(method, de2020 总分)"),)),
+    Rule("model", "Meta", kind="model", absent=("entity",),
+         words=r"模型|理论框架|理论基础|方法论|用的(?:什么|啥)(?:方法|理论)|(?:依据|根据|基于)(?:什么|啥)(?:理论|框架)",
+         examples=(("2021年的评估基于什么模型", "Meta(model, 2021)"), ("15年那个评估用的什么理论", "Meta(model, 2015)"))),
     Rule("count", "Meta", kind="count", absent=("entity", "group", "bound", "indicator", "n", "position", "plural"),
          words=r"(?:评估|评|参评|入评|覆盖|包括|包含|选取|选)了?(?:多少|几)个?(?:城市|个)|多少个城市|几个城市|多少城市|"
                r"(?:参评|入评|入选|评估|被评|参与)的?(?:城市|对象|地方)(?:数量|总数|个数|数)?(?:一共|总共|共|有|是)*(?:多少|几)|"

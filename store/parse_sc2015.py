@@ -273,6 +273,9 @@ class _Parser:
             return
         stats = self.report.stats
         ind = self.section_indicator
+        model = re.search(r"即\s*([A-Z]+\s*智慧城市评估模型)", s)  # the model the evaluation is built on
+        if model:
+            stats.append(Stat("model", "总分", "model", model[1], s, lineno))
         earlier = re.search(r"由(20\d\d)年的(\d+)个城市增加到", s)  # the edition before's size, as this one states it
         if earlier:
             stats.append(Stat(f"edition:{earlier[1]}", "总分", "count", earlier[2], s, lineno))

@@ -89,6 +89,9 @@ def parse(text: str) -> ParsedReport:
         if m:
             report.stats.append(Stat("circle:长三角", "发展水平指数", "mean", m[1], line.strip(), i + 1))
             report.stats.append(Stat("circle:珠三角", "发展水平指数", "mean", m[2], line.strip(), i + 1))
+        m = re.search(r"紧扣\s*([A-Z]+\s*理论模型)", line)  # the model the indicator system is built on
+        if m:
+            report.stats.append(Stat("model", "发展水平指数", "model", m[1], line.strip(), i + 1))
         m = re.search(r"共设计有\s*(\d+)\s*个一级指标.*?(\d+)\s*个二级指标和\s*(\d+)\s*个三级指标", line)
         if m:  # the size of the indicator system as the text states it (the appendix lists fewer level-3 names)
             for level, count in zip(("一级指标", "二级指标", "三级指标"), m.groups()):

@@ -477,6 +477,8 @@ def test_which_city_leaves_out_the_provinces_own_table(engine):
     ("卢州数字经济指数", "Value(泸州 de2020 总分)", "ok", "泸州"),
     ("临沂2015年总分的得分率是多少", "Value(临沂 2015 总分)", "ok", "所印）：33.88%"),
     ("2016年一级指标和二级指标各有多少个", "Meta(indicators, 2016)", "ok", "二级指标"),
+    ("2015年的评估依据什么理论框架", "Meta(model, 2015)", "ok", "PSF"),
+    ("数字经济白皮书用的什么模型", "Meta(model, de2020 总分)", "no_data", "没有说明"),
     ("苏州以前几届智慧城市评估排第几", "Change(苏州 smart)", "ok", "历届"),
 ])
 

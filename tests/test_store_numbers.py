@@ -229,3 +229,12 @@ def test_the_county_indicator_system_is_stored_as_printed_and_its_weights_add_up
             assert f"{parent.name} {parent.weight}" in text and all(f"{i.name} {i.weight}" in text for i in parts)
         assert "服务与治理 40%" in county
     assert store.indicator_system("de2020", "全部") is None and store.indicator_system("sc2015", "县市") is None
+
+
+@pytest.mark.parametrize("report, model", [("sc2015", "PSF 智慧城市评估模型"), ("sc2021", "SMART 理论模型")])
+def test_the_model_a_report_states_is_stored_with_its_sentence_and_line(store, report, model):
+    said = store.stats(report, "model")
+    assert [s.value_text for s in said] == [model]
+    raw = {"sc2015": "001_538fd9eeac6a60e1.txt", "sc2021": "004_c4404687618f5804.txt"}[report]
+    line = (RAW / raw).read_text(encoding="utf-8").splitlines()[said[0].line - 1]
+    assert model in line and model in said[0].sentence
