@@ -6,14 +6,16 @@ leaf's kind (`LEAF_ANSWERS`: answer_city, answer_lists, answer_about) on the
 question's frame, narrowed to the leaf's subject.  The composing nodes are
 evaluated here:
   - Each: every item on its own, joined into one block;
-  - sets (Cities, InGroup, Where, Top, Nth) are evaluated to rows of one ranking
-    table — the report's, filtered by province, tier or city cluster — and
-    rendered by what they are: a list, a count, a position;
+  - sets (Cities, InGroup, Outside, Where, Top, Nth) are evaluated to rows of
+    one ranking table (`Rows`) — the report's, filtered by province, tier or
+    city cluster — then to a typed result (`Counted`, `Placed`, `Listed`), and
+    each result type has its renderer (`SET_RENDERERS`);
   - Mean with `minus`: the difference of two averages.
 """
 from __future__ import annotations
 
 import copy
+from dataclasses import dataclass
 from typing import NamedTuple
 
 from bot.choose import EngineBase
@@ -44,6 +46,43 @@ class Rows(NamedTuple):
     rows: list[tuple[str, Value | None]]
     has_values: bool
     own_ranks: bool = True  # the ranks printed are the set's own (False: its places were taken from a larger table)
+
+
+# What a set node evaluates to (its rows, and what was asked of them); the renderer is chosen by this type.
+@dataclass
+class Counted:
+    """How many members a set has (Count)."""
+
+    rows: Rows
+
+
+@dataclass
+class Placed:
+    """The members standing at place k (or at every place k..last) of a set (Nth)."""
+
+    rows: Rows
+    k: int
+    last: int | None
+    bottom: bool
+
+
+@dataclass
+class Listed:
+    """The members of a set (Members, Top, Where)."""
+
+    rows: Rows
+
+
+SET_RENDERERS = {Counted: "_render_counted", Placed: "_render_placed", Listed: "_render_listed"}
+
+
+def _result_of(node: q.Node, rows: Rows) -> Counted | Placed | Listed:
+    """The typed result of a set node whose rows were evaluated."""
+    if isinstance(node, q.Count):
+        return Counted(rows)
+    if isinstance(node, q.Nth):
+        return Placed(rows, node.k, node.last, node.bottom)
+    return Listed(rows)
 
 
 # The answer family of each leaf kind: a leaf about one subject is answered by that method of the engine (the
@@ -136,6 +175,7 @@ class Interpreter(EngineBase):
         if isinstance(got, Reply):
             got.intent = family
             return got
+        result = _result_of(node, got)
         label, rows, has_values = got.label, got.rows, got.has_values
         ranks = isinstance(node, (q.Members, q.Count)) and "rank" in f.asks  # 领军城市…分别排第几
         tiers = isinstance(node, (q.Members, q.Count)) and "tier" in f.asks and not any(
@@ -145,26 +185,13 @@ class Interpreter(EngineBase):
                                     + (f"（第{v.rank}名）" if ranks and v is not None and v.rank else "")
                                     + (f"（{(self._tier_line(report, e) or '未分档').split('（')[0]}）" if tiers and report else "")
                                     for e, v in rs)
-        if isinstance(node, q.Count):
-            printed = next((v.table for _, v in rows if v is not None), "") or ""
-            partial = partial_table(printed)  # 区县 前100名 lists 124: the table is no census
-            text = f"{label}共 {len(rows)} 个" + (f"（该表只列出{partial}）" if partial else "") \
-                + (f"：{names(rows)}。" if rows else "。")
-            facts = [str(len(rows))]
-        elif isinstance(node, q.Nth):
-            if not rows:
-                return Reply(f"{label}没有第{node.k}名。", "no_data", family, context=self._context(f))
-            if node.last:
-                places = "；".join(f"{v.rank}. {self._name(e)} {v.value_text}" for e, v in rows)
-                text = f"{label}{'倒数' if node.bottom else ''}第{node.k}–{node.last}名：{places}。"
-            else:
-                text = f"{label}{'倒数' if node.bottom else ''}第{node.k}：{names(rows)}" + _ranks(rows) + "。"
-            facts = [v.value_text for _, v in rows if v is not None]
-        else:
-            if not rows:
-                return Reply(f"{label}：没有符合条件的城市。", "ok", family, facts=["0"], context=self._context(f, []))
-            text = f"{label}共 {len(rows)} 个：{names(rows)}。"
-            facts = [self._name(e) for e, _ in rows] + [str(len(rows))]
+        rendered = getattr(self, SET_RENDERERS[type(result)])(result, names)
+        if rendered is None:  # nothing to show: said without a list
+            empty = f"{label}没有第{result.k}名。" if isinstance(result, Placed) else f"{label}：没有符合条件的城市。"
+            return Reply(empty, "no_data" if isinstance(result, Placed) else "ok", family,
+                         facts=[] if isinstance(result, Placed) else ["0"],
+                         context=self._context(f) if isinstance(result, Placed) else self._context(f, []))
+        text, facts = rendered
         if isinstance(node, (q.Count, q.Members)) and "share" in f.asks:  # 探索城市占比多少: of how many
             base = node.of.of if isinstance(node.of, q.OnSet) else None  # the set the filter was taken from
             every = self._rows(base, sub) if base else None
@@ -186,6 +213,33 @@ class Interpreter(EngineBase):
         # (前十里有哪些是江苏的) was a side question: 第十一名呢 continues the list itself
         ctx.entities = [e for e in ctx.entities if self.store.entity(e).kind != "province"]  # kept as a filter
         return Reply(text, "ok", family, facts=facts, context=ctx)
+
+    def _render_counted(self, result: Counted, names) -> tuple[str, list[str]]:
+        """How many, and which: 「…共 12 个：…」 (a partial table says it lists only its top places)."""
+        label, rows = result.rows.label, result.rows.rows
+        partial = partial_table(next((v.table for _, v in rows if v is not None), "") or "")  # 区县 前100名: no census
+        text = f"{label}共 {len(rows)} 个" + (f"（该表只列出{partial}）" if partial else "") \
+            + (f"：{names(rows)}。" if rows else "。")
+        return text, [str(len(rows))]
+
+    def _render_placed(self, result: Placed, names) -> tuple[str, list[str]] | None:
+        """Who stands at a place (those tied there), or every place of a range: 「…第 3：…」「…第 50–55 名：…」."""
+        label, rows = result.rows.label, result.rows.rows
+        if not rows:
+            return None
+        if result.last:
+            places = "；".join(f"{v.rank}. {self._name(e)} {v.value_text}" for e, v in rows)
+            text = f"{label}{'倒数' if result.bottom else ''}第{result.k}–{result.last}名：{places}。"
+        else:
+            text = f"{label}{'倒数' if result.bottom else ''}第{result.k}：{names(rows)}" + _ranks(rows) + "。"
+        return text, [v.value_text for _, v in rows if v is not None]
+
+    def _render_listed(self, result: Listed, names) -> tuple[str, list[str]] | None:
+        """The members of a set: 「…共 5 个：A 80.2、B 79.7…」."""
+        label, rows = result.rows.label, result.rows.rows
+        if not rows:
+            return None
+        return f"{label}共 {len(rows)} 个：{names(rows)}。", [self._name(e) for e, _ in rows] + [str(len(rows))]
 
     def _rows(self, node: q.Node, f: Frame) -> Rows | Reply:
         """A set node evaluated, or a Reply saying why it cannot be."""
