@@ -161,7 +161,7 @@ class CityAnswers(EngineBase):
             return Reply(text, "no_data", "compare", facts=[self._name(i) for i in ids], context=self._context(f))
         if not (f.years or f.report_keys or f.indicators):
             common = common[:2]
-        lines, facts, panels = [], [], []
+        lines, facts, panels, ranked = [], [], [], []
         for key in common:
             numbers = self.catalogue(key).per_city_numbers
             if not numbers or ("tier" in f.asks and self.catalogue(key).tier_kind):  # 哪个梯队更高: the tiers compared
@@ -193,6 +193,7 @@ class CityAnswers(EngineBase):
             if any(v is None for v in vals):
                 continue
             vals_sorted = sorted(vals, key=lambda v: -(v.value or 0))
+            ranked = ranked or [v.entity_id for v in vals_sorted]  # highest first: 最高的那个 in the next question
             parts = [f"{self._name(v.entity_id)} {v.value_text}" + (f"（{self._scope_label(v)}第{v.rank}名）" if v.rank else "")
                      for v in vals_sorted]
             facts += [v.value_text for v in vals] + [str(v.rank) for v in vals if v.rank]
@@ -214,7 +215,9 @@ class CityAnswers(EngineBase):
             return Reply("这几个城市在同一份报告里没有可比的数据。", "no_data", "compare", context=self._context(f))
         if absent_note:
             lines.insert(0, absent_note)
-        return Reply("\n".join(lines), "ok", "compare", facts=facts, chart=chart, context=self._context(f))
+        ctx = self._context(f)
+        ctx.members = ranked
+        return Reply("\n".join(lines), "ok", "compare", facts=facts, chart=chart, context=ctx)
 
     # --- one entity, many numbers ------------------------------------------------------------
     def _profile(self, f: Frame) -> Reply:

@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass, field, replace
 
 from nlu.frame import Frame, Mention
-from nlu.rules import MEAN_WORDS, RANK_WORDS
+from nlu.rules import MEAN_WORDS, RANK_WORDS, TIER_WORDS
 from store.catalogue import REPORTS
 
 NEEDS_ENTITY = {"rank", "lookup", "compare", "profile", "trend"}
@@ -33,6 +33,8 @@ THESE = re.compile(r"它们|他们|这些|这几个")  # the cities the last lis
 ANOTHER = re.compile(r"另一个|另外一个|另外那个|另一|另外的|别的那个|不是这个")
 WITHIN_LAST = re.compile(r"其中|这里面|这里头|这些(?:城市)?(?:里|中|当中)|这几个(?:城市)?(?:里|中|当中)|上面(?:的|这些|那些)|名单里|榜上|里面有")
 THIS_TABLE = re.compile(r"这个榜|这榜|该榜|这份榜|这个榜单|这个排名|这张表|这个表|该表|这个排行")
+END_OF_LAST = re.compile(r"(?:(最高|最好|最强|第一|排第一|分最高|最靠前)|(?:最低|最差|最弱|垫底|倒数第一|分最低|最靠后))"
+                         r"的(?:那个|那座|那一个|那位|那家)(?:城市|地方)?")  # 最高的那个: an end of the last answer
 CHANGE_WORDS = r"涨了|降了|升了|跌了|进步|退步|变化|变动|起伏|咋变|怎么变|如何变|变了|提高了|下降了|上升了|增加了|减少了|多了多少|少了多少"
 _LIST_ASKED = re.compile(r"哪些|哪个|哪几|谁|前|榜单|名单|top|最|倒数|第|有几|多少个|平均")
 VERSUS_NAMED = re.compile(r"比□+.{0,6}(?:高|低|强|弱|好|差|靠前|靠后|多|少)|[跟和与同]□+(?:比|对比|相比|比较)|"
@@ -86,6 +88,8 @@ class Context:
         if self.intent == "region_avg":
             mine = [list(g) for g in self.groups[:1]]
             self.recent_groups = (mine + [g for g in (before.recent_groups if before else []) if g not in mine])[:keep]
+        if before and not self.members and before.members and self.focus and set(self.focus) <= set(before.members):
+            self.members = list(before.members)  # 最高的那个是几线 → 最差的那个呢: still the cities compared
         seen = [list(i) for i in self.indicators[:1]] + [list(i) for i in (before.recent_indicators if before else [])]
         self.recent_indicators = [i for n, i in enumerate(seen) if i[0] not in [j[0] for j in seen[:n]]][:keep]
         return self
@@ -258,6 +262,16 @@ def _apply(frame: Frame, ctx: Context) -> Frame:
             _keep_report(frame, ctx, indicator=False)
             _continue(frame, "meta", "Meta", meta)
             return frame
+    end = END_OF_LAST.search(frame.words)
+    if end and not has_names and not frame.pronoun and len(ctx.members) >= 2:  # 最高的那个是几线城市: that city
+        best_first = ctx.members if not ctx.bottom else ctx.members[::-1]
+        frame.mentions = _entity_mentions([best_first[0] if end[1] else best_first[-1]])
+        frame.position = frame.n = None
+        frame.bottom, frame.follow_up = False, True
+        _keep_report(frame, ctx)
+        operation = "tier" if re.search(TIER_WORDS, frame.words) else own_operation(frame.words) or "rank"
+        _continue(frame, operation, {"tier": "Tier", "rank": "Rank", "lookup": "Value", "trend": "Change"}[operation])
+        return frame
     asks_compare = bool(COMPARE_ASKED.search(frame.words))
     if asks_compare and not frame.mentions and not frame.plural and ctx.focus and frame.groups \
             and re.search(MEAN_WORDS, frame.words) and ctx.intent != "region_avg":  # 柯桥区多少分 → 比市辖区平均分高多少

@@ -9,6 +9,13 @@ from __future__ import annotations
 import pytest
 
 CONVERSATIONS = {
+    "最高的那个 / 最差的那个 are the ends of the last comparison or list": [
+        ("南宁 柳州 桂林 数字经济 比较", "Compare(南宁 柳州 桂林 de2020 总分)", "ok"),
+        ("最高的那个是几线城市", "Tier(南宁 de2020 总分)", "ok"),
+        ("最差的那个排第几", "Rank(桂林 de2020 总分)", "ok"),
+        ("2015年前三", "Top(Cities(2015), n=3)", "ok"),
+        ("最低的那个2016年排第几", "Rank(北京 2016)", "ok"),
+    ],
     "比X低多少 after a mean: the mean just given against X's": [
         ("2021年产业生态平均指数", "Mean(2021 产业生态)", "ok"),
         ("比网络基础低多少", "Mean(2021 产业生态, Mean(2021 网络基础))", "ok"),
