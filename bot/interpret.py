@@ -118,6 +118,8 @@ class Interpreter(EngineBase):
             return self._each(node, f)
         if isinstance(node, q.Gains):
             return self._gains(node, f)
+        if isinstance(node, q.Compare) and node.place and len(node.ask.entities) == 1:
+            return self._versus_place(node, f)
         if isinstance(node, q.Profile) and node.pick:
             return self._profile_pick(node, f)
         if isinstance(node, q.Both) or isinstance(node, q.Count) and isinstance(node.of, q.Both):
@@ -395,6 +397,44 @@ class Interpreter(EngineBase):
         text = f"{head}共 {len(common)} 个" + (f"：{'、'.join(shown(e) for e in common)}。" if common else "。")
         facts = [str(len(common))] + [self._name(e) for e in common]
         return Reply(text, "ok", node.family, facts=facts, context=self._context(f, common[:2]))
+
+    # --- a city against a place of its table -----------------------------------------------------
+    def _versus_place(self, node: q.Compare, f: Frame) -> Reply:
+        """无锡和第一名差多少 / 它比第十名高多少: the city's value against whoever the table it is ranked in
+        prints at that place (everyone sharing it), and the difference."""
+        entity_id = node.ask.entities[0]
+        keys, problem = self._reports(f)
+        keys = [k for k in keys if self.catalogue(k).per_city_numbers and k in self.store.reports_with(entity_id)]
+        if problem or not keys:
+            return self._dispatch(f, q.Rank(node.ask))  # the city's own answer says what is missing
+        report = keys[0]
+        indicator, note = self._indicator(f, report)
+        scope = self._scope(f, report)
+        mine = (self.store.value(report, entity_id, indicator, scope) if scope else None) or next(
+            iter(self.store.values_in_scopes(report, entity_id, indicator) or []), None) or \
+            self.store.value(report, entity_id, indicator)
+        if mine is None or mine.value is None:
+            return self._dispatch(f, q.Rank(node.ask))
+        there = [v for v in self.store.table(report, indicator, mine.scope) if v.rank == node.place and v.value is not None]
+        label = self._what(report, indicator, mine.scope) + note
+        if not there:
+            return Reply(f"{label}没有第{node.place}名（{self._name(entity_id)}第{mine.rank}名）。", "no_data", "compare",
+                         facts=[mine.value_text], context=self._context(f))
+        diff = fmt_number(round(mine.value - there[0].value, 4))
+        computed = "（名次按得分算出）" if mine.rank_kind == "computed" else ""
+        if any(v.entity_id == entity_id for v in there):  # 无锡和第一名差多少, 无锡 being first
+            tied = "、".join(self._name(v.entity_id) for v in there if v.entity_id != entity_id)
+            text = (f"{label}：{self._name(entity_id)} {mine.value_text}，就是第{node.place}名"
+                    + (f"（与{tied}并列）" if tied else "") + f"{computed}。来源：{mine.table}")
+            return Reply(text, "ok", "compare", facts=[mine.value_text, str(node.place)], context=self._context(f))
+        others = "、".join(self._name(v.entity_id) for v in there)
+        word = "高" if mine.value > there[0].value else "低" if mine.value < there[0].value else ""
+        verdict = f"{self._name(entity_id)}比第{node.place}名{word} {diff.lstrip('-')} 分" if word else "两者同分"
+        text = (f"{label}：{self._name(entity_id)} {mine.value_text}（第{mine.rank}名），第{node.place}名 {others} "
+                f"{there[0].value_text}。{verdict}{computed}。来源：{mine.table}")
+        ctx = self._context(f, [entity_id])
+        ctx.entities = [entity_id, there[0].entity_id]
+        return Reply(text, "ok", "compare", facts=[mine.value_text, there[0].value_text, diff.lstrip("-")], context=ctx)
 
     # --- a city's place inside a group ------------------------------------------------------------
     def _within_groups(self, node: q.Rank | q.Value, f: Frame) -> list[tuple[str, str]]:

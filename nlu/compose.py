@@ -18,7 +18,7 @@ from nlu import query as q
 from nlu.frame import Frame
 from nlu.normalize import cn_to_int
 from nlu.query import walk as _walk
-from nlu.rules import GAIN_DOWN, OFF_TOPIC, PICK_WORDS, PICK_WORST, RANK_WORDS, RULES, Rule
+from nlu.rules import GAIN_DOWN, OFF_TOPIC, PICK_WORDS, PICK_WORST, RANK_WORDS, RULES, VERSUS_PLACE, Rule
 from store.catalogue import HISTORY_YEARS, REPORT_YEAR_OF_TIER, REPORT_YEARS, REPORTS
 
 LIST_WORDS = r"排名|排行|前|top|倒数|最高|最好|最低|最差|第一|冠军|榜首|垫底|谁|哪个城市|哪些城市|有哪些|哪个|哪几个|名单|最强|最弱|头名"
@@ -43,6 +43,7 @@ _CITIES_OF_RE = re.compile(r"城市|哪些|有几|几个|多少个|名单|进了
 _LIST_WORDS_RE = re.compile(LIST_WORDS)
 _OFF_TOPIC_RE = re.compile("|".join(map(re.escape, OFF_TOPIC)))  # one search, not 42 substring tests
 _EACH_RE = re.compile(EACH_WORDS)
+_VERSUS_PLACE_RE = re.compile(VERSUS_PLACE)
 _JOINED_RE = re.compile(r"和|与|跟|及|、|还有|以及|vs|对比|比较")
 _TOTALS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
@@ -287,7 +288,8 @@ def build(frame: Frame, store) -> q.Node:
         return q.Profile(ask, pick="worst" if re.search(PICK_WORST, frame.words) else "best")
     leaf = {"Rank": q.Rank, "Value": q.Value, "Profile": q.Profile, "Tier": q.Tier, "Change": q.Change}.get(kind)
     if kind == "Compare":
-        return q.Compare(ask, diff=bool(frame.difference))
+        place = frame.position if len(ask.entities) == 1 and _VERSUS_PLACE_RE.search(frame.words) else None
+        return q.Compare(ask, diff=bool(frame.difference) or place is not None, place=place)
     if leaf is None:
         return q.Unclear("unknown")
     return _each(leaf, frame, ask)

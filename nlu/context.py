@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass, field, replace
 
 from nlu.frame import Frame, Mention
-from nlu.rules import MEAN_WORDS, RANK_WORDS, TIER_WORDS
+from nlu.rules import MEAN_WORDS, RANK_WORDS, TIER_WORDS, VERSUS_PLACE
 from store.catalogue import REPORTS
 
 NEEDS_ENTITY = {"rank", "lookup", "compare", "profile", "trend"}
@@ -33,6 +33,7 @@ THESE = re.compile(r"它们|他们|这些|这几个")  # the cities the last lis
 ANOTHER = re.compile(r"另一个|另外一个|另外那个|另一|另外的|别的那个|不是这个")
 WITHIN_LAST = re.compile(r"其中|这里面|这里头|这些(?:城市)?(?:里|中|当中)|这几个(?:城市)?(?:里|中|当中)|上面(?:的|这些|那些)|名单里|榜上|里面有")
 THIS_TABLE = re.compile(r"这个榜|这榜|该榜|这份榜|这个榜单|这个排名|这张表|这个表|该表|这个排行")
+_VERSUS_PLACE_RE = re.compile(VERSUS_PLACE)
 END_OF_LAST = re.compile(r"(?:(最高|最好|最强|第一|排第一|分最高|最靠前)|(?:最低|最差|最弱|垫底|倒数第一|分最低|最靠后))"
                          r"的(?:那个|那座|那一个|那位|那家)(?:城市|地方)?")  # 最高的那个: an end of the last answer
 CHANGE_WORDS = r"涨了|降了|升了|跌了|进步|退步|变化|变动|起伏|咋变|怎么变|如何变|变了|提高了|下降了|上升了|增加了|减少了|多了多少|少了多少"
@@ -262,6 +263,13 @@ def _apply(frame: Frame, ctx: Context) -> Frame:
             _keep_report(frame, ctx, indicator=False)
             _continue(frame, "meta", "Meta", meta)
             return frame
+    if frame.builds == "Compare" and frame.position and not has_names and not frame.plural and ctx.focus \
+            and _VERSUS_PLACE_RE.search(frame.words):  # 比第一名低多少 after a city: that city against the place
+        frame.mentions, frame.pronoun, frame.follow_up = _entity_mentions(ctx.focus[:1]), False, True
+        _keep_report(frame, ctx)
+        if not frame.groups:
+            frame.groups = list(ctx.groups)
+        return frame
     end = END_OF_LAST.search(frame.words)
     if end and not has_names and not frame.pronoun and len(ctx.members) >= 2:  # 最高的那个是几线城市: that city
         best_first = ctx.members if not ctx.bottom else ctx.members[::-1]

@@ -132,6 +132,7 @@ class Compare(About):
 
     family = "compare"
     diff: bool = False
+    place: int | None = None  # 和第八名差多少 / 比第一名低多少: the city against whoever stands at that place
 
 
 # --- sets of cities ---------------------------------------------------------------------------

@@ -35,6 +35,7 @@ NOT_PLACES = ("学院", "学校", "中学", "小学", "公司", "集团", "银�
               "明星", "电影", "歌手", "软件", "app", "汽车")
 PICK_WORDS = (r"哪一?(?:项|个指标|个方面|方面|块|个维度)|强项|弱项|短板|长板|优势项|弱势项|薄弱|最大的?优势|"
               r"什么(?:指标|方面)最(?:强|弱|好|差|高|低)")
+VERSUS_PLACE = r"(?:和|跟|与|比|同|离)(?:第\S{1,3}名|第一|榜首|冠军|头名|状元).{0,6}(?:差|高|低|多|少|距离)"  # 比第一名低多少
 PICK_WORST = r"弱|差|低|短板|薄弱|落后|不足"
 GAIN_WORDS = (r"(?:提高|提升|上升|进步|增长|增加|涨|升|下降|退步|下滑|降|跌|减少)(?:了|得)?最(?:多|快|大|明显)|"
               r"(?:进步|退步|提升|下降|涨幅|降幅|增幅|跌幅|变化)最大|最大(?:的)?(?:进步|提升|退步|降幅|涨幅|变化)")
@@ -255,6 +256,10 @@ RULES: tuple[Rule, ...] = (
          words=MEMBER_WORDS + r"|参评|入选|入围|上榜|出现|同时|既是|都是|的.{0,5}城市[?？]?$",
          examples=(("长三角包括哪些城市", "Members(InGroup(Cities(), cluster:长三角))"),
                    ("2015年浙江有哪些城市参评", "Members(InGroup(Cities(2015), province:浙江))"))),
+    Rule("compare_place", "Compare", needs=("position",), absent=("entities2", "n", "bound", "group_or_province"),
+         words=VERSUS_PLACE,
+         examples=(("无锡2015年总分和第一名差多少", "Compare(无锡 2015 总分, diff=True, place=1)"),
+                   ("苏州2016年比第十名高多少", "Compare(苏州 2016, diff=True, place=10)"))),
     Rule("compare_tiers", "Compare", needs=("entities2",), words=rf"^(?=.*(?:{TIER_WORDS})).*(?:{COMPARE_WORDS}|哪(?:个|一个|座).{{0,4}}更?(?:高|好|强|靠前|低|差|弱))",
          examples=(("2021年绍兴和台州哪个梯队更高", "Compare(绍兴 台州 2021 sc2021)"),
                    ("宝鸡和泰安数字经济谁的档次高", "Compare(宝鸡 泰安 de2020 总分)"))),

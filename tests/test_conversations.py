@@ -9,6 +9,12 @@ from __future__ import annotations
 import pytest
 
 CONVERSATIONS = {
+    "和第八名差多少 compares the city with whoever stands at that place of its table": [
+        ("市辖区数字经济第五名是哪个", "Nth(Cities(de2020 总分 admin_level:市辖区), k=5)", "ok"),
+        ("它和第八名差多少", "Compare(黄埔区（广州） de2020 总分 admin_level:市辖区, diff=True, place=8)", "ok"),
+        ("常州2015年总分", "Value(常州 2015 总分)", "ok"),
+        ("比第一名低多少", "Compare(常州 2015 总分, diff=True, place=1)", "ok"),
+    ],
     "最高的那个 / 最差的那个 are the ends of the last comparison or list": [
         ("南宁 柳州 桂林 数字经济 比较", "Compare(南宁 柳州 桂林 de2020 总分)", "ok"),
         ("最高的那个是几线城市", "Tier(南宁 de2020 总分)", "ok"),
@@ -626,3 +632,15 @@ def test_an_earlier_editions_size_is_the_one_the_next_report_states(engine):
     reply = engine.answer("第四届评估覆盖了多少城市", follow_ups=False)
     assert reply.status == "ok" and f"共 {said[0].value_text} 个城市" in reply.text, reply.text
     assert f"评估了 {engine.store.report('sc2015').entity_count} 个" not in reply.text
+
+
+def test_a_city_against_a_place_states_both_values_and_their_difference(engine):
+    """比第一名低多少: the place's value read from the same table as the city's, the difference computed."""
+    mine = engine.store.value("de2020", "340100", "数字经济指数")
+    first = [v for v in engine.store.table("de2020", "数字经济指数") if v.rank == 1][0]
+    reply = engine.answer("数字经济里合肥比第一名低多少", follow_ups=False)
+    diff = f"{mine.value - first.value:.1f}".lstrip("-")
+    assert reply.status == "ok" and mine.value_text in reply.text and first.value_text in reply.text, reply.text
+    assert f"低 {diff} 分" in reply.text, reply.text
+    reply = engine.answer(f"{engine._name(first.entity_id)}数字经济和第一名差多少", follow_ups=False)
+    assert "就是第1名" in reply.text, reply.text
