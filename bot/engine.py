@@ -91,8 +91,8 @@ class Engine(Interpreter, CityAnswers, ListAnswers, GroupAnswers, AboutAnswers, 
     def _extras(self, reply: Reply, node, frame: Frame, before: explain.Slots | None, follow_ups: bool,
                 extras: bool) -> None:
         """The chart an answer earns, how the question was read, and the checked follow-up questions."""
-        reply.corrections = explain.corrections(frame, self._name, lambda w: bool(self.lex.senses(w)))
-        if extras:
+        if extras:  # the typos corrected, said by the console and the explanation (`ask --jsonl` prints neither)
+            reply.corrections = explain.corrections(frame, self._name, lambda w: bool(self.lex.senses(w)))
             if node is not None and reply.status == "ok" and reply.chart is None:
                 reply.chart = more_charts.for_answer(self, node, frame)
             reply.explain = explain.lines(frame, before, self._reports(frame)[0], reply.query, self._name,

@@ -441,7 +441,9 @@ class Interpreter(EngineBase):
         """The groups a city's rank is taken within: a province, cluster, tier or city asked; or a region or
         category whose own table prints no column for the indicator asked (2015's 华中 table prints only 总分)."""
         found = _filters(node.ask)
-        keys = self._reports(f)[0] if not found else []
+        if found or not node.ask.groups:  # most questions name no group at all
+            return found
+        keys = self._reports(f)[0]
         if not keys or not self.catalogue(keys[0]).per_city_numbers:
             return found
         scope = self._scope(f, keys[0])
