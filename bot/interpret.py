@@ -201,7 +201,7 @@ class Interpreter(EngineBase):
                 share = f"{len(rows) / len(every.rows) * 100:.0f}%"
                 text = text.rstrip("。") + f"。占全部 {len(every.rows)} 个的 {share}。"
                 facts.append(share)
-        source = next((v.table for _, v in rows if v is not None), None)
+        source = "、".join(dict.fromkeys(v.table for _, v in rows if v is not None and v.table))  # merged: each table
         if source:
             text += f"来源：{source}"
         ids = [e for e, _ in rows]
@@ -348,6 +348,15 @@ class Interpreter(EngineBase):
         scope = self._scope(f, report) or "全部"
         table, named = self._scope_rows(f, report, indicator, scope)
         rows = [(v.entity_id, v) for v in table if v.value is not None]
+        if not rows and scope == "全部":  # 政府网站 ranks by category only: every category table, each place once
+            seen: dict[str, Value] = {}
+            for each in self._scopes_for(f, report):
+                for v in self.store.table(report, indicator, each):  # cities: no provinces, districts or counties
+                    if v.value is not None and self.store.entity(v.entity_id).kind not in ("province", "district", "county"):
+                        seen.setdefault(v.entity_id, v)
+            if seen:
+                merged = sorted(seen.items(), key=lambda r: -r[1].value)
+                return Rows(self._what(report, indicator) + note + "（各类别表合并，按得分）", merged, True, own_ranks=False)
         if named:  # 华中的智慧经济: the region's table prints only 总分; its cities in the full table
             return Rows(self._what(report, indicator, scope) + note + f"（{named}，取自全表）", rows, True, own_ranks=False)
         asked = next((g for t, g in f.groups if t == "admin_level" and SCOPE.get((report, g)) == scope and g != scope), None)
@@ -642,8 +651,12 @@ def _rate(v: Value) -> float | None:
 
 
 def _ranks(rows) -> str:
-    ranks = sorted({v.rank for _, v in rows if isinstance(v, Value) and v.rank})
-    return f"（全表第{ranks[0]}名）" if ranks else ""
+    """Where the place's members stand in their own table: 「（全表第 19 名）」, or their category's (政府网站)."""
+    ranked = sorted((v.rank, v.scope) for _, v in rows if isinstance(v, Value) and v.rank)
+    if not ranked:
+        return ""
+    rank, scope = ranked[0]
+    return f"（{scope}第{rank}名）" if scope not in ("全部", "附件1") else f"（全表第{rank}名）"
 
 
 def _first_number(reply: Reply) -> tuple[float, str] | None:

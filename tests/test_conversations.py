@@ -644,3 +644,21 @@ def test_a_city_against_a_place_states_both_values_and_their_difference(engine):
     assert f"低 {diff} 分" in reply.text, reply.text
     reply = engine.answer(f"{engine._name(first.entity_id)}数字经济和第一名差多少", follow_ups=False)
     assert "就是第1名" in reply.text, reply.text
+
+
+def test_a_report_ranked_by_category_only_is_asked_over_every_category_table(engine):
+    """政府网站 has no overall table: a count, condition or place over its cities reads every category table
+    (cities only, each once) and says so, instead of finding none."""
+    store = engine.store
+    cities = {}
+    for scope in store.ranking_scopes("gw2020", "总分"):
+        for v in store.table("gw2020", "总分", scope):
+            if v.value is not None and store.entity(v.entity_id).kind not in ("province", "district", "county"):
+                cities.setdefault(v.entity_id, v)
+    above = [v for v in cities.values() if v.value >= 90]
+    reply = engine.answer("政府网站得分90分以上的城市有几个", follow_ups=False)
+    assert reply.status == "ok" and f"共 {len(above)} 个" in reply.text and "各类别表合并" in reply.text, reply.text
+    leaders = set(store.group_entities("sc2021", "tier", "领军"))
+    best = max((v for e, v in cities.items() if e in leaders), key=lambda v: v.value)
+    reply = engine.answer("领军城市中哪个城市政府网站得分最高", follow_ups=False)
+    assert engine._name(best.entity_id) in reply.text and best.value_text in reply.text, reply.text
