@@ -277,6 +277,18 @@ class AboutAnswers(EngineBase):
             added = [n for n in new if n not in old and n not in {r for _, r in renamed}]
             parts = [f"「{o}」改称「{n}」" for o, n in renamed] + ([f"新增「{'、'.join(added)}」"] if added else [])
             lines.append(f"{year2} 年与 {year1} 年相比（一级指标）：{'；'.join(parts)}。")
+        named = [self._indicator_in(first, c) for _, cands in f.indicators for c in cands if self._indicator_in(first, c)]
+        if year1 in wanted and named:  # 保障体系的权重是怎么调整的: that indicator's changes only
+            notes = [st for st in self.store.stats(first, "changes:2014") if st.indicator in named
+                     or self.store.indicator(first, st.indicator) and self.store.indicator(first, st.indicator).parent in named]
+            weights = {st.kind: st for st in notes if st.kind in ("weight_2014", "weight_2015")}
+            said = [f"权重由 {weights['weight_2014'].value_text} 分调整为 {weights['weight_2015'].value_text} 分。原文："
+                    f"「{quote_clause(weights['weight_2015'].sentence, '权重')}」"] if len(weights) == 2 else []
+            parts = [f"{word}「{st.indicator}」" for st in notes for kind, word in
+                     (("added", "新增"), ("removed", "删除"), ("changed", "修改")) if st.kind == kind]
+            if said or parts:
+                text = f"2015 年「{named[0]}」与 2014 年相比：" + "；".join(said + (["下设指标：" + "、".join(parts)] if parts else []))
+                return Reply(text.rstrip("。") + "。", "ok", "meta", facts=[st.value_text for st in weights.values()])
         if year1 in wanted:
             notes = self.store.stats(first, "changes:2014")
             for kind, word in (("added", "新增"), ("removed", "删除"), ("changed", "修改")):

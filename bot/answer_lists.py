@@ -103,6 +103,14 @@ class ListAnswers(EngineBase):
         by_indicator = self._history_by_indicator(f, year)
         if by_indicator:
             return by_indicator
+        parts = [c for _, cands in f.indicators for c in cands if self._indicator_in(HISTORY_REPORT, c)
+                 and c != self._total(HISTORY_REPORT)]
+        if parts:  # 2013年智慧经济前十: only the overall top ten of that year survives, never the total in its place
+            years = sorted(set(HISTORY_YEARS) | {self.store.report(HISTORY_REPORT).year})
+            kept = [y for y in years if self.store.table(HISTORY_REPORT, parts[0], "前十", year=y, measure="rate")]
+            text = (f"{year} 年只留下总排名前十名（2015 年报告·历届前十名对比表），没有「{parts[0]}」的排名"
+                    + (f"；该项的前十名只有 {'、'.join(map(str, kept))} 年的。" if kept else "。"))
+            return Reply(text, "no_data", "top", facts=[str(year)], context=self._context(f))
         members = self.store.members(HISTORY_REPORT, "top10", str(year))
         if f.position and not any(m.position == f.position for m in members):
             return Reply(f"{year} 年的评估只留下前十名（2015 年报告·历届前十名对比表），没有第{f.position}名的记录。",

@@ -34,6 +34,7 @@ ANOTHER = re.compile(r"另一个|另外一个|另外那个|另一|另外的|别�
 WITHIN_LAST = re.compile(r"其中|这里面|这里头|这些(?:城市)?(?:里|中|当中)|这几个(?:城市)?(?:里|中|当中)|上面(?:的|这些|那些)|名单里|榜上|里面有")
 THIS_TABLE = re.compile(r"这个榜|这榜|该榜|这份榜|这个榜单|这个排名|这张表|这个表|该表|这个排行")
 _VERSUS_PLACE_RE = re.compile(VERSUS_PLACE)
+WHOLE_COUNTRY = re.compile(r"全国|全部城市|所有城市|整体|总体|全体|全样本")
 END_OF_LAST = re.compile(r"(?:(最高|最好|最强|第一|排第一|分最高|最靠前)|(?:最低|最差|最弱|垫底|倒数第一|分最低|最靠后))"
                          r"的(?:那个|那座|那一个|那位|那家)(?:城市|地方)?")  # 最高的那个: an end of the last answer
 CHANGE_WORDS = r"涨了|降了|升了|跌了|进步|退步|变化|变动|起伏|咋变|怎么变|如何变|变了|提高了|下降了|上升了|增加了|减少了|多了多少|少了多少"
@@ -186,7 +187,8 @@ def apply(frame: Frame, ctx: Context | None) -> Frame:
 
 
 def _apply(frame: Frame, ctx: Context) -> Frame:
-    if frame.builds == "Mean" and not (frame.groups or frame.mentions) and ctx.groups:  # 加权得分多少 after a group
+    if frame.builds == "Mean" and not (frame.groups or frame.mentions) and ctx.groups \
+            and not WHOLE_COUNTRY.search(frame.words):  # 加权得分多少 after a group (全国平均呢: every city)
         frame.groups, frame.follow_up = list(ctx.groups), True
     if frame.rule == "bare_rank" and (ctx.entities or ctx.focus or ctx.groups):  # 排第几: of what was just asked
         frame.builds = frame.intent = frame.meta = None
@@ -270,6 +272,11 @@ def _apply(frame: Frame, ctx: Context) -> Frame:
         if not frame.groups:
             frame.groups = list(ctx.groups)
         return frame
+    if not has_names and not frame.pronoun and not frame.plural and ctx.intent == "compare" and len(ctx.entities) >= 2 \
+            and frame.follow_up and frame.builds in ("Value", "Rank", None) and not frame.n and not frame.position:
+        frame.mentions = _entity_mentions(ctx.entities)  # 换成2015年的总分呢 after a comparison: the same comparison
+        _continue(frame, "compare", "Compare")
+        has_names = True
     end = END_OF_LAST.search(frame.words)
     if end and not has_names and not frame.pronoun and len(ctx.members) >= 2:  # 最高的那个是几线城市: that city
         best_first = ctx.members if not ctx.bottom else ctx.members[::-1]
@@ -428,7 +435,7 @@ def _apply(frame: Frame, ctx: Context) -> Frame:
         frame.mentions = _entity_mentions(ctx.entities[:1])
     provinces_only = has_names and all(m.how != "context" and m.surface and _is_provincial(m) for m in frame.mentions)
     if not frame.groups and frame.intent in ("region_avg", "top", "filter") and not has_names:
-        frame.groups = list(ctx.groups)
+        frame.groups = [] if WHOLE_COUNTRY.search(frame.words) else list(ctx.groups)  # 全国平均呢: no group
     elif frame.builds in SET_NODES and frame.follow_up and provinces_only:  # 其中安徽的有哪些: within the last list
         named = {g[0] for g in frame.groups}  # 那山东的领军城市呢 after 先锋: the tier named replaces the tier before
         frame.groups = list(dict.fromkeys(frame.groups + [g for g in ctx.groups if g[0] != "province" and g[0] not in named]))

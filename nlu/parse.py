@@ -22,12 +22,13 @@ NUM = rf"(\d+(?:\.\d+)?|{CN})"
 FILLER = set("的了吗呢啊吧呀哦嘛么在是和与跟及同比那它该其这个里中请问帮我查看下想知道一有没都还又再给告诉说下")
 # 那年名次 / 这项排第几: the year or the indicator just asked, never a place (the context carries them over)
 YEAR_OR_ITEM_REFERENCES = ("那年", "这年", "当年", "该年", "那一年", "这一年", "这项", "那项", "该项", "此项", "这一项",
-                           "那一项", "这个指标", "那个指标", "该指标", "这个指数", "那个指数", "该指数")
+                           "那一项", "这个指标", "那个指标", "该指标", "这个指数", "那个指数", "该指数",
+                           "换成", "改成", "换到", "换为", "改为", "换一下")  # 换成2015年的总分呢: an edit, no place
 STOPWORDS = FUNCTION_WORDS | {"梯队", "排名第", "个", "其中", "里面", "当中", "之中", "这些", "那些", "这几个", "那几个", "那个", "这个",
                               "那一个", "这一个", *YEAR_OR_ITEM_REFERENCES, "上面", "具体", "到底", "究竟", "准确",
                               "大概", "大约", "现在", "目前"}
 PRONOUN_RE = re.compile(r"它|该市|这个城市|这座城市|该城市|这城市|此市|他|她|那个城市|那座城市|那城市|那个市|"
-                        r"(?:这个|那个|该)(?:区|县|地方)|这地方|那地方")
+                        r"(?:这个|那个|该)(?:区|县|地方)|这地方|那地方|我们市|我们这|我市|本市|咱们市|咱市|我们城市|我家乡|我老家")
 PLURAL_RE = re.compile(r"它俩|它们|他俩|他们|她们|两个城市|两座城市|这两个|这俩|两者|二者|两城|两市|^两个|双方|这几个城市|这三个|这四个|三个城市|四个城市|三者|"
                        r"(?:这)?[两三](?:个|座)?(?:省|省份|区|县|地方|地)(?![a-z])")  # 这两个省 / 两地
 FOLLOW_RE = re.compile(r"^(那|那么|那个|换成|再看看?|还有|和|跟|与|同|其中|里面|这里面)|呢$|呢\s|它")
@@ -268,11 +269,7 @@ def _fuzzy(frame: Frame, masked: str, lex: Lexicon) -> str:
             start = frame.norm.find(typed)
             frame.mentions.append(Mention(typed, start, start + len(typed), ids, "typo"))
             piece = piece.replace(typed, " ")
-        words = lex.cut(piece)
-        whole = piece.strip()  # 湘谭: a short unknown piece the tokenizer cuts into single characters
-        if len(words) >= 2 and all(len(w) == 1 for w in words) and 2 <= len(whole) <= 4 and _HAN_RE.fullmatch(whole) \
-                and _homophones(whole, lex):
-            words = [whole]
+        words = _join_homophones(list(lex.cut(piece)), lex)  # 湘谭: cut into single characters, read as a name
         for tok in words:
             word = "".join(ch for ch in tok if ch not in FILLER) if len(tok) > 2 else tok
             if len(word) < 2 or word in STOPWORDS or not _HAN_RE.fullmatch(word):
@@ -292,6 +289,30 @@ def _fuzzy(frame: Frame, masked: str, lex: Lexicon) -> str:
             else:
                 leftover.append(word)
     return " ".join(leftover)
+
+
+def _join_homophones(words: list[str], lex: Lexicon) -> list[str]:
+    """Runs of single characters the tokenizer left (湘 谭 在) with a window of two to four that reads like a name
+    (湘谭 → 湘潭) joined into one word, longest window first; other words as they were."""
+    out, i = [], 0
+    while i < len(words):
+        if len(words[i]) != 1:
+            out.append(words[i])
+            i += 1
+            continue
+        run_end = i
+        while run_end < len(words) and len(words[run_end]) == 1:
+            run_end += 1
+        for size in range(min(4, run_end - i), 1, -1):
+            window = "".join(words[i:i + size])
+            if _HAN_RE.fullmatch(window) and _homophones(window, lex):
+                out.append(window)
+                i += size
+                break
+        else:
+            out.append(words[i])
+            i += 1
+    return out
 
 
 def _homophones(word: str, lex: Lexicon) -> bool:

@@ -273,6 +273,10 @@ class _Parser:
             return
         stats = self.report.stats
         ind = self.section_indicator
+        weight = re.search(r"权重(?:也)?由\s*(\d+)\s*分(?:增加|提高|上调|降|减少|降低|下调)(?:至|到)了?\s*(\d+)\s*分", s)
+        if weight and ind != "总分":  # 保障体系…权重也由10分增加到了15分: the weight against 2014's
+            stats.append(Stat("changes:2014", ind, "weight_2014", weight[1], s, lineno))
+            stats.append(Stat("changes:2014", ind, "weight_2015", weight[2], s, lineno))
         model = re.search(r"即\s*([A-Z]+\s*智慧城市评估模型)", s)  # the model the evaluation is built on
         if model:
             stats.append(Stat("model", "总分", "model", model[1], s, lineno))

@@ -9,6 +9,12 @@ from __future__ import annotations
 import pytest
 
 CONVERSATIONS = {
+    "换成… after a comparison edits that comparison; 全国 drops the group": [
+        ("兰州和银川数字经济谁高", "Compare(兰州 银川 de2020 总分)", "ok"),
+        ("换成2016年的总分呢", "Compare(兰州 银川 2016 总分)", "ok"),
+        ("2015年华南智慧人群平均分", "Mean(2015 智慧人群 region:华南)", "ok"),
+        ("全国平均呢", "Mean(2015 智慧人群)", "ok"),
+    ],
     "和第八名差多少 compares the city with whoever stands at that place of its table": [
         ("市辖区数字经济第五名是哪个", "Nth(Cities(de2020 总分 admin_level:市辖区), k=5)", "ok"),
         ("它和第八名差多少", "Compare(黄埔区（广州） de2020 总分 admin_level:市辖区, diff=True, place=8)", "ok"),
@@ -491,6 +497,10 @@ def test_which_city_leaves_out_the_provinces_own_table(engine):
     ("临沂2015年总分的得分率是多少", "Value(临沂 2015 总分)", "ok", "所印）：33.88%"),
     ("2016年一级指标和二级指标各有多少个", "Meta(indicators, 2016)", "ok", "二级指标"),
     ("2015年的评估依据什么理论框架", "Meta(model, 2015)", "ok", "PSF"),
+    ("2015年株州在华中地区排多少名", "Rank(株洲 2015 region:华中)", "ok", "株洲"),
+    ("我们市的数字经济排第几", "Rank(de2020 总分)", "clarify", "指的是哪个"),
+    ("2012年智慧人群第一", "Nth(Cities(2012 智慧人群), k=1)", "no_data", "只留下总排名前十名"),
+    ("2015年智慧基础设施比2014年有什么变化", "Meta(changes, 2014 2015 智慧基础设施)", "ok", "权重由 25 分调整为 20 分"),
     ("数字经济白皮书用的什么模型", "Meta(model, de2020 总分)", "no_data", "没有说明"),
     ("苏州以前几届智慧城市评估排第几", "Change(苏州 smart)", "ok", "历届"),
 ])
