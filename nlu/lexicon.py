@@ -249,6 +249,17 @@ class Lexicon:
             index[reading].append((alias, entity_id))
         return index
 
+    def is_county_level(self, name: str) -> bool:
+        """Whether a name is an official district, county or county-level city (吴中区): read from the division
+        tables on the first question that needs it (a city followed by a district no report evaluates)."""
+        if self._county_level is None:
+            from store import gazetteer  # 40 ms, rarely: most questions never ask
+
+            self._county_level = frozenset(gazetteer.county_level_names())
+        return name in self._county_level
+
+    _county_level: frozenset[str] | None = None
+
     def warm(self) -> None:
         """Load now what the first pinyin or typo look-up would (pypinyin, the names' readings,
         rapidfuzz): for front ends that wait for questions, so no user waits for it."""

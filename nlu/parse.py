@@ -271,6 +271,9 @@ def _fuzzy(frame: Frame, masked: str, lex: Lexicon) -> str:
             piece = piece.replace(typed, " ")
         words = _join_homophones(list(lex.cut(piece)), lex)  # 湘谭: cut into single characters, read as a name
         for tok in words:
+            if len(tok) >= 3 and tok[-1] in "区县旗" and lex.is_county_level(tok):
+                frame.unknown_places.append(tok)  # 吴中区: a district no report evaluates (its 中 is no filler)
+                continue
             word = "".join(ch for ch in tok if ch not in FILLER) if len(tok) > 2 else tok
             if len(word) < 2 or word in STOPWORDS or not _HAN_RE.fullmatch(word):
                 continue
@@ -551,8 +554,20 @@ def _merge_parent_child(frame: Frame, lex: Lexicon) -> None:
 _SUBPLACE_RE = re.compile(r"[^\s和与及跟有哪的各里□]{0,4}?(?:园区|新区|开发区|高新区|经开区|示范区)")
 
 
+_DISTRICT_AFTER_RE = re.compile(r"(?:市的|市|的)?([\u4e00-\u9fff]{1,4}?(?:区|县|旗))")
+
+
 def _unknown_subplace(frame: Frame, lex: Lexicon) -> None:
-    """苏州工业园区: a city's zone that no report evaluates is an unknown place, not the city."""
+    """苏州工业园区 / 苏州吴中区: a city's zone, or a district or county of it (by the official division names),
+    that no report evaluates is an unknown place, not the city."""
+    for m in list(frame.mentions):
+        after = _DISTRICT_AFTER_RE.match(frame.norm, m.end)
+        if after and len(m.candidates) == 1 and _is_city(m.candidates[0], lex) \
+                and not any(o.start < after.end() and o.end > after.start(1) for o in frame.mentions if o is not m) \
+                and lex.is_county_level(after[1]):
+            frame.mentions.remove(m)
+            frame.unknown_places = [m.surface + after[0]] + [p for p in frame.unknown_places if p != after[1]]
+            frame.leftover = " ".join(w for w in frame.leftover.split() if w not in after[0])
     for m in list(frame.mentions):
         zone = _SUBPLACE_RE.match(frame.norm, m.end)
         if zone and len(m.candidates) == 1 and _is_city(m.candidates[0], lex) \

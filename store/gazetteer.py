@@ -218,6 +218,11 @@ def strip_parent_prefix(printed: str) -> tuple[str, str | None]:
     return printed, None
 
 
+def county_level_names() -> list[str]:
+    """Official names of every district, county and county-level city (吴中区, 太仓市, 沛县), once each."""
+    return sorted({name for code, name in _divisions().items() if not code.endswith("00") and name not in ("市辖区", "县")})
+
+
 def prefecture_names() -> list[str]:
     """Official names of every province- and prefecture-level division."""
     return sorted(name for code, name in _divisions().items() if code.endswith("00") and name not in ("市辖区", "县"))
