@@ -455,6 +455,8 @@ def _one_list(kind: str, frame: Frame, ask: q.Ask, store) -> q.Node:
     if kind in ("Nth", "Top") and (frame.position or 1) == 1 and (frame.n or 1) == 1 \
             and _HIGHEST_RE.search(frame.words) and _LOWEST_RE.search(frame.words):
         return q.Each([q.Nth(filtered(base), 1), q.Nth(filtered(base), 1, True)])  # 最高和最低的分别是谁
+    if len(frame.positions) >= 2 and kind in ("Nth", "Top"):  # 第一和第三名: each place
+        return q.Each([q.Nth(filtered(base), k, frame.bottom) for k in frame.positions])
     if kind == "Nth" or (kind == "Top" and frame.position and not frame.n):
         return q.Nth(filtered(base), frame.position or 1, frame.bottom, frame.position_last)
     top = q.Top(base, frame.n or 10, frame.bottom)

@@ -36,6 +36,7 @@ class Frame:
     position: int | None = None  # "第4名", "倒数第二"
     position_last: int | None = None  # "第50到55名": the last place of a range starting at `position`
     more: int | None = None  # "再往后几名" (0: as many as before) / "再往后五名" (5): the places after the last list
+    positions: list[int] = field(default_factory=list)  # 第一和第三名: several places, each asked
     step: bool = False  # 下一个 / 上一名: `more` is one place after (1) or before (-1) the place just shown
     bottom: bool = False
     low: float | None = None  # filter bounds

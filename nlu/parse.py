@@ -42,6 +42,9 @@ _STEP_RE = re.compile(r"(?:^|那|再)(下|上|后|前)一(?:个|名|位)(?!城�
 _MORE_RE = re.compile(rf"(?:再往后|往后|再往下|往下|接下来|接着往后|后面|再后面)\s*的?\s*{NUM}?\s*(?:几)?\s*(?:名|位|个)")
 _RANGE_RE = re.compile(rf"第\s*{NUM}\s*(?:名|位)?\s*(?:到|至|-|~|～|—)\s*(?:第\s*{NUM}\s*(?:名|位)?|{NUM}\s*(?:名|位)?)")
 _EDITION_RE = re.compile(rf"第\s*{NUM}\s*届")
+_PLACES_RE = re.compile(rf"第\s*{NUM}\s*(?:名|位)?(?:(?:\s*(?:和|与|及|跟|、|,|，)\s*第?|\s+第)\s*{NUM}\s*(?:名|位)?)+"
+                        r"(?!\s*届)")  # 第4和第5名 / 第10、第20名 (、 is a space by now)
+_KTH_NUMBER_RE = re.compile(NUM)
 _FIRST_RE = re.compile(r"最高|最好|榜首|冠军|排名最前|最靠前|最前面|最强|头名|状元|最先进|最发达|最厉害|最牛|最领先")
 _BEST_RE = re.compile(r"最智慧|最数字化")  # read on the unmasked text: 智慧 is also a report's keyword
 _WORST_ENDS = ("差", "低", "弱", "靠后", "落后", "后", "后面", "末", "末尾", "垫底", "排尾", "吊车尾", "倒数")
@@ -176,6 +179,14 @@ def _numbers(frame: Frame, text: str) -> None:
             first, last = int(cn_to_int(span[1]) or 0), int(cn_to_int(span[2] or span[3]) or 0)
             if 0 < first < last:
                 frame.position, frame.position_last = first, last
+        pair = num and not span and _PLACES_RE.search(t)
+        if pair:  # 第4和第5名 / 第一、第三名: those places (two in a row are a range)
+            places = [int(cn_to_int(k) or 0) for k in _KTH_NUMBER_RE.findall(pair[0])]
+            places = [k for k in dict.fromkeys(places) if k > 0]
+            if len(places) == 2 and places[1] == places[0] + 1:
+                frame.position, frame.position_last = places
+            elif len(places) >= 2:
+                frame.position, frame.positions = places[0], places
         m = num and _KTH_RE.search(t)
         if m and not _EDITION_RE.search(t[m.start():m.end() + 1]) and frame.position is None:
             frame.position = int(cn_to_int(m[1]) or 0) or None

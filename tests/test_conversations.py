@@ -502,6 +502,8 @@ def test_which_city_leaves_out_the_provinces_own_table(engine):
     ("无锡惠山区数字经济得分", "Value(de2020 总分)", "no_data", "无锡惠山区"),
     ("惠山区政府网站排名", "Rank(gw2020)", "no_data", "惠山区"),
     ("无锡新吴区数字经济得分", "Value(新吴区（无锡） de2020 总分)", "ok", "新吴区（无锡）"),
+    ("县市数字经济第2和第3名是谁", "Nth(Cities(de2020 总分 admin_level:县市), k=2, last=3)", "ok", "第2–3名"),
+    ("2016年第一和第四名", "Each(Nth(Cities(2016), k=1), Nth(Cities(2016), k=4))", "ok", "第4名"),
     ("2012年智慧人群第一", "Nth(Cities(2012 智慧人群), k=1)", "no_data", "只留下总排名前十名"),
     ("2015年智慧基础设施比2014年有什么变化", "Meta(changes, 2014 2015 智慧基础设施)", "ok", "权重由 25 分调整为 20 分"),
     ("数字经济白皮书用的什么模型", "Meta(model, de2020 总分)", "no_data", "没有说明"),
