@@ -34,6 +34,7 @@ ANOTHER = re.compile(r"另一个|另外一个|另外那个|另一|另外的|别�
 WITHIN_LAST = re.compile(r"其中|这里面|这里头|这些(?:城市)?(?:里|中|当中)|这几个(?:城市)?(?:里|中|当中)|上面(?:的|这些|那些)|名单里|榜上|里面有")
 THIS_TABLE = re.compile(r"这个榜|这榜|该榜|这份榜|这个榜单|这个排名|这张表|这个表|该表|这个排行")
 _VERSUS_PLACE_RE = re.compile(VERSUS_PLACE)
+ADDING = re.compile(r"^(?:那|那么)?(?:再)?(?:加上|加入|算上|添上|补上|再加)")  # 再加上X: the cities before, and X
 WHOLE_COUNTRY = re.compile(r"全国|全部城市|所有城市|整体|总体|全体|全样本")
 END_OF_LAST = re.compile(r"(?:(最高|最好|最强|第一|排第一|分最高|最靠前)|(?:最低|最差|最弱|垫底|倒数第一|分最低|最靠后))"
                          r"的(?:那个|那座|那一个|那位|那家)(?:城市|地方)?")  # 最高的那个: an end of the last answer
@@ -272,6 +273,16 @@ def _apply(frame: Frame, ctx: Context) -> Frame:
         if not frame.groups:
             frame.groups = list(ctx.groups)
         return frame
+    if has_names and ADDING.search(frame.words) and ctx.entities and not frame.n:  # 再加上市北区，三个里谁最低
+        added = [e for e in frame.entity_ids if e not in ctx.entities]
+        if added:
+            frame.mentions = _entity_mentions(list(ctx.entities) + added)
+            frame.position = None
+            frame.bottom = False
+            frame.follow_up = True
+            _keep_report(frame, ctx)
+            _continue(frame, "compare", "Compare")
+            return frame
     if not has_names and not frame.pronoun and not frame.plural and ctx.intent == "compare" and len(ctx.entities) >= 2 \
             and frame.follow_up and frame.builds in ("Value", "Rank", None) and not frame.n and not frame.position:
         frame.mentions = _entity_mentions(ctx.entities)  # 换成2015年的总分呢 after a comparison: the same comparison

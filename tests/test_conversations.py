@@ -9,6 +9,10 @@ from __future__ import annotations
 import pytest
 
 CONVERSATIONS = {
+    "再加上X adds a city to the comparison just made": [
+        ("福田区和罗湖区政府网站谁高", "Compare(福田区（深圳） 罗湖区（深圳） gw2020)", "ok"),
+        ("再加上南山区，三个里谁最低", "Compare(福田区（深圳） 罗湖区（深圳） 南山区（深圳） gw2020)", "ok"),
+    ],
     "换成… after a comparison edits that comparison; 全国 drops the group": [
         ("兰州和银川数字经济谁高", "Compare(兰州 银川 de2020 总分)", "ok"),
         ("换成2016年的总分呢", "Compare(兰州 银川 2016 总分)", "ok"),
