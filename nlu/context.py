@@ -23,7 +23,8 @@ NEEDS_ENTITY = {"rank", "lookup", "compare", "profile", "trend"}
 SET_NODES = {"Members", "Where", "Top", "Count", "Nth"}  # answers that were a set of cities
 CARRY_INTENTS = {"rank", "lookup", "region_avg", "top", "filter", "compare"}  # carry the report, year, indicator
 GROUP_INTENTS = {"region_avg", "tier", "top", "filter"}  # intents a bare group name (「华南呢」「先锋呢」) can continue
-IN_PLACE = re.compile(r"在□+(?:省|市)?(?:的|那|这|所有|全部)?(?:几个|些|各)?(?:城市|地市|地级市|市|区县|区|县)?(?:里|中|内|当中|里面)?"
+IN_PLACE = re.compile(r"在□+(?:省|市)?(?:的|那|这|所有|全部)?(?:几个|些|各)?(?:参评|入评|入选|被评)?的?(?:城市|地市|地级市|市|区县|区|县)?"
+                      r"(?:里|中|内|当中|里面)?"
                       r".{0,3}?(?:排|的排名|排名|第几|能排|算第|位列|位居|名次)|"
                       r"□+(?:省|市)?的?(?:城市|地市|地级市|区县|县市|市辖区|区|县)?(?:里|中|内|当中|里面)(?:它|该市|这个城市)?"
                       r".{0,3}?(?:排|名次|第几)")  # 浙江的县市里它排第几

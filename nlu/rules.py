@@ -254,6 +254,7 @@ RULES: tuple[Rule, ...] = (
                    ("上海各区政府网站平均分", "Mean(gw2020 parent:上海)"))),
     Rule("members", "Members", absent=("bound", "n", "position", "pronoun", "one_city"), needs=("group_or_province",),
          words=MEMBER_WORDS + r"|参评|入选|入围|上榜|出现|同时|既是|都是|的.{0,5}城市[?？]?$",
+         unless=r"排第几|排多少|排名第几|第几名|排几|排老几",  # 在福建参评城市里排第几: a place, not a list
          examples=(("长三角包括哪些城市", "Members(InGroup(Cities(), cluster:长三角))"),
                    ("2015年浙江有哪些城市参评", "Members(InGroup(Cities(2015), province:浙江))"))),
     Rule("compare_place", "Compare", needs=("position",), absent=("entities2", "n", "bound", "group_or_province"),

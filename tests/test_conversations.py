@@ -9,6 +9,10 @@ from __future__ import annotations
 import pytest
 
 CONVERSATIONS = {
+    "在福建参评城市里排第几 ranks the city just asked inside the province": [
+        ("漳州2015年总分", "Value(漳州 2015 总分)", "ok"),
+        ("在福建参评城市里排第几", "Rank(漳州 2015 总分 province:福建)", "ok"),
+    ],
     "再加上X adds a city to the comparison just made": [
         ("福田区和罗湖区政府网站谁高", "Compare(福田区（深圳） 罗湖区（深圳） gw2020)", "ok"),
         ("再加上南山区，三个里谁最低", "Compare(福田区（深圳） 罗湖区（深圳） 南山区（深圳） gw2020)", "ok"),
