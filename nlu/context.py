@@ -202,6 +202,13 @@ def _apply(frame: Frame, ctx: Context) -> Frame:
         if ctx.filters:  # 前100名里广西有哪些 → 有几个: the same list, filters and all
             frame.within = (ctx.n, ctx.bottom, tuple(ctx.groups)) if ctx.n else (tuple(ctx.within) or None)
             frame.groups = list(dict.fromkeys(frame.groups + ctx.filters))
+    if (WITHIN_LAST.search(frame.words) or THESE.search(frame.words)) and ctx.builds == "Members" and ctx.groups \
+            and (frame.n or frame.position) and not frame.mentions:  # 江苏的探索城市 → 这几个里面数字经济最高的: that
+        frame.groups = list(dict.fromkeys(frame.groups + list(ctx.groups) + list(ctx.filters)))  # group, ranked
+        frame.follow_up, frame.pronoun, frame.plural = True, False, False
+        if not (frame.years or frame.report_keys):
+            _keep_report(frame, ctx)
+        return frame
     if WITHIN_LAST.search(frame.words) and ctx.builds in SET_NODES and not frame.n and not frame.position \
             and not (frame.mentions and not all(_is_provincial(m) for m in frame.mentions)):
         frame.follow_up = True  # 其中青海的有几个 / 其中哪些在长三角: inside the list just shown, its filters kept

@@ -9,6 +9,11 @@ from __future__ import annotations
 import pytest
 
 CONVERSATIONS = {
+    "这几个里面… after a group's members ranks that group in the report the question names": [
+        ("2021年浙江有哪些城市是先锋城市", "Members(InGroup(InGroup(Cities(2021), tier:先锋), province:浙江))", "ok"),
+        ("这几个里面数字经济最高的是哪个",
+         "Nth(InGroup(InGroup(Cities(de2020 总分), tier:先锋), province:浙江), k=1)", "ok"),
+    ],
     "在福建参评城市里排第几 ranks the city just asked inside the province": [
         ("漳州2015年总分", "Value(漳州 2015 总分)", "ok"),
         ("在福建参评城市里排第几", "Rank(漳州 2015 总分 province:福建)", "ok"),
