@@ -359,7 +359,8 @@ class Interpreter(EngineBase):
                 return Rows(self._what(report, indicator) + note + "（各类别表合并，按得分）", merged, True, own_ranks=False)
         if named:  # 华中的智慧经济: the region's table prints only 总分; its cities in the full table
             return Rows(self._what(report, indicator, scope) + note + f"（{named}，取自全表）", rows, True, own_ranks=False)
-        asked = next((g for t, g in f.groups if t == "admin_level" and SCOPE.get((report, g)) == scope and g != scope), None)
+        asked = next((g for t, g in f.groups if t == "admin_level" and SCOPE.get((report, g)) == scope and g != scope
+                      and g in scope), None)  # a part of a combined table (直辖市 in 直辖市及计划单列市), not a renaming
         members = set(self.store.group_entities(report, "admin_level", asked)) if asked else set()
         if members:  # 直辖市 asked, 直辖市及计划单列市 printed: that table's rows of the category asked
             return Rows(self._what(report, indicator, scope) + note + f" {asked}", [r for r in rows if r[0] in members], True)

@@ -410,6 +410,10 @@ def _one_list(kind: str, frame: Frame, ask: q.Ask, store) -> q.Node:
     after_top = bool(frame.within) or bool(frame.n and re.search(AFTER_TOP, frame.words))
     before = set(frame.within[2]) if frame.within else set()
     as_filter = set(FILTER_GROUPS) | ({"admin_level", "region"} if after_top and _memberships_only(ask) else set())
+    keys = _named_keys(ask) or _year_keys(ask)
+    if len(keys) == 1:  # 2016年直辖市: a category or region the report has no table of filters its one table
+        as_filter |= {g[0] for g in ask.groups if g[0] in ("admin_level", "region")
+                      and g[1] not in REPORTS[keys[0]].scopes and not REPORTS[keys[0]].district_scopes}
     filters = [g for g in ask.groups if g[0] in as_filter and g not in before]
     if kind in ("Members", "Count") and not filters:  # 华东的省会城市: one group is the set, the others filter it
         kept = sorted((g for g in ask.groups if g[0] in ("admin_level", "region", "cluster", "circle")),

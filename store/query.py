@@ -517,6 +517,10 @@ class Store:
         listed = [m for part in parts for m in self.members(report, group_type, part)]
         if not listed and group_type == "tier":  # 2021's 领军 cities in the 2020 digital-economy table
             listed = [m for rep in self._reports for part in parts for m in self.members(rep, group_type, part)]
+        if not listed and group_type == "admin_level":  # 2016's 省会城市: another report's list of them, as scored here
+            scored = set(self._scored[report])
+            listed = [m for rep in self._reports for part in parts for m in self.members(rep, group_type, part)
+                      if m.entity_id in scored]
         if listed:
             return list(dict.fromkeys(m.entity_id for m in listed))
         names = set(group_name.split("与"))
@@ -525,7 +529,8 @@ class Store:
             e = self._entities[eid]
             if e.kind == "province":
                 continue
-            if (group_type == "province" and e.province == group_name) or (group_type == "region" and e.region in names):
+            if (group_type == "province" and e.province == group_name) or (group_type == "region" and e.region in names) \
+                    or (group_type == "admin_level" and "直辖市" in names and e.kind == "municipality"):
                 out.append(eid)
         return out
 

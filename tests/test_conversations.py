@@ -690,3 +690,19 @@ def test_a_report_ranked_by_category_only_is_asked_over_every_category_table(eng
     best = max((v for e, v in cities.items() if e in leaders), key=lambda v: v.value)
     reply = engine.answer("领军城市中哪个城市政府网站得分最高", follow_ups=False)
     assert engine._name(best.entity_id) in reply.text and best.value_text in reply.text, reply.text
+
+
+def test_a_category_a_report_has_no_table_of_filters_its_one_table(engine):
+    """2016 prints one table: 直辖市 / 省会城市 there are the municipalities and the capitals another report lists,
+    as scored in 2016 (a count of 201 or the whole top ten before)."""
+    store = engine.store
+    municipalities = [v for v in store.table("sc2016", "总分") if store.entity(v.entity_id).kind == "municipality"]
+    reply = engine.answer("2016年直辖市有几个", follow_ups=False)
+    assert f"共 {len(municipalities)} 个" in reply.text and len(municipalities) == 4, reply.text
+    mean = round(sum(v.value for v in municipalities) / 4, 2)
+    reply = engine.answer("2016年四个直辖市平均总分", follow_ups=False)
+    assert reply.status == "ok" and f"{mean:g}" in reply.text, reply.text
+    capitals = set(store.group_entities("sc2015", "admin_level", "省会城市"))
+    best = next(v for v in store.table("sc2016", "总分") if v.entity_id in capitals)
+    reply = engine.answer("2016年省会城市前五", follow_ups=False)
+    assert engine._name(best.entity_id) in reply.text.split("：")[1][:12], reply.text

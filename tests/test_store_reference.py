@@ -163,18 +163,24 @@ class Reference:
         return self.found_groups[key]
 
     def _group_entities(self, report, group_type, group_name):
-        listed = [m for part in re.split(r"[与及]", group_name) for m in self.members(report, group_type, part)]
-        if listed:
-            return list(dict.fromkeys(m.entity_id for m in listed))
+        parts = re.split(r"[与及]", group_name)
+        listed = [m for part in parts for m in self.members(report, group_type, part)]
         scored = {r["entity_id"] for r in self._q("select distinct entity_id from scores where report = ? and year = ? "
                                                   "and scope != '前十'", (report, self.years[report]))}
+        if not listed and group_type == "admin_level":  # another report's list of the category, as scored here
+            others = [r["key"] for r in self._q("select key from reports order by year desc")]
+            listed = [m for rep in others for part in parts for m in self.members(rep, group_type, part)
+                      if m.entity_id in scored]
+        if listed:
+            return list(dict.fromkeys(m.entity_id for m in listed))
         names = set(group_name.split("与"))
         out = []
         for eid in scored:
             kind, province, region = self.kinds[eid]
             if kind == "province":
                 continue
-            if (group_type == "province" and province == group_name) or (group_type == "region" and region in names):
+            if (group_type == "province" and province == group_name) or (group_type == "region" and region in names) \
+                    or (group_type == "admin_level" and "直辖市" in names and kind == "municipality"):
                 out.append(eid)
         return out
 
