@@ -204,9 +204,10 @@ class AboutAnswers(EngineBase):
             if facts.selection:
                 names = [m.entity for _, g in self.store.groups(report, "tier") for m in self.store.members(report, "tier", g)]
                 text = f"{LABEL[report]}{facts.selection}（{len(names)} 个）：{'、'.join(names)}。"
-            extra = [f"{len(self.store.table(report, self._total(report), scope))} 个{scope}" for scope in facts.extra_scopes]
-            if extra:
-                text += f"另评估了{'和'.join(extra)}。"
+            sizes = [(len(self.store.table(report, self._total(report), scope)), scope) for scope in facts.extra_scopes]
+            if sizes:  # 县区一共选了几个样本: each table, and the sum
+                text += f"另评估了{'和'.join(f'{n} 个{scope}' for n, scope in sizes)}" + (
+                    f"（共 {sum(n for n, _ in sizes)} 个）。" if len(sizes) > 1 else "。")
             return Reply(text, "ok", "meta", facts=[str(rep.entity_count)])
         system = self._other_system(f, report)
         if system:  # 县域的一级指标: the system that scores the districts and counties

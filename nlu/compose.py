@@ -21,7 +21,7 @@ from nlu.query import walk as _walk
 from nlu.rules import GAIN_DOWN, OFF_TOPIC, PICK_WORDS, PICK_WORST, RANK_WORDS, RULES, VERSUS_PLACE, Rule
 from store.catalogue import HISTORY_YEARS, REPORT_YEAR_OF_TIER, REPORT_YEARS, REPORTS
 
-LIST_WORDS = r"排名|排行|前|top|倒数|最高|最好|最低|最差|第一|冠军|榜首|垫底|谁|哪个城市|哪些城市|有哪些|哪个|哪几个|名单|最强|最弱|头名"
+LIST_WORDS = r"排名|排行|(?<![往之以提])前|top|倒数|最高|最好|最低|最差|第一|冠军|榜首|垫底|谁|哪个城市|哪些城市|有哪些|哪个|哪几个|名单|最强|最弱|头名"
 EACH_WORDS = r"分别|各自|各排|各是|各在|各为|各得|各多少|各几|各有|都排|都是|都在|两个报告|两份|各报告|两项|两个"
 AFTER_TOP = (r"进了|进入|入围|跻身|挤进|进|在.{0,8}前|(?:前|倒数).{1,4}(?:里|中|内|当中|之中|里面)|强(?:里|中|内|当中|之中|里面)|"
              r"占几|占多少|占了|上榜|上了")

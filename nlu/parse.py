@@ -23,7 +23,8 @@ FILLER = set("的了吗呢啊吧呀哦嘛么在是和与跟及同比那它该其
 # 那年名次 / 这项排第几: the year or the indicator just asked, never a place (the context carries them over)
 YEAR_OR_ITEM_REFERENCES = ("那年", "这年", "当年", "该年", "那一年", "这一年", "这项", "那项", "该项", "此项", "这一项",
                            "那一项", "这个指标", "那个指标", "该指标", "这个指数", "那个指数", "该指数",
-                           "换成", "改成", "换到", "换为", "改为", "换一下")  # 换成2015年的总分呢: an edit, no place
+                           "换成", "改成", "换到", "换为", "改为", "换一下",  # 换成2015年的总分呢: an edit, no place
+                           "同是", "同为", "同样是", "也是", "同属")  # 同是青岛的市南区呢
 STOPWORDS = FUNCTION_WORDS | {"梯队", "排名第", "个", "其中", "里面", "当中", "之中", "这些", "那些", "这几个", "那几个", "那个", "这个",
                               "那一个", "这一个", *YEAR_OR_ITEM_REFERENCES, "上面", "具体", "到底", "究竟", "准确",
                               "大概", "大约", "现在", "目前"}
@@ -31,13 +32,16 @@ PRONOUN_RE = re.compile(r"它|该市|这个城市|这座城市|该城市|这城�
                         r"(?:这个|那个|该)(?:区|县|地方)|这地方|那地方|我们市|我们这|我市|本市|咱们市|咱市|我们城市|我家乡|我老家")
 PLURAL_RE = re.compile(r"它俩|它们|他俩|他们|她们|两个城市|两座城市|这两个|这俩|两者|二者|两城|两市|^两个|双方|这几个城市|这三个|这四个|三个城市|四个城市|三者|"
                        r"(?:这)?[两三](?:个|座)?(?:省|省份|区|县|地方|地)(?![a-z])")  # 这两个省 / 两地
-FOLLOW_RE = re.compile(r"^(那|那么|那个|换成|再看看?|还有|和|跟|与|同|其中|里面|这里面)|呢$|呢\s|它")
+FOLLOW_RE = re.compile(r"^(那|那么|那个|换成|再看看?|还有|和|跟|与|同|其中|里面|这里面|再往前|再往后)|呢$|呢\s|它")
+ITEM_REFERENCE_RE = re.compile(r"这项|该项|那项|此项|这一项|这个指标|该指标")  # 这项: the last question's indicator
+YEAR_REFERENCE_RE = re.compile(r"那年|当年|该年|那一年")  # 那年: the last question's year
 # Token-scanning patterns, compiled once at import (the first question no longer compiles them).
 _TOP_RE = re.compile(rf"(?:前|top|top\s|头)\s*{NUM}\s*(?:名|位|强|个)?|{NUM}\s*强")  # 前十 / top5 / 50强
 _LAST_N_RE = re.compile(rf"(?:倒数\s*前|最后|后)\s*{NUM}\s*(?:名|位|个)?")
 _LAST_N2_RE = re.compile(rf"倒数\s*(?!第){NUM}\s*(?:名|位|个|座|城市)")
-_LAST_K_RE = re.compile(rf"倒数\s*第?\s*{NUM}?\s*(?:名|位)?")
+_LAST_K_RE = re.compile(rf"(?:倒数|从后往前数?|从后数|倒着数|从下往上数?|从末尾数)\s*的?\s*第?\s*{NUM}?\s*(?:名|位|个)?")
 _KTH_RE = re.compile(rf"(?:第|no\.?|#)\s*{NUM}\s*(?:名|位)?")
+_YEAR_SPAN_RE = re.compile(r"\s*(?:到|至|~|～|—|-)\s*")  # between two years: a span, every year in it
 _STEP_RE = re.compile(r"(?:^|那|再)(下|上|后|前)一(?:个|名|位)(?!城市)")
 _MORE_RE = re.compile(rf"(?:再往后|往后|再往下|往下|接下来|接着往后|后面|再后面)\s*的?\s*{NUM}?\s*(?:几)?\s*(?:名|位|个)")
 _RANGE_RE = re.compile(rf"第\s*{NUM}\s*(?:名|位)?\s*(?:到|至|-|~|～|—)\s*(?:第\s*{NUM}\s*(?:名|位)?|{NUM}\s*(?:名|位)?)")
@@ -66,7 +70,7 @@ _LETTERS_RE = re.compile(r"[a-z]+")
 _PIECES_RE = re.compile(rf"[{MASK}\s\d.%]+")
 _HAN_RE = re.compile(r"[\u4e00-\u9fff]+")
 _WORD_CHAR_RE = re.compile(r"[\u4e00-\u9fff\w]")
-_POSITION_RE = re.compile(rf"(?:倒数|前|后|第|top|头|末尾|垫底|排尾)\s*的?\s*第?\s*{CN}\s*(?:名|位|个|强)?")
+_POSITION_RE = re.compile(rf"(?:倒数|前|后|第|top|头|末尾|垫底|排尾|往前数|后数|倒着数|往上数)\s*的?\s*第?\s*{CN}\s*(?:名|位|个|强)?")
 _ONE_SIDED = [(re.compile(pattern), side, inclusive) for pattern, side, inclusive in (
     (rf"{NUM}\s*(?:分|%)?\s*(?:以上|之上|及以上)", "low", True),
     (rf"(?:不低于|不少于|至少|大于等于|>=|≥)\s*{NUM}", "low", True),
@@ -414,12 +418,16 @@ def _parse(text: str, lex: Lexicon) -> Frame:
     masked = mask(norm, spans, MASK)
     years = find_years(masked)
     frame.years = [y for y, _, _ in years]
+    if len(years) == 2 and _YEAR_SPAN_RE.fullmatch(masked[years[0][2]:years[1][1]]) and 0 < years[1][0] - years[0][0] <= 6:
+        frame.years = list(range(years[0][0], years[1][0] + 1))  # 第一届到第五届: every edition between
     year_spans = [(s, e) for _, s, e in years]
     masked = mask(masked, year_spans, MASK)
     words = mask(mask(norm, name_spans, MASK), year_spans, MASK)  # names and years hidden, keywords kept
     masked = _latin_names(frame, masked, lex)
     frame.pronoun = bool(PRONOUN_RE.search(masked)) and not frame.mentions
-    frame.follow_up = bool(FOLLOW_RE.search(masked.strip())) or frame.pronoun
+    frame.follow_up = bool(FOLLOW_RE.search(masked.strip())) or frame.pronoun \
+        or bool(ITEM_REFERENCE_RE.search(masked) and not frame.indicators) \
+        or bool(YEAR_REFERENCE_RE.search(masked) and not frame.years)  # 上海在2015年这项上排第几: 这项 is the last one
     _numbers(frame, masked)
     _conditions(frame, masked, measures)
     masked = _POSITION_RE.sub(lambda m: MASK * len(m[0]), masked)  # 倒数三名 is no 三明

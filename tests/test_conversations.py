@@ -9,6 +9,13 @@ from __future__ import annotations
 import pytest
 
 CONVERSATIONS = {
+    "这项 with a city named is the indicator just asked; 再往前 12年呢 the city's earlier edition": [
+        ("2016年智慧民生前五", "Top(Cities(2016 智慧民生/智慧服务), n=5)", "ok"),
+        ("宁波在2016年这项上排第几", "Rank(宁波 2016 智慧民生/智慧服务)", "ok"),
+        ("这项全国平均多少分", "Mean(2016 智慧民生/智慧服务)", "ok"),
+        ("杭州在第四届评估里排第几", "Rank(杭州 2014)", "ok"),
+        ("再往前，12年呢", "Rank(杭州 2012)", "ok"),
+    ],
     "这几个里面… after a group's members ranks that group in the report the question names": [
         ("2021年浙江有哪些城市是先锋城市", "Members(InGroup(InGroup(Cities(2021), tier:先锋), province:浙江))", "ok"),
         ("这几个里面数字经济最高的是哪个",
@@ -517,6 +524,9 @@ def test_which_city_leaves_out_the_provinces_own_table(engine):
     ("无锡新吴区数字经济得分", "Value(新吴区（无锡） de2020 总分)", "ok", "新吴区（无锡）"),
     ("县市数字经济第2和第3名是谁", "Nth(Cities(de2020 总分 admin_level:县市), k=2, last=3)", "ok", "第2–3名"),
     ("2016年第一和第四名", "Each(Nth(Cities(2016), k=1), Nth(Cities(2016), k=4))", "ok", "第4名"),
+    ("16年总榜从后往前数第三是哪个城市", "Nth(Cities(2016), k=3, bottom=True)", "ok", "倒数第3"),
+    ("深圳第一届到第四届排名变化", "Change(深圳 2011 2012 2013 2014)", "ok", "2013 年"),
+    ("数字经济县区一共选了几个样本", "Meta(count, de2020 总分)", "ok", "共 100 个"),
     ("2012年智慧人群第一", "Nth(Cities(2012 智慧人群), k=1)", "no_data", "只留下总排名前十名"),
     ("2015年智慧基础设施比2014年有什么变化", "Meta(changes, 2014 2015 智慧基础设施)", "ok", "权重由 25 分调整为 20 分"),
     ("数字经济白皮书用的什么模型", "Meta(model, de2020 总分)", "no_data", "没有说明"),
