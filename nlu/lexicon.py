@@ -315,6 +315,15 @@ class Lexicon:
                         self._add(nick, Sense("entity", entity_id))
             if names and not any(by_name.get(name) for name in names):  # 瓷都: a city no report evaluates
                 self._add(nick, Sense("place", names[0]))
+        districts: dict[str, list[str]] = defaultdict(list)
+        for e in store.entities():  # 崂山 / 市南 / 江宁: a district by its name without 区, where that is safe
+            stem = e.name[:-1] if e.kind == "district" and e.name.endswith("区") else ""
+            if len(stem) >= 2 and stem[0] not in "区县省城" and stem[-1] not in "中里内外上下前后城" \
+                    and stem not in self.surfaces and stem not in FUNCTION_WORDS:
+                districts[stem].append(e.id)
+        for stem, ids in districts.items():
+            for entity_id in ids:
+                self._add(stem, Sense("entity", entity_id))
         known = set(self.surfaces)
         for name in gazetteer.prefecture_names():
             short = gazetteer.stem(name)

@@ -276,7 +276,10 @@ def _fuzzy(frame: Frame, masked: str, lex: Lexicon) -> str:
         found = lex.indicator_in_text(piece)  # a mistyped indicator may not survive tokenisation
         if found:
             surface, typed = found
-            frame.indicators.append((typed, lex.indicator_names(surface)))
+            names = lex.indicator_names(surface)
+            named = [k for k in frame.report_keys if k in lex.report_indicators]
+            if not named or any(n in lex.report_indicators[k] for k in named for n in names):
+                frame.indicators.append((typed, names))  # 政府网站绩效考评: no indicator of another report
             piece = piece.replace(typed, " ")
         typo = None if frame.mentions else lex.entity_in_text(piece)
         if typo:

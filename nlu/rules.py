@@ -207,9 +207,10 @@ RULES: tuple[Rule, ...] = (
     Rule("contains", "Meta", kind="contains", needs=("named_thing",), absent=("entity", "bound", "n", "position", "group"),
          unless=TIER_WORDS,
          words=r"包括|包含|含有|由|分为|下设|有哪些|包含什么|包括什么|包括啥|包含啥|是什么意思|指什么|什么意思|考察什么|考察哪些|"
-               r"考察啥|看什么|由什么组成|下面有|含什么|是什么|是啥|有啥|怎么算|如何计算|计算方法|怎么计算|怎么得出",
+               r"考察啥|看什么|由什么组成|下面有|含什么|是什么|是啥|有啥|怎么算|如何计算|计算方法|怎么计算|怎么得出|"
+               r"(?:怎么|如何|怎样|咋)(?:评|测|打分|衡量|考察|考核)|评的是什么|评什么|看的是什么",
          help="指标含义", examples=(("智慧基础设施包括哪些二级指标", "Meta(contains, 智慧基础设施)"), ("平台统一度包括啥", "Meta(contains, 平台统一度)"),
-                   ("加分项考察什么", "Meta(contains, 加分项)"),
+                   ("加分项考察什么", "Meta(contains, 加分项)"), ("市民生活网络化水平是怎么评的", "Meta(contains, 市民生活网络化水平)"),
                    ("数字经济指数的一级指标是什么", "Meta(indicators, de2020 总分)"),
                    ("数字经济指数怎么算", "Meta(indicators, de2020 总分)"))),
     Rule("indicators", "Meta", kind="indicators", absent=("entity", "bound", "n", "position"),
