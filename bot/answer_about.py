@@ -122,11 +122,28 @@ class AboutAnswers(EngineBase):
             return Reply("\n".join(lines), "ok", "meta", facts=[self.store.report(k).publisher for k in named])
         if kind == "model":  # 2015年的评估用的啥模型: the model a report says its indicators are built on
             named = keys if (f.report_keys or f.years) else self.all_keys
-            said = [(k, st) for k in named for st in self.store.stats(k, "model")]
+            said = [(k, st) for k in named for st in self.store.stats(k, "model", kind="model")]
+            asked = [(k, st) for k, st in said if st.value_text.split()[0].lower() in f.norm]  # SMART模型是什么意思
+            said = asked or said
             if not said:
                 return Reply(f"{LABEL[named[0]]}没有说明依据什么评估模型。", "no_data", "meta", facts=[LABEL[named[0]]])
-            lines = [f"{LABEL[k]}依据「{st.value_text}」。原文：「{quote_clause(st.sentence, st.value_text)}」" for k, st in said]
-            return Reply("\n".join(lines), "ok", "meta", facts=[st.value_text for _, st in said])
+            lines, facts = [], []
+            for k, st in said:
+                meaning = self.store.stats(k, "model", kind="model_meaning")
+                lines.append(f"{LABEL[k]}依据「{st.value_text}」" + (f"：{meaning[0].value_text}。" if meaning else "。")
+                             + f"原文：「{quote_clause(st.sentence, st.value_text)}」")
+                facts += [st.value_text] + [m.value_text for m in meaning]
+            return Reply("\n".join(lines), "ok", "meta", facts=facts)
+        if kind == "collection":  # 2015年的数据是怎么收集的: the methods the report lists
+            named = keys if (f.report_keys or f.years) else self.all_keys
+            said = [(k, st) for k in named for st in self.store.stats(k, "collection")]
+            if not said:
+                return Reply(f"{LABEL[named[0]]}没有说明数据是怎么收集的。", "no_data", "meta", facts=[LABEL[named[0]]])
+            report = said[0][0]
+            methods = [st.value_text for k, st in said if k == report]
+            text = (f"{LABEL[report]}的资料收集方法：{'、'.join(methods)}。"
+                    f"例如：「{quote_clause(said[0][1].sentence.replace('*', ''), methods[0])}」")  # markdown bold
+            return Reply(text, "ok", "meta", facts=methods)
         if kind == "reports" and (f.years or [k for k in f.report_keys if k in REPORTS]) and len(keys) < len(self.all_keys):
             lines = [f"{LABEL[k]}：{self.store.report(k).title}，{self.store.report(k).publisher}，"
                      f"评估对象 {self.store.report(k).entity_count} 个" for k in keys]  # 第五届是哪一年: the one named

@@ -195,6 +195,9 @@ RULES: tuple[Rule, ...] = (
     Rule("model", "Meta", kind="model", absent=("entity",),
          words=r"模型|理论框架|理论基础|方法论|用的(?:什么|啥)(?:方法|理论)|(?:依据|根据|基于)(?:什么|啥)(?:理论|框架)",
          examples=(("2021年的评估基于什么模型", "Meta(model, 2021)"), ("15年那个评估用的什么理论", "Meta(model, 2015)"))),
+    Rule("collection", "Meta", kind="collection", absent=("entity",),
+         words=r"(?:怎么|如何|怎样|咋)(?:收集|采集|获取|获得|调查|统计)|收集方法|采集方法|调查方法|数据(?:是)?(?:怎么|如何|从哪)(?:来|得)",
+         examples=(("2015年评估的资料是如何采集的", "Meta(collection, 2015)"),)),
     Rule("count", "Meta", kind="count", absent=("entity", "group", "bound", "indicator", "n", "position", "plural"),
          words=r"(?:评估|评|参评|入评|覆盖|包括|包含|选取|选)了?(?:多少|几)个?(?:城市|个)|多少个城市|几个城市|多少城市|"
                r"(?:参评|入评|入选|评估|被评|参与)的?(?:城市|对象|地方)(?:数量|总数|个数|数)?(?:一共|总共|共|有|是)*(?:多少|几)|"

@@ -277,6 +277,9 @@ class _Parser:
         if weight and ind != "总分":  # 保障体系…权重也由10分增加到了15分: the weight against 2014's
             stats.append(Stat("changes:2014", ind, "weight_2014", weight[1], s, lineno))
             stats.append(Stat("changes:2014", ind, "weight_2015", weight[2], s, lineno))
+        method = re.match(r"[（(]\d[)）]\s*\*{0,2}(\S{2,6}?)[：:]\*{0,2}", s)  # 资料收集方法: (1) 文献调查：…
+        if method and method[1].endswith(("调查", "监测", "统计", "采集")):
+            stats.append(Stat("collection", "总分", "method", method[1], s, lineno))
         model = re.search(r"即\s*([A-Z]+\s*智慧城市评估模型)", s)  # the model the evaluation is built on
         if model:
             stats.append(Stat("model", "总分", "model", model[1], s, lineno))

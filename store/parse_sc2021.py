@@ -92,6 +92,9 @@ def parse(text: str) -> ParsedReport:
         m = re.search(r"紧扣\s*([A-Z]+\s*理论模型)", line)  # the model the indicator system is built on
         if m:
             report.stats.append(Stat("model", "发展水平指数", "model", m[1], line.strip(), i + 1))
+        m = re.search(r"融合了[^：:]*[：:](.+?)，五大因素", line)  # what its letters stand for
+        if m:
+            report.stats.append(Stat("model", "发展水平指数", "model_meaning", m[1], line.strip(), i + 1))
         m = re.search(r"共设计有\s*(\d+)\s*个一级指标.*?(\d+)\s*个二级指标和\s*(\d+)\s*个三级指标", line)
         if m:  # the size of the indicator system as the text states it (the appendix lists fewer level-3 names)
             for level, count in zip(("一级指标", "二级指标", "三级指标"), m.groups()):

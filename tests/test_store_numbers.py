@@ -233,7 +233,7 @@ def test_the_county_indicator_system_is_stored_as_printed_and_its_weights_add_up
 
 @pytest.mark.parametrize("report, model", [("sc2015", "PSF 智慧城市评估模型"), ("sc2021", "SMART 理论模型")])
 def test_the_model_a_report_states_is_stored_with_its_sentence_and_line(store, report, model):
-    said = store.stats(report, "model")
+    said = store.stats(report, "model", kind="model")
     assert [s.value_text for s in said] == [model]
     raw = {"sc2015": "001_538fd9eeac6a60e1.txt", "sc2021": "004_c4404687618f5804.txt"}[report]
     line = (RAW / raw).read_text(encoding="utf-8").splitlines()[said[0].line - 1]
