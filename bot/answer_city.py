@@ -26,6 +26,27 @@ class Figures:
     province: dict[str, Stat] | None = None
 
 
+@dataclass
+class Comparison:
+    """Several places' values on one indicator of one report: `asked` in the question's order, `values` highest first."""
+
+    report: str
+    indicator: str
+    note: str
+    asked: list[Value]
+    values: list[Value]
+
+
+@dataclass
+class TierComparison:
+    """Several places' tiers in one report (`levels`: each one's place in the report's order of tiers, 0 = best)."""
+
+    report: str
+    tiers: list[tuple[str, str]]
+    levels: list[int]
+    numbers: bool  # whether the report also prints per-city numbers
+
+
 class CityAnswers(EngineBase):
     """Intents whose subject is one or more cities."""
 
@@ -162,53 +183,15 @@ class CityAnswers(EngineBase):
         if not (f.years or f.report_keys or f.indicators):
             common = common[:2]
         lines, facts, panels, ranked = [], [], [], []
-        for key in common:
-            numbers = self.catalogue(key).per_city_numbers
-            if not numbers or ("tier" in f.asks and self.catalogue(key).tier_kind):  # 哪个梯队更高: the tiers compared
-                tiers = [(self._name(i), self._tier_line(key, i)) for i in ids]
-                if any(t is None for _, t in tiers):
-                    continue
-                body = "、".join(f"{n}属{t}" for n, t in tiers)
-                order = [g for _, g in self.store.groups(key, "tier")]  # 领军, 先锋, 探索 / 一线 … 四线: best first
-                levels = [min(range(len(order)), key=lambda i, t=t: (order[i] not in t, -len(order[i])))
-                          for _, t in tiers]  # the longest tier name in the line (新一线 before 一线)
-                if len(set(levels)) > 1:
-                    verdict = f"{tiers[levels.index(min(levels))][0]}所在梯队更高" + ("。" if numbers else "（该报告只公布梯队，不公布指数）。")
-                elif numbers:
-                    verdict = "同一梯队。"
-                else:
-                    verdict = "同一梯队，该报告不公布各城市指数，无法再细比。"
-                lines.append(f"{LABEL[key]}：{body}。{verdict}")
-                facts += [t for _, t in tiers]
-                continue
-            indicator, note = self._indicator(f, key)
-            scope = self._scope(f, key)
-            vals = []
-            for i in ids:
-                v = self.store.value(key, i, indicator, scope)
-                if v is None and scope is None:
-                    scopes = [s for s in self.store.scopes(key, i, indicator)]
-                    v = self.store.value(key, i, indicator, scopes[0]) if scopes else None
-                vals.append(v)
-            if any(v is None for v in vals):
-                continue
-            vals_sorted = sorted(vals, key=lambda v: -(v.value or 0))
-            ranked = ranked or [v.entity_id for v in vals_sorted]  # highest first: 最高的那个 in the next question
-            parts = [f"{self._name(v.entity_id)} {v.value_text}" + (f"（{self._scope_label(v)}第{v.rank}名）" if v.rank else "")
-                     for v in vals_sorted]
-            facts += [v.value_text for v in vals] + [str(v.rank) for v in vals if v.rank]
-            top, second = vals_sorted[0], vals_sorted[1]
-            if top.value == second.value:
-                verdict = f"{self._name(top.entity_id)}与{self._name(second.entity_id)}同分，并列"
-            else:
-                diffs = [(self._name(v.entity_id), fmt_number(round(top.value - v.value, 2))) for v in vals_sorted[1:]]
-                verdict = f"{self._name(top.entity_id)}{'更高' if len(vals) == 2 else '最高'}，" + "，".join(
-                    f"比{n}高 {d} 分" for n, d in diffs)
-                facts += [d for _, d in diffs]
-            lines.append(f"{self._what(key, indicator)}{note}：" + "，".join(parts) + f"。{verdict}。来源：{vals[0].table}")
-            panels.append({"title": f"{LABEL[key]} {indicator}", "labels": [self._name(v.entity_id) for v in vals_sorted],
-                           "values": [v.value for v in vals_sorted], "texts": [v.value_text for v in vals_sorted],
-                           "xlabel": indicator})  # in the text's order: highest first
+        for result in filter(None, (self._comparison(f, key, ids) for key in common)):
+            line, stated, panel = (self._tier_comparison_line(result) if isinstance(result, TierComparison)
+                                   else self._comparison_line(result))
+            lines.append(line)
+            facts += stated
+            if panel:
+                panels.append(panel)
+            if isinstance(result, Comparison):
+                ranked = ranked or [v.entity_id for v in result.values]  # highest first: 最高的那个 next
         chart = panels[0] if len(panels) == 1 else {  # several reports: one panel each, each on its own scale
             "kind": "panels", "title": "、".join(panels[0]["labels"]) + " 对比", "panels": panels} if panels else None
         if not lines:
@@ -218,6 +201,64 @@ class CityAnswers(EngineBase):
         ctx = self._context(f)
         ctx.members = ranked
         return Reply("\n".join(lines), "ok", "compare", facts=facts, chart=chart, context=ctx)
+
+    def _comparison(self, f: Frame, key: str, ids: list[str]) -> Comparison | TierComparison | None:
+        """Several places in one report, evaluated: their tiers (a tiers-only report, or a tier asked), or their
+        values on the indicator asked in one scope each, highest first; None when one of them has none."""
+        numbers = self.catalogue(key).per_city_numbers
+        if not numbers or ("tier" in f.asks and self.catalogue(key).tier_kind):  # 哪个梯队更高: the tiers compared
+            tiers = [(self._name(i), self._tier_line(key, i)) for i in ids]
+            if any(t is None for _, t in tiers):
+                return None
+            order = [g for _, g in self.store.groups(key, "tier")]  # 领军, 先锋, 探索 / 一线 … 四线: best first
+            levels = [min(range(len(order)), key=lambda i, t=t: (order[i] not in t, -len(order[i])))
+                      for _, t in tiers]  # the longest tier name in the line (新一线 before 一线)
+            return TierComparison(key, tiers, levels, numbers)
+        indicator, note = self._indicator(f, key)
+        scope = self._scope(f, key)
+        vals = []
+        for i in ids:
+            v = self.store.value(key, i, indicator, scope)
+            if v is None and scope is None:
+                scopes = [s for s in self.store.scopes(key, i, indicator)]
+                v = self.store.value(key, i, indicator, scopes[0]) if scopes else None
+            vals.append(v)
+        if any(v is None for v in vals):
+            return None
+        return Comparison(key, indicator, note, vals, sorted(vals, key=lambda v: -(v.value or 0)))
+
+    def _tier_comparison_line(self, result: TierComparison) -> tuple[str, list[str], None]:
+        """「…：烟台属先锋城市、潍坊属探索城市。烟台所在梯队更高」 and the tiers stated."""
+        tiers, levels = result.tiers, result.levels
+        body = "、".join(f"{n}属{t}" for n, t in tiers)
+        if len(set(levels)) > 1:
+            verdict = f"{tiers[levels.index(min(levels))][0]}所在梯队更高" + (
+                "。" if result.numbers else "（该报告只公布梯队，不公布指数）。")
+        elif result.numbers:
+            verdict = "同一梯队。"
+        else:
+            verdict = "同一梯队，该报告不公布各城市指数，无法再细比。"
+        return f"{LABEL[result.report]}：{body}。{verdict}", [t for _, t in tiers], None
+
+    def _comparison_line(self, result: Comparison) -> tuple[str, list[str], dict]:
+        """「…：A 80.2（第1名），B 79.7（第3名）。A更高，比B高 0.5 分。来源：…」, the facts and the chart panel."""
+        key, indicator, vals, vals_sorted = result.report, result.indicator, result.asked, result.values
+        parts = [f"{self._name(v.entity_id)} {v.value_text}" + (f"（{self._scope_label(v)}第{v.rank}名）" if v.rank else "")
+                 for v in vals_sorted]
+        facts = [v.value_text for v in vals] + [str(v.rank) for v in vals if v.rank]
+        top, second = vals_sorted[0], vals_sorted[1]
+        if top.value == second.value:
+            verdict = f"{self._name(top.entity_id)}与{self._name(second.entity_id)}同分，并列"
+        else:
+            diffs = [(self._name(v.entity_id), fmt_number(round(top.value - v.value, 2))) for v in vals_sorted[1:]]
+            verdict = f"{self._name(top.entity_id)}{'更高' if len(vals) == 2 else '最高'}，" + "，".join(
+                f"比{n}高 {d} 分" for n, d in diffs)
+            facts += [d for _, d in diffs]
+        line = f"{self._what(key, indicator)}{result.note}：" + "，".join(parts) + f"。{verdict}。来源：{vals[0].table}"
+        panel = {"title": f"{LABEL[key]} {indicator}", "labels": [self._name(v.entity_id) for v in vals_sorted],
+                 "values": [v.value for v in vals_sorted], "texts": [v.value_text for v in vals_sorted],
+                 "xlabel": indicator}  # in the text's order: highest first
+        return line, facts, panel
 
     # --- one entity, many numbers ------------------------------------------------------------
     def _profile(self, f: Frame) -> Reply:
