@@ -2,15 +2,39 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from bot.choose import EngineBase
 from bot.reply import HISTORY_YEARS, LABEL, SCOPE, Reply, partial_table, quote_clause
 from nlu.frame import Frame
 from store.catalogue import EDITIONS, HISTORY_REPORT, REPORTS, TIER_REPORT
+from store.query import Value
+
+
+@dataclass
+class TierOf:
+    """A place's tier in a report (`asked`: the tier the question names, if it asks 是不是), and its overall value
+    where the report prints one per city."""
+
+    report: str
+    entity_id: str
+    tier: str
+    asked: str | None
+    value: Value | None
 
 
 class AboutAnswers(EngineBase):
     """Tier membership and lists, and what the reports contain."""
+
+    def _tier_of_line(self, result: TierOf) -> str:
+        """「2020 城市数字经济指数：宝鸡属数字经济二线城市。数字经济指数 50.3，第104名。」, 是的 / 不是 first when asked."""
+        text = f"{LABEL[result.report]}：{self._name(result.entity_id)}属{result.tier}。"
+        if result.asked:
+            text = ("是的。" if result.asked in result.tier else "不是。") + text
+        v = result.value
+        if v:
+            text += f"{v.indicator} {v.value_text}，第{v.rank}名。"
+        return text
 
     def _tier(self, f: Frame) -> Reply:
         keys, problem = self._reports(f)
@@ -25,16 +49,10 @@ class AboutAnswers(EngineBase):
                 count = sum(len(self.store.members(report, "tier", g)) for _, g in self.store.groups(report, "tier"))
                 return Reply(f"{self._name(entity_id)}不在{LABEL[report]}的 {count} 个城市中，没有梯队/画像。",
                              "no_data", "tier", facts=[self._name(entity_id), str(count)], context=self._context(f))
-            text = f"{LABEL[report]}：{self._name(entity_id)}属{tier}。"
-            if tier_groups and tier_groups[0][1] not in tier:
-                text = f"不是。{text}"
-            elif tier_groups:
-                text = f"是的。{text}"
-            if self.catalogue(report).per_city_numbers:
-                v = self.store.value(report, entity_id, self._total(report))
-                if v:
-                    text += f"数字经济指数 {v.value_text}，第{v.rank}名。"
-            return Reply(text, "ok", "tier", facts=[tier], context=self._context(f))
+            value = self.store.value(report, entity_id, self._total(report)) \
+                if self.catalogue(report).per_city_numbers else None
+            result = TierOf(report, entity_id, tier, tier_groups[0][1] if tier_groups else None, value)
+            return Reply(self._tier_of_line(result), "ok", "tier", facts=[tier], context=self._context(f))
         name = tier_groups[0][1] if tier_groups else None
         if not name:
             return self._meta_tiers(report, f)
