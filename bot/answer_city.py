@@ -47,6 +47,28 @@ class TierComparison:
     numbers: bool  # whether the report also prints per-city numbers
 
 
+@dataclass
+class TopTenHistory:
+    """A place on one level-1 indicator in 2014 and 2015: per year, its top-ten row (or None) and 2015's full-table
+    value (or None)."""
+
+    entity_id: str
+    indicator: str | None
+    rows: list[tuple[int, Value | None, Value | None]]
+
+
+@dataclass
+class History:
+    """A place across the editions: its place in each earlier top-ten table, (year, indicator, note, value) per
+    edition, and its 2021 tier; `want`: the years asked (None: all)."""
+
+    entity_id: str
+    want: set[int] | None
+    top_ten: dict[int, int]
+    editions: list[tuple[int, str, str, Value]]
+    tier: str | None
+
+
 class CityAnswers(EngineBase):
     """Intents whose subject is one or more cities."""
 
@@ -412,36 +434,50 @@ class CityAnswers(EngineBase):
     def _trend(self, f: Frame) -> Reply:
         if not f.entity_ids:
             return Reply("想看哪个城市的历届变化？比如「北京历届排名」。", "clarify", "trend")
-        entity_id = f.entity_ids[0]
-        name = self._name(entity_id)
         years = sorted(set(f.years))
-        lines, facts = [], []
         indicator_asked = [c for _, cands in f.indicators for c in cands]
         if indicator_asked and 2014 in years:
-            l1 = next((c for c in indicator_asked if self._indicator_in(HISTORY_REPORT, c)), None)
-            for y in (2014, 2015):
-                v = self.store.value(HISTORY_REPORT, entity_id, l1, "前十", year=y, measure="rate") if l1 else None
-                full = self.store.value(HISTORY_REPORT, entity_id, l1) if l1 and y == self.store.report(HISTORY_REPORT).year else None
-                if v:
-                    lines.append(f"{y} 年{l1}：第{v.rank}名，得分率 {v.value_text}")
-                    facts += [v.value_text, str(v.rank)]
-                elif full and full.rank:  # outside the printed top ten, ranked in the full table
-                    rate = f"，得分率 {full.rate_text}" if full.rate_text else ""
-                    lines.append(f"{y} 年{l1}：未进前十名；全表第{full.rank}名，{full.value_text} 分{rate}（{full.table}）")
-                    facts += [str(full.rank), full.value_text] + ([full.rate_text] if full.rate_text else [])
-                else:
-                    lines.append(f"{y} 年{l1}：未进前十名")
-            src = "来源：2015 年报告·2014 年与 2015 年前十名对比表（只列前十）"
-            return Reply(f"{name}{l1}（2014 与 2015 对比）：\n" + "\n".join(lines) + "\n" + src, "ok", "trend",
-                         facts=facts, context=self._context(f))
-        history = {int(g): pos for r, t, g, pos in self.store.memberships(entity_id, HISTORY_REPORT) if t == "top10"}
-        want = set(years) if len(years) >= 2 else None
-        for y in range(2011, 2015):
-            if (want is None or y in want) and y in history:
-                lines.append(f"{y} 年：第{history[y]}名（历届前十名对比表）")
-                facts.append(str(history[y]))
-            elif want is not None and y in want:  # 14、15、16三年名次: the year asked, said even when not listed
-                lines.append(f"{y} 年：未进前十名（该年只公布了前十名）")
+            text, facts = self._top_ten_history_lines(self._top_ten_history(f.entity_ids[0], indicator_asked))
+            return Reply(text, "ok", "trend", facts=facts, context=self._context(f))
+        history = self._history_of(f, f.entity_ids[0], set(years) if len(years) >= 2 else None)
+        rendered = self._history_lines(history, f.words)
+        if rendered is None:
+            return Reply(f"{self._name(history.entity_id)}没有可比的历届数据（历届前十名只列前十）。", "no_data", "trend",
+                         context=self._context(f))
+        text, facts = rendered
+        return Reply(text, "ok", "trend", facts=facts, context=self._context(f))
+
+    def _top_ten_history(self, entity_id: str, asked: list[str]) -> TopTenHistory:
+        """A place on one level-1 indicator in the 2014 and 2015 top-ten tables, and 2015's full table."""
+        l1 = next((c for c in asked if self._indicator_in(HISTORY_REPORT, c)), None)
+        rows = []
+        for y in (2014, 2015):
+            v = self.store.value(HISTORY_REPORT, entity_id, l1, "前十", year=y, measure="rate") if l1 else None
+            full = self.store.value(HISTORY_REPORT, entity_id, l1) if l1 and y == self.store.report(HISTORY_REPORT).year \
+                else None
+            rows.append((y, v, full))
+        return TopTenHistory(entity_id, l1, rows)
+
+    def _top_ten_history_lines(self, result: TopTenHistory) -> tuple[str, list[str]]:
+        """「…（2014 与 2015 对比）：2014 年保障体系：第4名，得分率 80.0%…」 and the facts stated."""
+        l1, lines, facts = result.indicator, [], []
+        for y, v, full in result.rows:
+            if v:
+                lines.append(f"{y} 年{l1}：第{v.rank}名，得分率 {v.value_text}")
+                facts += [v.value_text, str(v.rank)]
+            elif full and full.rank:  # outside the printed top ten, ranked in the full table
+                rate = f"，得分率 {full.rate_text}" if full.rate_text else ""
+                lines.append(f"{y} 年{l1}：未进前十名；全表第{full.rank}名，{full.value_text} 分{rate}（{full.table}）")
+                facts += [str(full.rank), full.value_text] + ([full.rate_text] if full.rate_text else [])
+            else:
+                lines.append(f"{y} 年{l1}：未进前十名")
+        src = "来源：2015 年报告·2014 年与 2015 年前十名对比表（只列前十）"
+        return f"{self._name(result.entity_id)}{l1}（2014 与 2015 对比）：\n" + "\n".join(lines) + "\n" + src, facts
+
+    def _history_of(self, f: Frame, entity_id: str, want: set[int] | None) -> History:
+        """A place across the smart-city editions (`want`: the years asked, None for all): its places in the
+        earlier top-ten tables, its value in each edition, and its 2021 tier."""
+        top_ten = {int(g): pos for r, t, g, pos in self.store.memberships(entity_id, HISTORY_REPORT) if t == "top10"}
         editions = []
         for key in EDITIONS:
             year = self.store.report(key).year
@@ -450,27 +486,39 @@ class CityAnswers(EngineBase):
             indicator, note = self._indicator(f, key)
             v = self.store.value(key, entity_id, indicator)
             if v:
-                lines.append(f"{year} 年：{indicator}{note} {v.value_text}，第{v.rank}名"
-                             + ("（报告未印名次，按总分算出）" if v.rank_kind == "computed" else ""))
-                facts += [v.value_text, str(v.rank)]
-                editions.append(v)
+                editions.append((year, indicator, note, v))
+        tier = next(filter(None, (self._tier_line(k, entity_id) for k in TIERS_ONLY)), None) \
+            if want is None or 2021 in want else None
+        return History(entity_id, want, top_ten, editions, tier)
+
+    def _history_lines(self, result: History, words: str) -> tuple[str, list[str]] | None:
+        """「…历届智慧城市评估：2014 年：第8名…2015→2016：分数提高 0.79…」 (a false premise in `words` corrected
+        first) and the facts stated; None when there is nothing to show."""
+        lines, facts, want = [], [], result.want
+        for y in range(2011, 2015):
+            if (want is None or y in want) and y in result.top_ten:
+                lines.append(f"{y} 年：第{result.top_ten[y]}名（历届前十名对比表）")
+                facts.append(str(result.top_ten[y]))
+            elif want is not None and y in want:  # 14、15、16三年名次: the year asked, said even when not listed
+                lines.append(f"{y} 年：未进前十名（该年只公布了前十名）")
+        for year, indicator, note, v in result.editions:
+            lines.append(f"{year} 年：{indicator}{note} {v.value_text}，第{v.rank}名"
+                         + ("（报告未印名次，按总分算出）" if v.rank_kind == "computed" else ""))
+            facts += [v.value_text, str(v.rank)]
         premise = ""
-        if len(editions) == 2:
-            change, facts_of_change = _change_line(*editions)
+        values = [v for *_, v in result.editions]
+        if len(values) == 2:
+            change, facts_of_change = _change_line(*values)
             lines.append(change)
             facts += facts_of_change
-            premise = _premise(f.words, editions)
-        if want is None or 2021 in want:
-            tier = next(filter(None, (self._tier_line(k, entity_id) for k in TIERS_ONLY)), None)
-            if tier:
-                lines.append(f"2021 年：{tier}，只公布梯队")
+            premise = _premise(words, values)
+        if result.tier:
+            lines.append(f"2021 年：{result.tier}，只公布梯队")
         if not lines:
-            return Reply(f"{name}没有可比的历届数据（历届前十名只列前十）。", "no_data", "trend", context=self._context(f))
-        if len(history) == 0 and (want is None):
+            return None
+        if len(result.top_ten) == 0 and want is None:
             lines.append("（2011–2014 年只公布了前十名，该城市未上榜）")
-        return Reply(f"{premise}{name}历届智慧城市评估：\n" + "\n".join(lines), "ok", "trend", facts=facts,
-                     context=self._context(f))
-
+        return f"{premise}{self._name(result.entity_id)}历届智慧城市评估：\n" + "\n".join(lines), facts
 
 
 def _premise(words: str, editions: list[Value]) -> str:
