@@ -69,6 +69,20 @@ class History:
     tier: str | None
 
 
+@dataclass
+class ProfileOf:
+    """A place in one report, part by part: the headline value (`main`, the indicator asked or the total), the values
+    one level below it, its tier and its city clusters (when the whole report is asked)."""
+
+    report: str
+    entity_id: str
+    under: str | None
+    main: Value | None
+    parts: list[Value]
+    tier: str | None
+    clusters: list[str]
+
+
 class CityAnswers(EngineBase):
     """Intents whose subject is one or more cities."""
 
@@ -366,8 +380,12 @@ class CityAnswers(EngineBase):
 
     def _profile_block(self, f: Frame, entity_id: str, report: str, under: str | None,
                        compact: bool) -> tuple[list[str], list[str], dict | None]:
-        """One report's part of a profile: the headline value, then the indicators one level below
-        (the report's level-1 indicators, or the parts of the indicator asked)."""
+        """One report's part of a profile: evaluated (`_profile_of`), then rendered (`_profile_lines`)."""
+        return self._profile_lines(self._profile_of(f, entity_id, report, under), compact)
+
+    def _profile_of(self, f: Frame, entity_id: str, report: str, under: str | None) -> ProfileOf:
+        """A place's headline value in a report, then its values one level below (the report's level-1 indicators,
+        or the parts of the indicator asked), its tier and its city clusters."""
         scope = self._scope(f, report)
         head_ind = under or self._total(report)
         main = self.store.value(report, entity_id, head_ind, scope)
@@ -379,7 +397,14 @@ class CityAnswers(EngineBase):
             v = self.store.value(report, entity_id, ind.name, main.scope if main else scope)
             if v:
                 rows.append(v)
-        name = self._name(entity_id)
+        tier = self._tier_line(report, entity_id) if not under else None
+        clusters = [g for r, t, g, _ in self.store.memberships(entity_id, report) if t == "cluster"] if not under else []
+        return ProfileOf(report, entity_id, under, main, rows, tier, clusters)
+
+    def _profile_lines(self, result: ProfileOf, compact: bool) -> tuple[list[str], list[str], dict | None]:
+        """The profile's lines (one line each report when `compact`), the facts stated and its chart."""
+        report, main, rows = result.report, result.main, result.parts
+        name = self._name(result.entity_id)
         facts = []
         head = f"{name} · {LABEL[report]}" if not compact else f"• {LABEL[report]}"
         if main:
@@ -392,13 +417,11 @@ class CityAnswers(EngineBase):
             rank = f"（{'并列' if v.ties else ''}第{v.rank}名）" if v.rank and self.catalogue(report).part_ranks and not compact else ""
             parts.append(f"{v.indicator} {v.value_text}{self._max(report, v.indicator)}{rank}")
             facts.append(v.value_text)
-        tier = self._tier_line(report, entity_id) if not under else None
-        if tier:
-            parts.append(f"城市画像：{tier}")
-            facts.append(tier)
-        clusters = [g for r, t, g, _ in self.store.memberships(entity_id, report) if t == "cluster"] if not under else []
-        if clusters:
-            parts.append(f"所属城市群：{'、'.join(clusters)}")
+        if result.tier:
+            parts.append(f"城市画像：{result.tier}")
+            facts.append(result.tier)
+        if result.clusters:
+            parts.append(f"所属城市群：{'、'.join(result.clusters)}")
         if compact:
             lines[0] += ("；" + "，".join(parts) if parts else "") + (f"。来源：{main.table}" if main else "")
         else:
@@ -407,6 +430,7 @@ class CityAnswers(EngineBase):
             if sources:
                 lines.append(f"来源：{sources[0]}" + (f"；各项见{sources[1]}等表" if len(sources) > 2 else
                                                      f"；{sources[1]}" if len(sources) == 2 else ""))
+        under = result.under
         chart = _profile_chart(f"{name} {LABEL[report]}" + (f" {under}" if under else ""), rows, self._max) if rows else None
         return lines, facts, chart
 
