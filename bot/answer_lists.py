@@ -186,7 +186,9 @@ class ListAnswers(EngineBase):
                     focus = focus or [rows[0].entity_id]
                     continue
                 pos = f"倒数第{f.position}" if f.bottom else f"第{f.position}名"
-                body = "、".join(f"{self._name(v.entity_id)} {v.value_text}" + (f"（第{v.rank}名）" if f.bottom else "") for v in rows)
+                tiered = "tier" in f.asks and self.catalogue(report).tier_kind  # 第100的城市是谁，几线: its tier too
+                body = "、".join(f"{self._name(v.entity_id)} {v.value_text}" + (f"（第{v.rank}名）" if f.bottom else "")
+                                + (f"，属{self._tier_line(report, v.entity_id) or '未分档'}" if tiered else "") for v in rows)
                 tie = "（并列）" if len(rows) > 1 else ""
                 lines.append(f"{where}{pos}{tie}：{body}。来源：{rows[0].table}")
                 facts += [v.value_text for v in rows] + [str(rows[0].rank)]

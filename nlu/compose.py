@@ -44,6 +44,7 @@ _LIST_WORDS_RE = re.compile(LIST_WORDS)
 _OFF_TOPIC_RE = re.compile("|".join(map(re.escape, OFF_TOPIC)))  # one search, not 42 substring tests
 _EACH_RE = re.compile(EACH_WORDS)
 _VERSUS_PLACE_RE = re.compile(VERSUS_PLACE)
+_WHOLE_RE = re.compile(r"整体|全国|全部城市|所有城市|总体")
 _JOINED_RE = re.compile(r"和|与|跟|及|、|还有|以及|vs|对比|比较")
 _TOTALS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
@@ -246,6 +247,9 @@ def build(frame: Frame, store) -> q.Node:
             frame.mentions = [m for m in frame.mentions if m.candidates[0] not in parents]
         other = None
         subjects = [("group", g) for g in ask.groups] + [("entity", e) for e in ask.entities]
+        if len(subjects) == 1 and ask.groups and _WHOLE_RE.search(frame.words) and _JOINED_RE.search(frame.words) \
+                and not re.search(VERSUS_ALL, frame.words):  # 整体平均和Top10平均分别多少: both means
+            return q.Each([q.Mean(_narrow(ask, groups=[])), q.Mean(ask)])
         if re.search(VERSUS_ALL, frame.words) and subjects:
             other = q.Mean(q.Ask(years=ask.years, reports=ask.reports, indicators=ask.indicators, total=ask.total))
         elif len(subjects) == 2 and re.search(VERSUS_ONE, frame.words) and _city_and_group(subjects, store):

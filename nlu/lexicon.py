@@ -61,7 +61,7 @@ NICKNAMES = {
     "长安": ["西安"], "古都": ["西安"], "石门": ["石家庄"], "商都": ["郑州"], "滨城": ["大连"], "英雄城": ["南昌"],
     "北国春城": ["长春"], "维扬": ["扬州"],
     "日光城": ["拉萨"], "呼市": ["呼和浩特"], "乌市": ["乌鲁木齐"], "哈市": ["哈尔滨"], "石市": ["石家庄"], "椰城": ["海口"], "鹿城": ["温州", "包头", "三亚"], "莞城": ["东莞"], "禅城": [],
-    "钢城": ["包头", "鞍山", "攀枝花"], "钢都": ["鞍山"], "煤都": ["抚顺", "大同"], "瓷都": ["景德镇"], "药都": ["亳州"],
+    "钢城": ["包头", "鞍山", "攀枝花"], "鹤城": ["齐齐哈尔", "鹤壁"], "钢都": ["鞍山"], "煤都": ["抚顺", "大同"], "瓷都": ["景德镇"], "药都": ["亳州"],
 }
 # Short forms people type → indicator names (any report that has the name).
 INDICATOR_FORMS = {
@@ -317,7 +317,7 @@ class Lexicon:
                 self._add(nick, Sense("place", names[0]))
         districts: dict[str, list[str]] = defaultdict(list)
         for e in store.entities():  # 崂山 / 市南 / 江宁: a district by its name without 区, where that is safe
-            stem = e.name[:-1] if e.kind == "district" and e.name.endswith("区") else ""
+            stem = e.name[:-1] if e.kind in ("district", "county") and e.name.endswith(("区", "县")) else ""
             if len(stem) >= 2 and stem[0] not in "区县省城" and stem[-1] not in "中里内外上下前后城" \
                     and stem not in self.surfaces and stem not in FUNCTION_WORDS:
                 districts[stem].append(e.id)

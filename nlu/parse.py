@@ -62,7 +62,7 @@ _EQUAL_RE = re.compile(rf"(?:为|等于|=|是|得|拿到|拿了|拿|得到|获�
 _DEDUCTED_RE = re.compile(rf"(?:扣了?|减了?|被扣)\s*{NUM}\s*分")  # 减分项扣了2分: the printed value is -2
 _NOT_DEDUCTED_RE = re.compile(r"(?:没有?|未|不|零)(?:被)?扣分")
 _BETWEEN_RE = re.compile(rf"介于\s*{NUM}\s*(?:分)?\s*(?:和|与|到|至)\s*{NUM}")
-_BETWEEN2_RE = re.compile(rf"{NUM}\s*(?:分|%)?\s*(?:到|至|-|~|～)\s*{NUM}\s*(?:分|%)?\s*之间")
+_BETWEEN2_RE = re.compile(rf"{NUM}\s*(?:分|%)?\s*(?:到|至|-|~|～)\s*{NUM}\s*(?:分|%)?\s*(?:之间|区间|范围内|以内|这个区间|这一档)")
 _DECIMAL_RE = re.compile(r"\d+(?:\.\d+)?")
 _NUMERAL_RE = re.compile(rf"\d|{CN}")  # what every NUM begins with
 _LATIN_RE = re.compile(r"[a-z]{3,}([市区县省])?")
@@ -530,6 +530,8 @@ def _may_be_place(word: str, rule) -> bool:
     names something else people ask about (清华大学, 房价)."""
     if rule is not None and rule.words and re.fullmatch(rule.words, word):
         return False
+    if word[0] in "个名位届年":  # 在201个里排第几: the count or year before it was masked
+        return False
     return not any(t in word for t in OFF_TOPIC + NOT_PLACES) and word not in DEMONSTRATIVES
 
 
@@ -555,6 +557,12 @@ def _merge_parent_child(frame: Frame, lex: Lexicon) -> None:
     merged: list[Mention] = []
     for m in frame.mentions:
         gap = frame.norm[merged[-1].end:m.start] if merged else None
+        provinces = [c for c in merged[-1].candidates if lex.store.entity(c).kind == "province"] if merged else []
+        inside = [c for c in m.candidates if provinces and lex.store.entity(c).kind != "province"
+                  and lex.store.entity(c).province == lex.store.entity(provinces[0]).province]
+        if merged and gap in ("", "的", "省", "省的") and inside:  # 新疆库尔勒 / 陕西神木: the place, its province said first
+            merged[-1] = Mention(merged[-1].surface + gap + m.surface, merged[-1].start, m.end, inside, m.how)
+            continue
         if merged and gap == "" and len(merged[-1].candidates) > 1 and len(m.candidates) == 1:  # 通州区（北京）, as
             under = [c for c in merged[-1].candidates if lex.store.entity(c).parent_id == m.candidates[0]]  # a clarify
             if len(under) == 1:  # lists the candidates: the name, then its city
