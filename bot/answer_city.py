@@ -390,9 +390,13 @@ class CityAnswers(EngineBase):
         head_ind = under or self._total(report)
         main = self.store.value(report, entity_id, head_ind, scope)
         parent = under or self._total(report)
+        level = 2 if under is None and ("二级" in f.norm or "三级" in f.norm) else 1  # 16个二级指标得分: that level
+        if level == 2 and not any(i.level == 2 for i in self.store.indicators(report)):
+            level = 1  # a report without level-2 indicators (2016): its level-1 ones
         rows = []
         for ind in self.store.indicators(report):
-            if ind.name == self._total(report) or (ind.parent != parent and not (under is None and ind.level == 1)):
+            if ind.name == self._total(report) or (ind.parent != parent and not (under is None and ind.level == level)) \
+                    or (under is None and ind.level != level):
                 continue
             v = self.store.value(report, entity_id, ind.name, main.scope if main else scope)
             if v:
