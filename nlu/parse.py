@@ -160,7 +160,7 @@ def _numbers(frame: Frame, text: str) -> None:
     if ends:
         frame.n, frame.bottom = int(cn_to_int(ends[3]) or 0) or None, (ends[1] or ends[2]) in _WORST_ENDS
         return _bounds(frame, t)
-    step = _STEP_RE.search(t)
+    step = "一" in t and _STEP_RE.search(t)  # 下一个 / 上一名 (a character test first: most questions have none)
     if step:  # 下一个呢 / 上一名是谁: the place after (or before) the one just shown
         frame.more = -1 if step[1] in "上前" else 1
         frame.step = True
@@ -429,8 +429,8 @@ def _parse(text: str, lex: Lexicon) -> Frame:
     masked = _latin_names(frame, masked, lex)
     frame.pronoun = bool(PRONOUN_RE.search(masked)) and not frame.mentions
     frame.follow_up = bool(FOLLOW_RE.search(masked.strip())) or frame.pronoun \
-        or bool(ITEM_REFERENCE_RE.search(masked) and not frame.indicators) \
-        or bool(YEAR_REFERENCE_RE.search(masked) and not frame.years)  # 上海在2015年这项上排第几: 这项 is the last one
+        or bool(not frame.indicators and ("项" in masked or "指标" in masked) and ITEM_REFERENCE_RE.search(masked)) \
+        or bool(not frame.years and "年" in masked and YEAR_REFERENCE_RE.search(masked))  # 这项: the last one
     _numbers(frame, masked)
     _conditions(frame, masked, measures)
     masked = _POSITION_RE.sub(lambda m: MASK * len(m[0]), masked)  # 倒数三名 is no 三明
