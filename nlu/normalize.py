@@ -177,6 +177,7 @@ _BARE_YEAR_RE = re.compile(r"(?:^|(?<=□)|(?<=□ ))(1[4-6]|2[01])(?= ?□|\s*$
 _YEAR_LIST_RE = re.compile(  # 14、15、16 (、 is a space by now): two or more bare years in a row
     r"(?<![\d.])(?:1[4-6]|2[01])(?:(?:\s*[、，,和与及到至~-]\s*|\s+)(?:1[4-6]|2[01]))+(?![\d.])(?!\s*(?:名|个|分|%|强))")
 _TWO_DIGITS_RE = re.compile(r"\d\d")
+_DIGIT_RE = re.compile(r"\d")
 _YEAR_CN_RE = re.compile(r"([二两][〇零o0][一二三][\d〇零一二三四五六七八九])\s*年?|"
                          r"(?<![\d〇零一二三四五六七八九十])([一][一二三四五六七八九〇零])\s*年")
 _NUMBER_RE = re.compile(r"-?\d+(?:\.\d+)?")
@@ -187,24 +188,27 @@ def find_years(text: str) -> list[tuple[int, int, int]]:
     """(year, start, end) for every year form: 2015, 2015年, 15年, 二〇一五年, 一五年, 第五届, and a bare
     15 / 16 / 20 / 21 standing between names and keywords (the caller masks those as □)."""
     found = []
-    for m in _EDITION_RE.finditer(text):  # 第七届 is 2017: no report, and said so
-        found.append((EDITIONS.get(m[0], 2010 + "一二三四五六七八九十".index(m[1]) + 1), m.start(), m.end()))
-    for m in _YEAR4_RE.finditer(text):
-        found.append((int(m[1]), m.start(), m.end()))
-    for m in _YEAR2_RE.finditer(text):
-        year = 2000 + int(m[1])
-        if 2005 <= year <= 2030:
-            found.append((year, m.start(), m.end()))
-    for m in _YEAR_LIST_RE.finditer(text):  # 南京14、15、16三年名次: bare years in a list
-        for d in _TWO_DIGITS_RE.finditer(m[0]):
-            found.append((2000 + int(d[0]), m.start() + d.start(), m.start() + d.end()))
-    for m in _BARE_YEAR_RE.finditer(text):  # 芜湖 15 经济: a bare year
-        found.append((2000 + int(m[1]), m.start(1), m.end(1)))  # between names and keywords (masked as □)
-    for m in _YEAR_CN_RE.finditer(text):
-        word = m[1] or m[2]
-        year = _year_digits(word)
-        if year and 2005 <= year <= 2030:
-            found.append((year, m.start(), m.end()))
+    if "届" in text:
+        for m in _EDITION_RE.finditer(text):  # 第七届 is 2017: no report, and said so
+            found.append((EDITIONS.get(m[0], 2010 + "一二三四五六七八九十".index(m[1]) + 1), m.start(), m.end()))
+    if _DIGIT_RE.search(text):  # the digit forms need a digit: a search, not four scans, when there is none
+        for m in _YEAR4_RE.finditer(text):
+            found.append((int(m[1]), m.start(), m.end()))
+        for m in _YEAR2_RE.finditer(text):
+            year = 2000 + int(m[1])
+            if 2005 <= year <= 2030:
+                found.append((year, m.start(), m.end()))
+        for m in _YEAR_LIST_RE.finditer(text):  # 南京14、15、16三年名次: bare years in a list
+            for d in _TWO_DIGITS_RE.finditer(m[0]):
+                found.append((2000 + int(d[0]), m.start() + d.start(), m.start() + d.end()))
+        for m in _BARE_YEAR_RE.finditer(text):  # 芜湖 15 经济: a bare year
+            found.append((2000 + int(m[1]), m.start(1), m.end(1)))  # between names and keywords (masked as □)
+    if "二" in text or "两" in text or "一" in text:
+        for m in _YEAR_CN_RE.finditer(text):
+            word = m[1] or m[2]
+            year = _year_digits(word)
+            if year and 2005 <= year <= 2030:
+                found.append((year, m.start(), m.end()))
     found.sort(key=lambda t: t[1])
     out: list[tuple[int, int, int]] = []
     for y in found:  # drop overlaps
