@@ -2,11 +2,26 @@
 from __future__ import annotations
 
 import copy
+from dataclasses import dataclass
 
 from bot.choose import EngineBase
 from bot.reply import HISTORY_YEARS, LABEL, SCOPE, Reply, bound_text, fmt_number, partial_table, quote_clause, within
 from nlu.frame import Frame
 from store.catalogue import HISTORY_REPORT
+from store.query import GroupMean
+
+
+@dataclass
+class MeanOf:
+    """A group's mean in a report: its heading, the group as the store reads it (type, scope) and the figures
+    (store.query.GroupMean: the printed one and the one computed from the members)."""
+
+    report: str
+    indicator: str
+    heading: str
+    group_type: str
+    scope: str
+    mean: GroupMean
 
 
 class ListAnswers(EngineBase):
@@ -39,7 +54,17 @@ class ListAnswers(EngineBase):
         if named:  # 成渝的加权得分: a report that has that group
             keys = [k for k in keys if any(named[0][1] in self.store.group_names(k, t)
                                            for t in (named[0][0], self.catalogue(k).circle_type) if t)] or keys
-        report = keys[0]
+        result = self._mean_of(f, keys[0])
+        rendered = self._mean_lines(result)
+        if rendered is None:
+            return Reply(f"{result.heading}：报告没有给出这个平均数，也没有可以计算的各城市数据。", "no_data", "region_avg",
+                         context=self._context(f))
+        text, facts = rendered
+        return Reply(text, "ok", "region_avg", facts=facts, context=self._context(f))
+
+    def _mean_of(self, f: Frame, report: str) -> MeanOf:
+        """A group's mean in a report, evaluated: the group the question names (a category with a table of its own
+        is that table), the printed figure and the one computed from its members (store.query.GroupMean)."""
         indicator, note = self._indicator(f, report)
         gtype, gname, label = self._group_of(f, report)
         scope = "全部"
@@ -51,9 +76,15 @@ class ListAnswers(EngineBase):
         mean = self.store.group_mean(report, indicator, gtype, gname, scope)
         if mean.printed is None and gtype == "all" and not mean.members:
             mean.printed = next(iter(self.store.stats(report, "全部", indicator, "mean")), None)
-        facts, parts = [], []
         label += "城市" if gtype == "tier" else ""
-        what = f"{LABEL[report]}·{label}" + ("" if indicator == "数字经济指数" else f" {indicator}") + note
+        heading = f"{LABEL[report]}·{label}" + ("" if indicator in LABEL[report] else f" {indicator}") + note  # 数字经济指数
+        return MeanOf(report, indicator, heading, gtype, scope, mean)
+
+    def _mean_lines(self, result: MeanOf) -> tuple[str, list[str]] | None:
+        """「…：报告所印平均为 45.2；按表中 57 个城市的数据计算，简单平均为 45.18。原文：「…」」 and the facts; None
+        when there is neither a printed nor a computable figure."""
+        mean, gtype, scope = result.mean, result.group_type, result.scope
+        facts, parts = [], []
         if mean.printed:
             kind = "GDP 加权得分" if mean.printed.kind == "weighted_mean" else "平均"
             parts.append(f"报告所印{' ' if kind[0].isascii() else ''}{kind}为 {mean.printed.value_text}")
@@ -65,14 +96,13 @@ class ListAnswers(EngineBase):
             parts.append(f"按表中 {mean.count} 个{unit}的数据计算{cover}，简单平均为 {fmt_number(mean.computed)}")
             facts += [fmt_number(mean.computed), str(mean.count)]
         if not parts:
-            return Reply(f"{what}：报告没有给出这个平均数，也没有可以计算的各城市数据。", "no_data", "region_avg",
-                         context=self._context(f))
+            return None
         if not mean.printed:
             parts.insert(0, "报告未印此平均数")
-        text = f"{what}：" + "；".join(parts) + "。"
+        text = f"{result.heading}：" + "；".join(parts) + "。"
         if mean.printed:
             text += f"\n原文：「{quote_clause(mean.printed.sentence, mean.printed.value_text)}」"
-        return Reply(text, "ok", "region_avg", facts=facts, context=self._context(f))
+        return text, facts
 
     # --- lists --------------------------------------------------------------------------------
     def _history_by_indicator(self, f: Frame, year: int) -> Reply | None:
