@@ -8,7 +8,56 @@ from bot.choose import EngineBase
 from bot.reply import HISTORY_YEARS, LABEL, SCOPE, Reply, bound_text, fmt_number, partial_table, quote_clause, within
 from nlu.frame import Frame
 from store.catalogue import HISTORY_REPORT
-from store.query import GroupMean
+from store.query import GroupMean, Value
+
+
+@dataclass
+class AtPlace:
+    """Who a table prints at place k (from the bottom: by value), everyone sharing it; `tiered`: their tiers asked."""
+
+    report: str
+    where: str
+    rows: list[Value]
+    k: int
+    bottom: bool
+    tiered: bool
+
+
+@dataclass
+class TableTop:
+    """A table's first (or last) n."""
+
+    where: str
+    indicator: str
+    rows: list[Value]
+    n: int
+    bottom: bool
+
+
+@dataclass
+class FromFullTable:
+    """A category's or region's rows, taken from the full table (its own table prints no such column)."""
+
+    where: str
+    named: str
+    rows: list[Value]
+
+
+@dataclass
+class ShortTable:
+    """A table with fewer places than the place asked."""
+
+    where: str
+    size: int
+
+
+@dataclass
+class NoColumn:
+    """A table that prints no column for the indicator asked."""
+
+    report: str
+    scope: str
+    indicator: str
 
 
 @dataclass
@@ -190,58 +239,30 @@ class ListAnswers(EngineBase):
                 return Reply(text, "no_data", "top", facts=[best] if best else [], context=self._context(f))
             return self._tier(f)
         empty, short = [], []
-        for report, scope in pairs:
-            indicator, note = self._indicator(f, report)
-            where = self._what(report, indicator, scope) + note
-            kept, named = self._scope_rows(f, report, indicator, scope)
-            if not kept:  # 区县 tables print no 数据开放指数
-                empty.append(f"{LABEL[report]}·{scope}的表没有「{indicator}」这一列")
-                continue
-            if named:  # 省会城市 / 华中的智慧经济: the members, in the full table
-                line, got = self._members_top(f, where, named, kept)
+        for result in (self._table_list(f, report, scope, len(pairs)) for report, scope in pairs):
+            if isinstance(result, NoColumn):  # 区县 tables print no 数据开放指数
+                empty.append(f"{LABEL[result.report]}·{result.scope}的表没有「{result.indicator}」这一列")
+            elif isinstance(result, FromFullTable):  # 省会城市 / 华中的智慧经济: the members, in the full table
+                line, got = self._members_top(f, result.where, result.named, result.rows)
                 lines.append(line)
                 facts += got
-                continue
-            if f.position:
-                rows = self.store.at_position(report, indicator, f.position, scope, f.bottom)
-                if self.catalogue(report).ranking == "dense" and not f.bottom:  # 第3名 is the one printed 3rd
-                    rows = [v for v in self.store.table(report, indicator, scope) if v.rank == f.position]
-                if not rows:
-                    short.append(f"{where}只有 {len(self.store.table(report, indicator, scope))} 个名次。")
-                    continue
-                if not f.bottom and rows[0].rank != f.position:  # 第2名 after two cities tied for 1st
-                    names = "、".join(f"{self._name(v.entity_id)} {v.value_text}" for v in rows)
-                    lines.append(f"{where}没有第{f.position}名：{names}并列第{rows[0].rank}名。来源：{rows[0].table}")
-                    facts += [v.value_text for v in rows] + [str(rows[0].rank)]
-                    focus = focus or [rows[0].entity_id]
-                    continue
-                pos = f"倒数第{f.position}" if f.bottom else f"第{f.position}名"
-                tiered = "tier" in f.asks and self.catalogue(report).tier_kind  # 第100的城市是谁，几线: its tier too
-                body = "、".join(f"{self._name(v.entity_id)} {v.value_text}" + (f"（第{v.rank}名）" if f.bottom else "")
-                                + (f"，属{self._tier_line(report, v.entity_id) or '未分档'}" if tiered else "") for v in rows)
-                tie = "（并列）" if len(rows) > 1 else ""
-                lines.append(f"{where}{pos}{tie}：{body}。来源：{rows[0].table}")
-                facts += [v.value_text for v in rows] + [str(rows[0].rank)]
-                focus = focus or [rows[0].entity_id]
-                tied = tied or [v.entity_id for v in rows[1:5]]  # 并列: 它们 are the cities sharing the place
-            else:
-                n = f.n or 10
-                if len(pairs) > 2:  # every category of the website evaluation: a short list each
-                    n = min(n, 5)
-                rows = self.store.top(report, indicator, n, scope, f.bottom)
-                if not rows:
-                    continue
-                head = f"{where}{'倒数' if f.bottom else '前'}{n}名"
-                body = "；".join(f"{v.rank}. {self._name(v.entity_id)} {v.value_text}" for v in rows)
-                lines.append(f"{head}：{body}。来源：{rows[0].table}")
-                facts += [v.value_text for v in rows]
-                shown = shown or [v.entity_id for v in rows[:10]]
-                if len(rows) == 1:  # 最后一名 read as a list of one: 它 is that city
-                    focus = focus or [rows[0].entity_id]
-                if chart is None and rows:
-                    chart = {"title": head, "labels": [self._name(v.entity_id) for v in rows][:15],
-                             "values": [v.value for v in rows][:15], "texts": [v.value_text for v in rows][:15],
-                             "xlabel": indicator, "shown_of": None if f.bottom else len(rows)}
+            elif isinstance(result, ShortTable):
+                short.append(f"{result.where}只有 {result.size} 个名次。")
+            elif isinstance(result, AtPlace):
+                line, got = self._at_place_line(result)
+                lines.append(line)
+                facts += got
+                focus = focus or [result.rows[0].entity_id]
+                if result.rows[0].rank == result.k or result.bottom:
+                    tied = tied or [v.entity_id for v in result.rows[1:5]]  # 并列: 它们 are the cities sharing it
+            elif isinstance(result, TableTop) and result.rows:
+                line, got, table_chart = self._table_top_line(result)
+                lines.append(line)
+                facts += got
+                shown = shown or [v.entity_id for v in result.rows[:10]]
+                if len(result.rows) == 1:  # 最后一名 read as a list of one: 它 is that city
+                    focus = focus or [result.rows[0].entity_id]
+                chart = chart or table_chart
         if not lines and short:  # 数字经济第200名: the table is shorter than the place asked
             return Reply("\n".join(short), "no_data", "top", facts=[str(f.position)], context=self._context(f))
         lines += short
@@ -253,6 +274,53 @@ class ListAnswers(EngineBase):
             ctx.entities = focus[:1] + tied
         ctx.members = shown or ctx.entities
         return Reply("\n".join(lines), "ok", "top", facts=facts, chart=chart, context=ctx)
+
+    def _table_list(self, f: Frame, report: str, scope: str, tables: int):
+        """One table's part of a list question, evaluated: who stands at the place asked (AtPlace), its first or
+        last n (TableTop), a category's members taken from the full table (FromFullTable), or why not."""
+        indicator, note = self._indicator(f, report)
+        where = self._what(report, indicator, scope) + note
+        kept, named = self._scope_rows(f, report, indicator, scope)
+        if not kept:
+            return NoColumn(report, scope, indicator)
+        if named:
+            return FromFullTable(where, named, kept)
+        if f.position:
+            rows = self.store.at_position(report, indicator, f.position, scope, f.bottom)
+            if self.catalogue(report).ranking == "dense" and not f.bottom:  # 第3名 is the one printed 3rd
+                rows = [v for v in self.store.table(report, indicator, scope) if v.rank == f.position]
+            if not rows:
+                return ShortTable(where, len(self.store.table(report, indicator, scope)))
+            tiered = bool("tier" in f.asks and self.catalogue(report).tier_kind)  # 第100的城市是谁，几线: its tier
+            return AtPlace(report, where, rows, f.position, f.bottom, tiered)
+        n = f.n or 10
+        if tables > 2:  # every category of the website evaluation: a short list each
+            n = min(n, 5)
+        return TableTop(where, indicator, self.store.top(report, indicator, n, scope, f.bottom), n, f.bottom)
+
+    def _at_place_line(self, result: AtPlace) -> tuple[str, list[str]]:
+        """「…第3名：A 80.2。来源：…」, or 「…没有第2名：A、B并列第1名」 after a tie, and the facts stated."""
+        rows, where, k = result.rows, result.where, result.k
+        if not result.bottom and rows[0].rank != k:  # 第2名 after two cities tied for 1st
+            names = "、".join(f"{self._name(v.entity_id)} {v.value_text}" for v in rows)
+            return (f"{where}没有第{k}名：{names}并列第{rows[0].rank}名。来源：{rows[0].table}",
+                    [v.value_text for v in rows] + [str(rows[0].rank)])
+        pos = f"倒数第{k}" if result.bottom else f"第{k}名"
+        body = "、".join(f"{self._name(v.entity_id)} {v.value_text}" + (f"（第{v.rank}名）" if result.bottom else "")
+                        + (f"，属{self._tier_line(result.report, v.entity_id) or '未分档'}" if result.tiered else "")
+                        for v in rows)
+        tie = "（并列）" if len(rows) > 1 else ""
+        return f"{where}{pos}{tie}：{body}。来源：{rows[0].table}", [v.value_text for v in rows] + [str(rows[0].rank)]
+
+    def _table_top_line(self, result: TableTop) -> tuple[str, list[str], dict]:
+        """「…前10名：1. A 80.2；2. …。来源：…」, the facts stated and its chart."""
+        rows = result.rows
+        head = f"{result.where}{'倒数' if result.bottom else '前'}{result.n}名"
+        body = "；".join(f"{v.rank}. {self._name(v.entity_id)} {v.value_text}" for v in rows)
+        chart = {"title": head, "labels": [self._name(v.entity_id) for v in rows][:15],
+                 "values": [v.value for v in rows][:15], "texts": [v.value_text for v in rows][:15],
+                 "xlabel": result.indicator, "shown_of": None if result.bottom else len(rows)}
+        return f"{head}：{body}。来源：{rows[0].table}", [v.value_text for v in rows], chart
 
     def _members_top(self, f: Frame, where: str, scope: str, kept: list) -> tuple[str, list[str]]:
         """A category's top n (or k-th) on an indicator its own table lacks: its members in the full table."""
