@@ -61,6 +61,15 @@ class NoColumn:
 
 
 @dataclass
+class Filtered:
+    """A table's members within bounds (`condition`: the bounds as a phrase)."""
+
+    where: str
+    condition: str
+    rows: list[Value]
+
+
+@dataclass
 class MeanOf:
     """A group's mean in a report: its heading, the group as the store reads it (type, scope) and the figures
     (store.query.GroupMean: the printed one and the one computed from the members)."""
@@ -339,27 +348,37 @@ class ListAnswers(EngineBase):
         keys, problem = self._reports(f)
         if problem:
             return Reply(problem, "no_data", "filter", facts=[str(y) for y in f.years])
-        keys = [k for k in keys if self.catalogue(k).per_city_numbers]
-        if not keys:
-            return Reply("2021 年报告只公布梯队，不公布各城市指数，无法按分数筛选。", "no_data", "filter")
-        report = keys[0]
-        indicator, note = self._indicator(f, report)
-        cond = bound_text(f.low, f.high, f.low_inclusive, f.high_inclusive, False)
+        numbers = [k for k in keys if self.catalogue(k).per_city_numbers]
+        if not numbers:
+            return Reply(f"{LABEL[keys[0]]}只公布梯队，不公布各城市指数，无法按分数筛选。", "no_data", "filter")
+        report = numbers[0]
         lines, facts = [], []
         for scope in self._scopes_for(f, report):  # 政府网站 without a category: every category
-            rows = self.store.filter(report, indicator, f.low, f.high, scope, f.low_inclusive, f.high_inclusive)
-            where = self._what(report, indicator, scope) + note
-            kept, named = self._scope_rows(f, report, indicator, scope) if not rows else ([], None)
-            if named:  # 华中智慧经济超过5分: the members, in the full table
-                rows = [v for v in kept if within(v.value, f.low, f.high, f.low_inclusive, f.high_inclusive)]
-                where += f"（{named}，取自全表）"
-            if not rows:
-                lines.append(f"{where}没有{cond}。")
-                continue
-            body = "、".join(f"{self._name(v.entity_id)} {v.value_text}" for v in rows)
-            lines.append(f"{where} {cond}共 {len(rows)} 个：{body}。来源：{rows[0].table}")
-            facts += [v.value_text for v in rows] + [str(len(rows))]
+            line, stated = self._filtered_line(self._filtered(f, report, scope))
+            lines.append(line)
+            facts += stated
         return Reply("\n".join(lines), "ok", "filter", facts=facts, context=self._context(f))
+
+    def _filtered(self, f: Frame, report: str, scope: str) -> Filtered:
+        """One table's members within the question's bounds (a region whose table lacks the column: its members
+        in the full table)."""
+        indicator, note = self._indicator(f, report)
+        rows = self.store.filter(report, indicator, f.low, f.high, scope, f.low_inclusive, f.high_inclusive)
+        where = self._what(report, indicator, scope) + note
+        kept, named = self._scope_rows(f, report, indicator, scope) if not rows else ([], None)
+        if named:  # 华中智慧经济超过5分: the members, in the full table
+            rows = [v for v in kept if within(v.value, f.low, f.high, f.low_inclusive, f.high_inclusive)]
+            where += f"（{named}，取自全表）"
+        return Filtered(where, bound_text(f.low, f.high, f.low_inclusive, f.high_inclusive, False), rows)
+
+    def _filtered_line(self, result: Filtered) -> tuple[str, list[str]]:
+        """「…70 分及以上的共 3 个：A 80.2、…。来源：…」 (or 「…没有…」) and the facts stated."""
+        rows = result.rows
+        if not rows:
+            return f"{result.where}没有{result.condition}。", []
+        body = "、".join(f"{self._name(v.entity_id)} {v.value_text}" for v in rows)
+        return (f"{result.where} {result.condition}共 {len(rows)} 个：{body}。来源：{rows[0].table}",
+                [v.value_text for v in rows] + [str(len(rows))])
 
 
 def _without_group(f: Frame, group: tuple[str, str]) -> Frame:
