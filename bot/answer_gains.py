@@ -6,11 +6,28 @@ difference can be checked against the tables it comes from.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from bot.choose import EngineBase
 from bot.reply import LABEL, Reply, fmt_number
 from nlu import query as q
 from nlu.frame import Frame
 from store.catalogue import EDITIONS
+from store.query import Value
+
+
+@dataclass
+class Changes:
+    """The places that moved most between two editions: (entity, before, after, change) each, largest first."""
+
+    label: str
+    what: str
+    by_rank: bool
+    bottom: bool
+    compared: int  # places in both editions
+    before_size: int
+    after_size: int
+    rows: list[tuple[str, Value, Value, float]]
 
 
 class GainAnswers(EngineBase):
@@ -44,23 +61,28 @@ class GainAnswers(EngineBase):
             return self._gains_of_sign(node, f, label, moved, len(both), before, after)
         ordered = sorted(both, key=change, reverse=not node.bottom)[: node.n]
         what = "名次" if node.by_rank else ("总分" if names[1] == self.store.total_indicator(second) else names[1])
-        direction = ("下降" if node.bottom else "上升") if node.by_rank else ("下降" if node.bottom else "提高")
+        result = Changes(label, what, node.by_rank, node.bottom, len(both), len(before), len(after),
+                         [(e, before[e], after[e], change(e)) for e in ordered])
+        text, facts = self._changes_line(result)
+        return Reply(text, "ok", node.family, facts=facts, context=self._context(f, ordered[:1]))
+
+    def _changes_line(self, result: Changes) -> tuple[str, list[str]]:
+        """「2015→2016 总分提高最多的 5 个城市（两届都参评的 150 个中）：1. A 40→55（+15）…」 and the facts."""
+        direction = ("下降" if result.bottom else "上升") if result.by_rank else ("下降" if result.bottom else "提高")
         lines = []
-        for i, e in enumerate(ordered, 1):
-            b, a = before[e], after[e]
-            delta = change(e)
-            if node.by_rank:
+        for i, (e, b, a, delta) in enumerate(result.rows, 1):
+            if result.by_rank:
                 shown = f"第{b.rank}→第{a.rank}名（{'升' if delta > 0 else '降'} {abs(delta)} 位）"
             else:
                 shown = f"{b.value_text}→{a.value_text}（{'+' if delta >= 0 else '−'}{fmt_number(abs(delta))}）"
             lines.append(f"{i}. {self._name(e)} {shown}")
-        text = (f"{label} {what}{direction}最多的 {len(ordered)} 个城市（两届都参评的 {len(both)} 个中）："
+        text = (f"{result.label} {result.what}{direction}最多的 {len(result.rows)} 个城市（两届都参评的 {result.compared} 个中）："
                 + "；".join(lines) + "。")
-        if node.by_rank:
-            text += f"两届评估城市数不同（{len(before)} 与 {len(after)} 个），名次变化仅供参考。"
-        text += f"来源：{before[ordered[0]].table}；{after[ordered[0]].table}"
-        facts = [x for e in ordered for x in (before[e].value_text, after[e].value_text)]
-        return Reply(text, "ok", node.family, facts=facts, context=self._context(f, ordered[:1]))
+        if result.by_rank:
+            text += f"两届评估城市数不同（{result.before_size} 与 {result.after_size} 个），名次变化仅供参考。"
+        first = result.rows[0]
+        text += f"来源：{first[1].table}；{first[2].table}"
+        return text, [x for _, b, a, _ in result.rows for x in (b.value_text, a.value_text)]
 
     def _gains_of_sign(self, node: q.Gains, f: Frame, label: str, moved: list[str], total: int, before, after) -> Reply:
         what = "名次" if node.by_rank else "得分"
