@@ -23,6 +23,17 @@ class TierOf:
     value: Value | None
 
 
+# The method answering each Meta kind (nlu.rules gives a Meta rule its kind); a kind without one, or whose method
+# returns None, is answered with the report's indicators.
+META_ANSWERS = {
+    "members": "_members", "member_of": "_member_of", "publisher": "_meta_publisher", "model": "_meta_model",
+    "collection": "_meta_collection", "reports": "_meta_reports", "ranking": "_meta_ranking", "rename": "_meta_rename",
+    "changes": "_meta_changes", "standard": "_meta_standard", "method": "_meta_method", "maxscore": "_meta_maxscore",
+    "tiers": "_meta_tier_kinds", "contains": "_meta_contains", "weight": "_meta_weight", "count": "_meta_count",
+    "cities": "_meta_count",
+}
+
+
 class AboutAnswers(EngineBase):
     """Tier membership and lists, and what the reports contain."""
 
@@ -126,105 +137,128 @@ class AboutAnswers(EngineBase):
         return Reply("报告里没有这个分组的名单。", "no_data", "meta", context=self._context(f))
 
     def _meta(self, f: Frame) -> Reply:
+        """What a report contains or says of itself: the answer of the question's kind (META_ANSWERS), else its
+        indicator tree."""
         keys, problem = self._reports(f)
         if problem:
             return Reply(problem, "no_data", "meta", facts=[str(y) for y in f.years])
-        kind = f.meta
-        if kind == "members":
-            return self._members(f, keys)
-        if kind == "member_of":
-            return self._member_of(f, keys)
-        if kind == "publisher":
-            named = keys if (f.report_keys or f.years) else self.all_keys
-            lines = [f"{LABEL[k]}（{self.store.report(k).title}）由{self.store.report(k).publisher}发布。" for k in named]
-            return Reply("\n".join(lines), "ok", "meta", facts=[self.store.report(k).publisher for k in named])
-        if kind == "model":  # 2015年的评估用的啥模型: the model a report says its indicators are built on
-            named = keys if (f.report_keys or f.years) else self.all_keys
-            said = [(k, st) for k in named for st in self.store.stats(k, "model", kind="model")]
-            asked = [(k, st) for k, st in said if st.value_text.split()[0].lower() in f.norm]  # SMART模型是什么意思
-            said = asked or said
-            if not said:
-                return Reply(f"{LABEL[named[0]]}没有说明依据什么评估模型。", "no_data", "meta", facts=[LABEL[named[0]]])
-            lines, facts = [], []
-            for k, st in said:
-                meaning = self.store.stats(k, "model", kind="model_meaning")
-                lines.append(f"{LABEL[k]}依据「{st.value_text}」" + (f"：{meaning[0].value_text}。" if meaning else "。")
-                             + f"原文：「{quote_clause(st.sentence, st.value_text)}」")
-                facts += [st.value_text] + [m.value_text for m in meaning]
-            return Reply("\n".join(lines), "ok", "meta", facts=facts)
-        if kind == "collection":  # 2015年的数据是怎么收集的: the methods the report lists
-            named = keys if (f.report_keys or f.years) else self.all_keys
-            said = [(k, st) for k in named for st in self.store.stats(k, "collection")]
-            if not said:
-                return Reply(f"{LABEL[named[0]]}没有说明数据是怎么收集的。", "no_data", "meta", facts=[LABEL[named[0]]])
-            report = said[0][0]
-            methods = [st.value_text for k, st in said if k == report]
-            text = (f"{LABEL[report]}的资料收集方法：{'、'.join(methods)}。"
-                    f"例如：「{quote_clause(said[0][1].sentence.replace('*', ''), methods[0])}」")  # markdown bold
-            return Reply(text, "ok", "meta", facts=methods)
-        if kind == "reports" and (f.years or [k for k in f.report_keys if k in REPORTS]) and len(keys) < len(self.all_keys):
+        answer = META_ANSWERS.get(f.meta or "")
+        got = getattr(self, answer)(f, keys) if answer else None
+        return got if got is not None else self._meta_indicators(f, keys)
+
+    def _meta_publisher(self, f: Frame, keys: list[str]) -> Reply:
+        """数字经济白皮书谁发布的: each report's publisher (the ones named, else all)."""
+        named = keys if (f.report_keys or f.years) else self.all_keys
+        lines = [f"{LABEL[k]}（{self.store.report(k).title}）由{self.store.report(k).publisher}发布。" for k in named]
+        return Reply("\n".join(lines), "ok", "meta", facts=[self.store.report(k).publisher for k in named])
+
+    def _meta_model(self, f: Frame, keys: list[str]) -> Reply:
+        """2015年的评估用的啥模型: the model a report says its indicators are built on, and what it stands for."""
+        named = keys if (f.report_keys or f.years) else self.all_keys
+        said = [(k, st) for k in named for st in self.store.stats(k, "model", kind="model")]
+        asked = [(k, st) for k, st in said if st.value_text.split()[0].lower() in f.norm]  # SMART模型是什么意思
+        said = asked or said
+        if not said:
+            return Reply(f"{LABEL[named[0]]}没有说明依据什么评估模型。", "no_data", "meta", facts=[LABEL[named[0]]])
+        lines, facts = [], []
+        for k, st in said:
+            meaning = self.store.stats(k, "model", kind="model_meaning")
+            lines.append(f"{LABEL[k]}依据「{st.value_text}」" + (f"：{meaning[0].value_text}。" if meaning else "。")
+                         + f"原文：「{quote_clause(st.sentence, st.value_text)}」")
+            facts += [st.value_text] + [m.value_text for m in meaning]
+        return Reply("\n".join(lines), "ok", "meta", facts=facts)
+
+    def _meta_collection(self, f: Frame, keys: list[str]) -> Reply:
+        """2015年的数据是怎么收集的: the methods the report lists."""
+        named = keys if (f.report_keys or f.years) else self.all_keys
+        said = [(k, st) for k in named for st in self.store.stats(k, "collection")]
+        if not said:
+            return Reply(f"{LABEL[named[0]]}没有说明数据是怎么收集的。", "no_data", "meta", facts=[LABEL[named[0]]])
+        report = said[0][0]
+        methods = [st.value_text for k, st in said if k == report]
+        text = (f"{LABEL[report]}的资料收集方法：{'、'.join(methods)}。"
+                f"例如：「{quote_clause(said[0][1].sentence.replace('*', ''), methods[0])}」")  # markdown bold
+        return Reply(text, "ok", "meta", facts=methods)
+
+    def _meta_reports(self, f: Frame, keys: list[str]) -> Reply:
+        """The reports the bot answers from; 第五届是哪一年: the one named."""
+        if (f.years or [k for k in f.report_keys if k in REPORTS]) and len(keys) < len(self.all_keys):
             lines = [f"{LABEL[k]}：{self.store.report(k).title}，{self.store.report(k).publisher}，"
                      f"评估对象 {self.store.report(k).entity_count} 个" for k in keys]  # 第五届是哪一年: the one named
             return Reply("\n".join(lines), "ok", "meta", facts=[str(self.store.report(k).year) for k in keys])
-        if kind == "reports":
-            reports = sorted(self.store.reports(), key=lambda r: -r.year)
-            lines = [f"• {LABEL[r.key]}：{r.title}，{r.publisher}，评估对象 {r.entity_count} 个" for r in reports]
-            smart = [r for r in reports if REPORTS[r.key].family == "smart"]
-            newest = [LABEL[r.key] for r in reports if r.year == reports[0].year]
-            tail = (f"其中智慧城市评估 {len(smart)} 份（{'、'.join(str(r.year) for r in smart[::-1])} 年）；"
-                    f"最新的是{'、'.join(newest)}。")
-            return Reply(f"我能回答这 {len(reports)} 份报告里的数据（新的在前）：\n" + "\n".join(lines) + "\n" + tail, "ok",
-                         "meta", facts=[str(r.year) for r in reports])
-        if kind == "ranking":
-            return self._meta_ranking(f, keys)
-        if kind == "rename":
-            for _surface, cands in f.indicators:
-                for key in [k for k in keys if k in EDITIONS] or EDITIONS[::-1]:
-                    for c in cands:
-                        other = self._indicator_in(key, c)
-                        if other and other != c:
-                            y = self.store.report(key).year
-                            return Reply(f"「{c}」在 {y} 年报告中称为「{other}」。", "ok", "meta", facts=[other])
-            return Reply("这个指标在各届报告中名称没有变化。", "ok", "meta")
+        reports = sorted(self.store.reports(), key=lambda r: -r.year)
+        lines = [f"• {LABEL[r.key]}：{r.title}，{r.publisher}，评估对象 {r.entity_count} 个" for r in reports]
+        smart = [r for r in reports if REPORTS[r.key].family == "smart"]
+        newest = [LABEL[r.key] for r in reports if r.year == reports[0].year]
+        tail = (f"其中智慧城市评估 {len(smart)} 份（{'、'.join(str(r.year) for r in smart[::-1])} 年）；"
+                f"最新的是{'、'.join(newest)}。")
+        return Reply(f"我能回答这 {len(reports)} 份报告里的数据（新的在前）：\n" + "\n".join(lines) + "\n" + tail, "ok",
+                     "meta", facts=[str(r.year) for r in reports])
+
+    def _meta_rename(self, f: Frame, keys: list[str]) -> Reply:
+        """智慧管理后来叫什么: an indicator's name in the other edition."""
+        for _surface, cands in f.indicators:
+            for key in [k for k in keys if k in EDITIONS] or EDITIONS[::-1]:
+                for c in cands:
+                    other = self._indicator_in(key, c)
+                    if other and other != c:
+                        y = self.store.report(key).year
+                        return Reply(f"「{c}」在 {y} 年报告中称为「{other}」。", "ok", "meta", facts=[other])
+        return Reply("这个指标在各届报告中名称没有变化。", "ok", "meta")
+
+    def _meta_maxscore(self, f: Frame, keys: list[str]) -> Reply:
+        """满分是多少: the report's scale."""
         report = keys[0]
-        if kind in ("changes", "standard", "method"):
-            return getattr(self, "_meta_" + kind)(f, keys)
-        if kind == "maxscore":
-            rep = self.store.report(report)
-            if rep.max_score:
-                return Reply(f"{LABEL[report]}：{rep.scale}。", "ok", "meta", facts=[rep.max_score])
-            return Reply(f"{LABEL[report]}没有给出满分（{rep.scale}）。", "no_data", "meta")
-        if kind == "tiers":
-            untiered = [k for k in f.report_keys if k in REPORTS and not REPORTS[k].tier_kind]
-            if untiered:  # 政府网站评估分几个类别: a report without tiers is split into the categories it ranks
-                return self._meta_categories(untiered[0], f)
-            return self._meta_tiers(self._tier_report(f, keys), f)
-        if kind == "contains" and f.indicators:
-            for key in keys:
-                name, _ = self._indicator(f, key)
-                children = [i for i in self.store.indicators(key) if i.parent == name]
-                ind = self.store.indicator(key, name)
-                if children:
-                    parts = [_weighted(c) for c in children]
-                    text = f"{LABEL[key]}中「{name}」包括 {len(children)} 项：{'、'.join(parts)}。"
-                    return Reply(text, "ok", "meta", facts=[c.name for c in children])
-                if ind and ind.description:
-                    return Reply(f"{LABEL[key]}中「{name}」：{ind.description}。", "ok", "meta")
-                note = self.store.stats(key, "changes:2014", name)
-                if note:
-                    return Reply(f"{LABEL[key]}中「{name}」：{note[0].sentence}（见指标体系修改说明表）", "ok", "meta")
-            return Reply("报告没有列出这个指标的下级指标。", "no_data", "meta")
-        if kind == "weight" and f.indicators:
-            for key in keys:  # 智慧基础设施的权重, no year: the report that prints one (2016 prints none)
-                name, _ = self._indicator(f, key)
-                ind = self.store.indicator(key, name)
-                w = (ind.weight or (ind.max_score and f"{ind.max_score} 分")) if ind else None
-                if w:
-                    return Reply(f"{LABEL[key]}中「{name}」的权重为 {w}。", "ok", "meta", facts=[w])
-            name, _ = self._indicator(f, report)
-            return Reply(f"{LABEL[report]}没有给出「{name}」的权重。", "no_data", "meta")
+        rep = self.store.report(report)
+        if rep.max_score:
+            return Reply(f"{LABEL[report]}：{rep.scale}。", "ok", "meta", facts=[rep.max_score])
+        return Reply(f"{LABEL[report]}没有给出满分（{rep.scale}）。", "no_data", "meta")
+
+    def _meta_tier_kinds(self, f: Frame, keys: list[str]) -> Reply:
+        """分几个梯队: the report's tiers, or the categories a report without tiers ranks."""
+        untiered = [k for k in f.report_keys if k in REPORTS and not REPORTS[k].tier_kind]
+        if untiered:  # 政府网站评估分几个类别: a report without tiers is split into the categories it ranks
+            return self._meta_categories(untiered[0], f)
+        return self._meta_tiers(self._tier_report(f, keys), f)
+
+    def _meta_contains(self, f: Frame, keys: list[str]) -> Reply | None:
+        """智慧基础设施包括哪些: an indicator's parts, or what it measures (None: no indicator named)."""
+        if not f.indicators:
+            return None
+        for key in keys:
+            name, _ = self._indicator(f, key)
+            children = [i for i in self.store.indicators(key) if i.parent == name]
+            ind = self.store.indicator(key, name)
+            if children:
+                parts = [_weighted(c) for c in children]
+                text = f"{LABEL[key]}中「{name}」包括 {len(children)} 项：{'、'.join(parts)}。"
+                return Reply(text, "ok", "meta", facts=[c.name for c in children])
+            if ind and ind.description:
+                return Reply(f"{LABEL[key]}中「{name}」：{ind.description}。", "ok", "meta")
+            note = self.store.stats(key, "changes:2014", name)
+            if note:
+                return Reply(f"{LABEL[key]}中「{name}」：{note[0].sentence}（见指标体系修改说明表）", "ok", "meta")
+        return Reply("报告没有列出这个指标的下级指标。", "no_data", "meta")
+
+    def _meta_weight(self, f: Frame, keys: list[str]) -> Reply | None:
+        """智慧基础设施的权重: an indicator's printed weight or maximum (None: no indicator named)."""
+        if not f.indicators:
+            return None
+        report = keys[0]
+        for key in keys:  # 智慧基础设施的权重, no year: the report that prints one (2016 prints none)
+            name, _ = self._indicator(f, key)
+            ind = self.store.indicator(key, name)
+            w = (ind.weight or (ind.max_score and f"{ind.max_score} 分")) if ind else None
+            if w:
+                return Reply(f"{LABEL[key]}中「{name}」的权重为 {w}。", "ok", "meta", facts=[w])
+        name, _ = self._indicator(f, report)
+        return Reply(f"{LABEL[report]}没有给出「{name}」的权重。", "no_data", "meta")
+
+    def _meta_count(self, f: Frame, keys: list[str]) -> Reply:
+        """评估了多少个城市 / 评估了哪些城市: the report's own count and tables, or the count an earlier edition had."""
+        report = keys[0]
         earlier = [y for y in f.years if y in HISTORY_YEARS]
-        if kind == "count" and earlier:  # 2014年评估了多少个城市: only the 2015 report's text says, for 2014
+        if f.meta == "count" and earlier:  # 2014年评估了多少个城市: only the 2015 report's text says, for 2014
             said = self.store.stats(HISTORY_REPORT, f"edition:{earlier[0]}", "总分", "count")
             if said:
                 text = (f"{earlier[0]} 年的评估共 {said[0].value_text} 个城市（2015 年报告所述，2015 年增加到 "
@@ -232,18 +266,22 @@ class AboutAnswers(EngineBase):
                 return Reply(text, "ok", "meta", facts=[said[0].value_text])
             return Reply(f"报告没有记载 {earlier[0]} 年评估了多少个城市：2011–2014 年的评估只留下前十名。", "no_data", "meta",
                          facts=[str(earlier[0])])
-        if kind in ("count", "cities"):
-            rep = self.store.report(report)
-            text = f"{LABEL[report]}评估了 {rep.entity_count} 个城市。"
-            facts = self.catalogue(report)
-            if facts.selection:
-                names = [m.entity for _, g in self.store.groups(report, "tier") for m in self.store.members(report, "tier", g)]
-                text = f"{LABEL[report]}{facts.selection}（{len(names)} 个）：{'、'.join(names)}。"
-            sizes = [(len(self.store.table(report, self._total(report), scope)), scope) for scope in facts.extra_scopes]
-            if sizes:  # 县区一共选了几个样本: each table, and the sum
-                text += f"另评估了{'和'.join(f'{n} 个{scope}' for n, scope in sizes)}" + (
-                    f"（共 {sum(n for n, _ in sizes)} 个）。" if len(sizes) > 1 else "。")
-            return Reply(text, "ok", "meta", facts=[str(rep.entity_count)])
+        rep = self.store.report(report)
+        text = f"{LABEL[report]}评估了 {rep.entity_count} 个城市。"
+        facts = self.catalogue(report)
+        if facts.selection:
+            names = [m.entity for _, g in self.store.groups(report, "tier") for m in self.store.members(report, "tier", g)]
+            text = f"{LABEL[report]}{facts.selection}（{len(names)} 个）：{'、'.join(names)}。"
+        sizes = [(len(self.store.table(report, self._total(report), scope)), scope) for scope in facts.extra_scopes]
+        if sizes:  # 县区一共选了几个样本: each table, and the sum
+            text += f"另评估了{'和'.join(f'{n} 个{scope}' for n, scope in sizes)}" + (
+                f"（共 {sum(n for n, _ in sizes)} 个）。" if len(sizes) > 1 else "。")
+        return Reply(text, "ok", "meta", facts=[str(rep.entity_count)])
+
+    def _meta_indicators(self, f: Frame, keys: list[str]) -> Reply:
+        """A report's indicators (level 1 with weights, level 2 where it lists them), their count per level, or the
+        other system of the tables asked."""
+        report = keys[0]
         system = self._other_system(f, report)
         if system:  # 县域的一级指标: the system that scores the districts and counties
             return system
@@ -263,8 +301,6 @@ class AboutAnswers(EngineBase):
             text = (f"{LABEL[report]}有 {len(top)} 个一级指标：{'、'.join(_weighted(i) for i in inds if i.level == 1)}；"
                     f"{len(l2)} 个二级指标：{'、'.join(l2)}。")
         return Reply(text, "ok", "meta", facts=top)
-
-
 
     def _other_system(self, f: Frame, report: str) -> Reply | None:
         """The indicator system of the tables the question names, where the report scores them by another
