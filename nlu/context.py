@@ -35,6 +35,7 @@ ANOTHER = re.compile(r"另一个|另外一个|另外那个|另一|另外的|别�
 WITHIN_LAST = re.compile(r"其中|这里面|这里头|这些(?:城市)?(?:里|中|当中)|这几个(?:城市)?(?:里|中|当中)|上面(?:的|这些|那些)|名单里|榜上|里面有")
 THIS_TABLE = re.compile(r"这个榜|这榜|该榜|这份榜|这个榜单|这个排名|这张表|这个表|该表|这个排行")
 _VERSUS_PLACE_RE = re.compile(VERSUS_PLACE)
+STARTS_AS_FOLLOW_UP = re.compile(r"^(?:那|那么|那个)\S*?呢[?？]?$|^(?:那|那么)")  # 那第二名呢: edits a question before
 ADDING = re.compile(r"^(?:那|那么)?(?:再)?(?:加上|加入|算上|添上|补上|再加)")  # 再加上X: the cities before, and X
 WHOLE_COUNTRY = re.compile(r"全国|全部城市|所有城市|整体|总体|全体|全样本")
 END_OF_LAST = re.compile(r"(?:(最高|最好|最强|第一|排第一|分最高|最靠前)|(?:最低|最差|最弱|垫底|倒数第一|分最低|最靠后))"
@@ -178,6 +179,10 @@ def _continue(frame: Frame, intent: str, builds: str | None = None, meta: str | 
 
 def apply(frame: Frame, ctx: Context | None) -> Frame:
     """Fill what a follow-up leaves out from the previous turn; leave complete questions alone."""
+    if ctx is None and frame.builds in ("Nth", "Top") and STARTS_AS_FOLLOW_UP.match(frame.words) and not (
+            frame.mentions or frame.years or frame.report_keys or frame.indicators or frame.total or frame.groups):
+        frame.builds, frame.intent, frame.meta = "Unclear", "unknown", "which"  # 那第二名呢, nothing before: of what?
+        return frame
     if ctx is None or frame.problem or frame.builds == "SmallTalk":
         return frame
     if ctx.alternatives and not ctx.pending and (ANOTHER.search(frame.words) or BARE_REPLY.fullmatch(frame.words) and any(
@@ -397,7 +402,8 @@ def _apply(frame: Frame, ctx: Context) -> Frame:
         return frame
     only_names = has_names and not (frame.indicators or frame.total or frame.groups or frame.n or frame.position) \
         and not re.sub(r"[□\s]", "", frame.words.replace("呢", "").replace("那", "").replace("的", ""))
-    carry = frame.intent in CARRY_INTENTS and not (frame.years or frame.report_keys or frame.indicators or frame.total) \
+    carry = (frame.intent in CARRY_INTENTS or frame.builds in ("Members", "Count")) \
+        and not (frame.years or frame.report_keys or frame.indicators or frame.total) \
         and bool(ctx.years or ctx.report_keys or ctx.indicators)  # 嘉兴排第几 after a list: in that list's table
     missing_entity = not has_names and (frame.pronoun or frame.intent in NEEDS_ENTITY
                                         or frame.intent == "tier" and not frame.groups and bool(ctx.focus))  # 几线城市

@@ -49,6 +49,7 @@ _EDITION_RE = re.compile(rf"第\s*{NUM}\s*届")
 _PLACES_RE = re.compile(rf"第\s*{NUM}\s*(?:名|位)?(?:(?:\s*(?:和|与|及|跟|、|,|，)\s*第?|\s+第)\s*{NUM}\s*(?:名|位)?)+"
                         r"(?!\s*届)")  # 第4和第5名 / 第10、第20名 (、 is a space by now)
 _KTH_NUMBER_RE = re.compile(NUM)
+_MEDAL_RE = re.compile(r"亚军|季军|榜眼|探花")
 _FIRST_RE = re.compile(r"最高|最好|榜首|冠军|排名最前|最靠前|最前面|最强|头名|状元|最先进|最发达|最厉害|最牛|最领先")
 _BEST_RE = re.compile(r"最智慧|最数字化")  # read on the unmasked text: 智慧 is also a report's keyword
 _WORST_ENDS = ("差", "低", "弱", "靠后", "落后", "后", "后面", "末", "末尾", "垫底", "排尾", "吊车尾", "倒数")
@@ -194,6 +195,9 @@ def _numbers(frame: Frame, text: str) -> None:
         m = num and _KTH_RE.search(t)
         if m and not _EDITION_RE.search(t[m.start():m.end() + 1]) and frame.position is None:
             frame.position = int(cn_to_int(m[1]) or 0) or None
+    medal = _MEDAL_RE.search(t)
+    if medal and frame.position is None and frame.n is None:  # 亚军 / 季军 / 榜眼 / 探花: second, third
+        frame.position = 2 if medal[0] in ("亚军", "榜眼") else 3
     if (_FIRST_RE.search(t) or _BEST_RE.search(frame.norm)) and frame.position is None and frame.n is None:
         frame.position = 1
     if _LAST_RE.search(t) and frame.n is None:

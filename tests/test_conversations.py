@@ -9,6 +9,11 @@ from __future__ import annotations
 import pytest
 
 CONVERSATIONS = {
+    "a province's members after its mean stay in that mean's edition; 亚军 is the second place": [
+        ("浙江15年参评城市的平均得分", "Mean(浙江省 2015)", "ok"),
+        ("浙江一共几个城市参评", "Count(InGroup(Cities(2015), province:浙江))", "ok"),
+        ("华南那边15年亚军是谁", "Nth(Cities(2015 region:华南), k=2)", "ok"),
+    ],
     "这项 with a city named is the indicator just asked; 再往前 12年呢 the city's earlier edition": [
         ("2016年智慧民生前五", "Top(Cities(2016 智慧民生/智慧服务), n=5)", "ok"),
         ("宁波在2016年这项上排第几", "Rank(宁波 2016 智慧民生/智慧服务)", "ok"),
@@ -542,6 +547,8 @@ def test_which_city_leaves_out_the_provinces_own_table(engine):
     ("制造业数字化整体平均和Top10平均分别多少", "Each(Mean(制造业数字化), Mean(制造业数字化 top:Top10))", "ok", "57.8"),
     ("鹤城2016年总分", "Value(2016 总分)", "clarify", "齐齐哈尔"),
     ("绍兴2015年二级指标得分", "Profile(绍兴 2015)", "ok", "社会化媒体参与度"),
+    ("那前三呢", "Unclear(which)", "clarify", "想查哪个"),
+    ("2016年季军是哪个城市", "Nth(Cities(2016), k=3)", "ok", "第3"),
     ("2012年智慧人群第一", "Nth(Cities(2012 智慧人群), k=1)", "no_data", "只留下总排名前十名"),
     ("2015年智慧基础设施比2014年有什么变化", "Meta(changes, 2014 2015 智慧基础设施)", "ok", "权重由 25 分调整为 20 分"),
     ("数字经济白皮书用的什么模型", "Meta(model, de2020 总分)", "no_data", "没有说明"),
