@@ -290,7 +290,8 @@ class CityAnswers(EngineBase):
             verdict = f"{self._name(top.entity_id)}{'更高' if len(vals) == 2 else '最高'}，" + "，".join(
                 f"比{n}高 {d} 分" for n, d in diffs)
             facts += [d for _, d in diffs]
-        line = f"{self._what(key, indicator)}{result.note}：" + "，".join(parts) + f"。{verdict}。来源：{vals[0].table}"
+        sources = "、".join(dict.fromkeys(v.table for v in vals))  # each table read (政府网站: 地市 and 副省级)
+        line = f"{self._what(key, indicator)}{result.note}：" + "，".join(parts) + f"。{verdict}。来源：{sources}"
         panel = {"title": f"{LABEL[key]} {indicator}", "labels": [self._name(v.entity_id) for v in vals_sorted],
                  "values": [v.value for v in vals_sorted], "texts": [v.value_text for v in vals_sorted],
                  "xlabel": indicator}  # in the text's order: highest first
