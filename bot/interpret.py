@@ -188,11 +188,10 @@ class Interpreter(EngineBase):
                                     + (f"（{(self._tier_line(report, e) or '未分档').split('（')[0]}）" if tiers and report else "")
                                     for e, v in rs)
         rendered = getattr(self, SET_RENDERERS[type(result)])(result, names)
-        if rendered is None:  # nothing to show: said without a list
-            empty = f"{label}没有第{result.k}名。" if isinstance(result, Placed) else f"{label}：没有符合条件的城市。"
-            return Reply(empty, "no_data" if isinstance(result, Placed) else "ok", family,
-                         facts=[] if isinstance(result, Placed) else ["0"],
-                         context=self._context(f) if isinstance(result, Placed) else self._context(f, []))
+        if rendered is None and isinstance(result, Placed):  # no one stands there
+            return Reply(f"{label}没有第{result.k}名。", "no_data", family, context=self._context(f))
+        if rendered is None:  # an empty set: said, with a count of 0
+            return Reply(f"{label}：没有符合条件的城市。", "ok", family, facts=["0"], context=self._context(f, []))
         text, facts = rendered
         if isinstance(node, (q.Count, q.Members)) and "share" in f.asks:  # 探索城市占比多少: of how many
             base = node.of.of if isinstance(node.of, q.OnSet) else None  # the set the filter was taken from

@@ -18,7 +18,7 @@ from nlu import query as q
 from nlu.frame import Frame
 from nlu.normalize import cn_to_int
 from nlu.query import walk as _walk
-from nlu.rules import GAIN_DOWN, OFF_TOPIC, PICK_WORDS, PICK_WORST, RANK_WORDS, RULES, VERSUS_PLACE, Rule
+from nlu.rules import GAIN_DOWN, OFF_TOPIC, PICK_WORDS, PICK_WORST, RANK_WORDS, RULES, VERSUS_PLACE, WHOLE_WORDS, Rule
 from store.catalogue import HISTORY_YEARS, REPORT_YEAR_OF_TIER, REPORT_YEARS, REPORTS
 
 LIST_WORDS = r"排名|排行|(?<![往之以提])前|top|倒数|最高|最好|最低|最差|第一|冠军|榜首|垫底|谁|哪个城市|哪些城市|有哪些|哪个|哪几个|名单|最强|最弱|头名"
@@ -44,7 +44,7 @@ _LIST_WORDS_RE = re.compile(LIST_WORDS)
 _OFF_TOPIC_RE = re.compile("|".join(map(re.escape, OFF_TOPIC)))  # one search, not 42 substring tests
 _EACH_RE = re.compile(EACH_WORDS)
 _VERSUS_PLACE_RE = re.compile(VERSUS_PLACE)
-_WHOLE_RE = re.compile(r"整体|全国|全部城市|所有城市|总体")
+_WHOLE_RE = re.compile(WHOLE_WORDS)
 _JOINED_RE = re.compile(r"和|与|跟|及|、|还有|以及|vs|对比|比较")
 _TOTALS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
@@ -363,7 +363,7 @@ def _list(kind: str, frame: Frame, ask: q.Ask, store) -> q.Node:
         rest = [g for g in ask.groups if g[0] != gtype]
         return q.Each([_one_list(kind, frame, _narrow(ask, groups=rest + [(gtype, name)]), store) for name in same_type[0]])
     provinces = [e for e in ask.entities if store.entity(e).kind == "province"]
-    if len(provinces) >= 2 and re.search(EACH_WORDS, frame.words):  # 江苏和浙江各有几个城市进了前30
+    if len(provinces) >= 2 and _EACH_RE.search(frame.words):  # 江苏和浙江各有几个城市进了前30
         rest = [e for e in ask.entities if e not in provinces]
         return q.Each([_one_list(kind, frame, _narrow(ask, entities=rest + [p]), store) for p in provinces])
     return _one_list(kind, frame, ask, store)

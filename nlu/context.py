@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass, field, replace
 
 from nlu.frame import Frame, Mention
-from nlu.rules import MEAN_WORDS, RANK_WORDS, TIER_WORDS, VERSUS_PLACE
+from nlu.rules import MEAN_WORDS, RANK_WORDS, TIER_WORDS, VERSUS_PLACE, WHOLE_WORDS
 from store.catalogue import REPORTS
 
 NEEDS_ENTITY = {"rank", "lookup", "compare", "profile", "trend"}
@@ -37,7 +37,7 @@ THIS_TABLE = re.compile(r"这个榜|这榜|该榜|这份榜|这个榜单|这个�
 _VERSUS_PLACE_RE = re.compile(VERSUS_PLACE)
 STARTS_AS_FOLLOW_UP = re.compile(r"^(?:那|那么|那个)\S*?呢[?？]?$|^(?:那|那么)")  # 那第二名呢: edits a question before
 ADDING = re.compile(r"^(?:那|那么)?(?:再)?(?:加上|加入|算上|添上|补上|再加)")  # 再加上X: the cities before, and X
-WHOLE_COUNTRY = re.compile(r"全国|全部城市|所有城市|整体|总体|全体|全样本")
+WHOLE_COUNTRY = re.compile(WHOLE_WORDS + r"|全体|全样本")  # 全国平均呢: every city, the group dropped
 END_OF_LAST = re.compile(r"(?:(最高|最好|最强|第一|排第一|分最高|最靠前)|(?:最低|最差|最弱|垫底|倒数第一|分最低|最靠后))"
                          r"的(?:那个|那座|那一个|那位|那家)(?:城市|地方)?")  # 最高的那个: an end of the last answer
 CHANGE_WORDS = r"涨了|降了|升了|跌了|进步|退步|变化|变动|起伏|咋变|怎么变|如何变|变了|提高了|下降了|上升了|增加了|减少了|多了多少|少了多少"
@@ -177,6 +177,15 @@ def _continue(frame: Frame, intent: str, builds: str | None = None, meta: str | 
         frame.meta = meta
 
 
+def _two_means(frame: Frame, ctx: Context, indicator: bool = True) -> Frame:
+    """A follow-up read as the difference of two means (its groups or indicators already set), in the last answer's
+    report (and indicator, unless the two are indicators)."""
+    _keep_report(frame, ctx, indicator=indicator)
+    _continue(frame, "region_avg", "Mean")
+    frame.follow_up = frame.difference = True
+    return frame
+
+
 def apply(frame: Frame, ctx: Context | None) -> Frame:
     """Fill what a follow-up leaves out from the previous turn; leave complete questions alone."""
     if ctx is None and frame.builds in ("Nth", "Top") and STARTS_AS_FOLLOW_UP.match(frame.words) and not (
@@ -308,8 +317,7 @@ def _apply(frame: Frame, ctx: Context) -> Frame:
         frame.position = frame.n = None
         frame.bottom, frame.follow_up = False, True
         _keep_report(frame, ctx)
-        operation = "tier" if re.search(TIER_WORDS, frame.words) else own_operation(frame.words) or "rank"
-        _continue(frame, operation, {"tier": "Tier", "rank": "Rank", "lookup": "Value", "trend": "Change"}[operation])
+        _continue(frame, "tier" if re.search(TIER_WORDS, frame.words) else own_operation(frame.words) or "rank")
         return frame
     asks_compare = bool(COMPARE_ASKED.search(frame.words))
     if asks_compare and not frame.mentions and not frame.plural and ctx.focus and frame.groups \
@@ -327,32 +335,20 @@ def _apply(frame: Frame, ctx: Context) -> Frame:
             frame.indicators = [(s, list(c)) for s, c in ctx.indicators]
         if len(frame.indicators) == 2 or len(frame.groups) == 2:
             frame.pronoun = False
-            _keep_report(frame, ctx, indicator=False)
-            _continue(frame, "region_avg", "Mean")
-            frame.follow_up = frame.difference = True
-            return frame
+            return _two_means(frame, ctx, indicator=False)
     if frame.pronoun and not frame.mentions and (frame.difference or asks_compare) and ctx.intent == "region_avg" \
             and len(frame.groups) == 1 and ctx.groups and not ctx.entities and ctx.groups[0] not in frame.groups:
         frame.groups = frame.groups + [tuple(ctx.groups[0])]  # 京津冀平均指数 → 珠三角比它高多少: the two means
         frame.pronoun = False
-        _keep_report(frame, ctx)
-        _continue(frame, "region_avg", "Mean")
-        frame.follow_up = frame.difference = True
-        return frame
+        return _two_means(frame, ctx)
     if (frame.plural or frame.difference) and not frame.mentions and ctx.intent == "region_avg" and not frame.groups \
             and len(ctx.recent_groups) >= 2 and ctx.recent_groups[0][0] == ctx.recent_groups[1][0] and not ctx.entities:
         frame.groups = [tuple(g) for g in ctx.recent_groups[:2]][::-1]  # 长三角加权得分 → 京津冀呢 → 差多少
-        _keep_report(frame, ctx)
-        _continue(frame, "region_avg", "Mean")
-        frame.follow_up = frame.difference = True
-        return frame
+        return _two_means(frame, ctx)
     if (frame.plural or asks_compare) and not frame.mentions and ctx.intent == "region_avg" and not frame.indicators \
             and len(ctx.recent_indicators) >= 2 and not ctx.entities:  # 物联网平均 → 云计算呢 → 两者差了多少
         frame.indicators = [(s, list(c)) for s, c in ctx.recent_indicators[:2]][::-1]
-        _keep_report(frame, ctx, indicator=False)
-        _continue(frame, "region_avg", "Mean")
-        frame.follow_up = frame.difference = True
-        return frame
+        return _two_means(frame, ctx, indicator=False)
     many = 4 if re.search(r"这四个|四个城市|四者", frame.words) else 3 if re.search(r"这三个|三个城市|三座|三者|仨", frame.words) else 2
     pair = ctx.entities if len(ctx.entities) >= many else ctx.recent[:many]  # 这三个里谁最高: the last three asked
     if THESE.search(frame.words) and len(ctx.members) >= 2:

@@ -21,8 +21,10 @@ CN = r"[零〇一二三四五六七八九十两百]+"
 NUM = rf"(\d+(?:\.\d+)?|{CN})"
 FILLER = set("的了吗呢啊吧呀哦嘛么在是和与跟及同比那它该其这个里中请问帮我查看下想知道一有没都还又再给告诉说下")
 # 那年名次 / 这项排第几: the year or the indicator just asked, never a place (the context carries them over)
-YEAR_OR_ITEM_REFERENCES = ("那年", "这年", "当年", "该年", "那一年", "这一年", "这项", "那项", "该项", "此项", "这一项",
-                           "那一项", "这个指标", "那个指标", "该指标", "这个指数", "那个指数", "该指数",
+YEAR_REFERENCES = ("那年", "当年", "该年", "那一年")  # 那年: the last question's year (a follow-up by themselves)
+ITEM_REFERENCES = ("这项", "该项", "那项", "此项", "这一项", "这个指标", "该指标")  # 这项: the last question's indicator
+YEAR_OR_ITEM_REFERENCES = (*YEAR_REFERENCES, "这年", "这一年", *ITEM_REFERENCES, "那一项", "那个指标", "这个指数",
+                           "那个指数", "该指数",
                            "换成", "改成", "换到", "换为", "改为", "换一下",  # 换成2015年的总分呢: an edit, no place
                            "同是", "同为", "同样是", "也是", "同属")  # 同是青岛的市南区呢
 STOPWORDS = FUNCTION_WORDS | {"梯队", "排名第", "个", "其中", "里面", "当中", "之中", "这些", "那些", "这几个", "那几个", "那个", "这个",
@@ -33,8 +35,8 @@ PRONOUN_RE = re.compile(r"它|该市|这个城市|这座城市|该城市|这城�
 PLURAL_RE = re.compile(r"它俩|它们|他俩|他们|她们|两个城市|两座城市|这两个|这俩|两者|二者|两城|两市|^两个|双方|这几个城市|这三个|这四个|三个城市|四个城市|三者|"
                        r"(?:这)?[两三](?:个|座)?(?:省|省份|区|县|地方|地)(?![a-z])")  # 这两个省 / 两地
 FOLLOW_RE = re.compile(r"^(那|那么|那个|换成|再看看?|还有|和|跟|与|同|其中|里面|这里面|再往前|再往后)|呢$|呢\s|它")
-ITEM_REFERENCE_RE = re.compile(r"这项|该项|那项|此项|这一项|这个指标|该指标")  # 这项: the last question's indicator
-YEAR_REFERENCE_RE = re.compile(r"那年|当年|该年|那一年")  # 那年: the last question's year
+ITEM_REFERENCE_RE = re.compile("|".join(ITEM_REFERENCES))
+YEAR_REFERENCE_RE = re.compile("|".join(YEAR_REFERENCES))
 # Token-scanning patterns, compiled once at import (the first question no longer compiles them).
 _TOP_RE = re.compile(rf"(?:前|top|top\s|头)\s*{NUM}\s*(?:名|位|强|个)?|{NUM}\s*强")  # 前十 / top5 / 50强
 _LAST_N_RE = re.compile(rf"(?:倒数\s*前|最后|后)\s*{NUM}\s*(?:名|位|个)?")
